@@ -1,0 +1,78 @@
+#include "cli/Context.h"
+
+#include <cstdlib>
+
+#include "cli/BuildInfo.h"
+#include "cli/PluginDirectory.h"
+#include "db/Schema.h"
+#include "db/SqliteDatabase.h"
+#include "util/Error.h"
+
+namespace vcluster::cli {
+
+Context::Context(std::vector<std::string> args, std::map<std::string, std::string> params,
+                 std::string databasePath, const PluginDirectory& plugins, std::ostream& out,
+                 std::ostream& err)
+    : args_(std::move(args)),
+      params_(std::move(params)),
+      databasePath_(std::move(databasePath)),
+      plugins_(plugins),
+      out_(out),
+      err_(err) {}
+
+Context::~Context() = default;
+
+std::optional<std::string> Context::param(const std::string& name) const {
+    auto it = params_.find(name);
+    if (it == params_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::string Context::param(const std::string& name, const std::string& fallback) const {
+    return param(name).value_or(fallback);
+}
+
+std::string Context::requireParam(const std::string& name) const {
+    auto value = param(name);
+    if (!value || value->empty()) {
+        throw Error("missing required parameter " + name + "=");
+    }
+    return *value;
+}
+
+std::string Context::requireArg(std::size_t index, const std::string& name) const {
+    if (index < args_.size()) {
+        return args_[index];
+    }
+    if (auto value = param(name); value && !value->empty()) {
+        return *value;
+    }
+    throw Error("missing argument <" + name + ">");
+}
+
+db::Database& Context::db() {
+    if (!db_) {
+        auto db = std::make_unique<db::SqliteDatabase>(databasePath_);
+        db::migrate(*db);
+        db_ = std::move(db);
+    }
+    return *db_;
+}
+
+OutputFormat Context::outputFormat() const {
+    return parseOutputFormat(param("output-format", "text"));
+}
+
+std::string resolveDatabasePath(const std::optional<std::string>& fromParam) {
+    if (fromParam && !fromParam->empty()) {
+        return *fromParam;
+    }
+    if (const char* env = std::getenv("ROCKS_DB"); env != nullptr && *env != '\0') {
+        return env;
+    }
+    return build::kDefaultDatabase;
+}
+
+}  // namespace vcluster::cli

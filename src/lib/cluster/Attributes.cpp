@@ -1,0 +1,160 @@
+#include "cluster/Attributes.h"
+
+#include "cluster/Hosts.h"
+#include "util/Error.h"
+#include "util/Validate.h"
+
+namespace vcluster {
+
+const char* scopeLetter(AttrScope scope) {
+    switch (scope) {
+        case AttrScope::Global:
+            return "G";
+        case AttrScope::Appliance:
+            return "A";
+        case AttrScope::Host:
+            return "H";
+    }
+    return "?";
+}
+
+void AttributePool::set(const std::string& category, const std::string& index,
+                        const std::string& attr, const std::string& value) {
+    validateIdentifier(attr, "attribute name");
+    validateText(value, "attribute value");
+    auto cat = db_.queryOne("SELECT ID FROM categories WHERE Name = ?", {category});
+    if (!cat) {
+        throw Error("unknown attribute category '" + category + "'");
+    }
+    db_.execute("INSERT OR IGNORE INTO catindex (Name, Category) VALUES (?, ?)",
+                {index, cat->integer(0)});
+    auto idx = db_.queryOne("SELECT ID FROM catindex WHERE Name = ? AND Category = ?",
+                            {index, cat->integer(0)});
+    db_.execute(
+        "INSERT INTO attributes (Attr, Value, Category, Catindex) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (Attr, Category, Catindex) DO UPDATE SET Value = excluded.Value",
+        {attr, value, cat->integer(0), idx->integer(0)});
+}
+
+void AttributePool::setGlobal(const std::string& attr, const std::string& value) {
+    set("global", "global", attr, value);
+}
+
+void AttributePool::setAppliance(const std::string& appliance, const std::string& attr,
+                                 const std::string& value) {
+    if (!db_.queryOne("SELECT 1 FROM appliances WHERE Name = ?", {appliance})) {
+        throw Error("unknown appliance '" + appliance + "'");
+    }
+    set("appliance", appliance, attr, value);
+}
+
+void AttributePool::setHost(const std::string& host, const std::string& attr,
+                            const std::string& value) {
+    HostPool(db_).get(host);
+    set("host", host, attr, value);
+}
+
+namespace {
+constexpr const char* kDeleteScoped =
+    "DELETE FROM attributes WHERE Attr = ? AND Catindex IN (SELECT i.ID FROM catindex i JOIN "
+    "categories c "
+    "ON c.ID = i.Category WHERE c.Name = ? AND i.Name = ?)";
+}
+
+bool AttributePool::removeGlobal(const std::string& attr) {
+    return db_.execute(kDeleteScoped, {attr, std::string("global"), std::string("global")}) > 0;
+}
+
+bool AttributePool::removeHost(const std::string& host, const std::string& attr) {
+    HostPool(db_).get(host);
+    return db_.execute(kDeleteScoped, {attr, std::string("host"), host}) > 0;
+}
+
+std::vector<Attribute> AttributePool::listGlobal() const {
+    std::vector<Attribute> out;
+    for (const auto& r : db_.query("SELECT a.Attr, COALESCE(a.Value, '') FROM attributes a JOIN "
+                                   "categories c ON c.ID = a.Category "
+                                   "WHERE c.Name = 'global' ORDER BY a.Attr")) {
+        out.push_back({r.text(0), r.text(1), AttrScope::Global, "global"});
+    }
+    return out;
+}
+
+std::optional<std::string> AttributePool::global(const std::string& attr) const {
+    auto r = db_.queryOne(
+        "SELECT COALESCE(a.Value, '') FROM attributes a JOIN categories c ON c.ID = a.Category "
+        "WHERE c.Name = 'global' AND a.Attr = ?",
+        {attr});
+    if (!r) {
+        return std::nullopt;
+    }
+    return r->text(0);
+}
+
+namespace {
+// Global, appliance and host attributes of the selected hosts, lowest
+// precedence first, so a later row overrides an earlier one.
+constexpr const char* kResolvedSql =
+    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 0 AS Prec, 'global' "
+    "FROM nodes n JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = "
+    "m.Appliance, "
+    "attributes a JOIN categories c ON c.ID = a.Category WHERE c.Name = 'global' AND {WHERE} "
+    "UNION ALL "
+    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 1, ap.Name "
+    "FROM nodes n JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = "
+    "m.Appliance "
+    "JOIN catindex i ON i.Name = ap.Name JOIN categories c ON c.ID = i.Category AND c.Name = "
+    "'appliance' "
+    "JOIN attributes a ON a.Catindex = i.ID WHERE {WHERE} "
+    "UNION ALL "
+    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 2, n.Name "
+    "FROM nodes n JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = "
+    "m.Appliance "
+    "JOIN catindex i ON i.Name = n.Name JOIN categories c ON c.ID = i.Category AND c.Name = 'host' "
+    "JOIN attributes a ON a.Catindex = i.ID WHERE {WHERE} "
+    "ORDER BY 1, 2, 4";
+
+std::string resolvedSql(const std::string& where) {
+    std::string sql = kResolvedSql;
+    for (std::size_t pos = sql.find("{WHERE}"); pos != std::string::npos;
+         pos = sql.find("{WHERE}")) {
+        sql.replace(pos, 7, where);
+    }
+    return sql;
+}
+}  // namespace
+
+std::vector<Attribute> AttributePool::listResolved(const std::string& host) const {
+    HostPool(db_).get(host);
+    std::map<std::string, Attribute> byName;
+    for (const auto& r : db_.query(resolvedSql("n.Name = ?"), {host, host, host})) {
+        byName[r.text(1)] = {r.text(1), r.text(2), static_cast<AttrScope>(r.integer(3)), r.text(4)};
+    }
+    std::vector<Attribute> out;
+    out.reserve(byName.size());
+    for (auto& [name, attr] : byName) {
+        out.push_back(std::move(attr));
+    }
+    return out;
+}
+
+std::optional<std::string> AttributePool::resolve(const std::string& host,
+                                                  const std::string& attr) const {
+    std::optional<std::string> value;
+    for (const auto& r : db_.query(resolvedSql("n.Name = ? AND a.Attr = ?"),
+                                   {host, attr, host, attr, host, attr})) {
+        value = r.text(2);
+    }
+    return value;
+}
+
+std::map<std::string, std::map<std::string, std::string>> AttributePool::resolveAll(
+    const std::string& appliance) const {
+    std::map<std::string, std::map<std::string, std::string>> out;
+    for (const auto& r : db_.query(resolvedSql("ap.Name = ?"), {appliance, appliance, appliance})) {
+        out[r.text(0)][r.text(1)] = r.text(2);
+    }
+    return out;
+}
+
+}  // namespace vcluster

@@ -1,0 +1,104 @@
+#include "db/Database.h"
+
+namespace vcluster::db {
+
+bool Row::isNull(std::size_t column) const {
+    return std::holds_alternative<std::nullptr_t>(values_.at(column));
+}
+
+std::int64_t Row::integer(std::size_t column) const {
+    const Value& v = values_.at(column);
+    if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        return *i;
+    }
+    if (const auto* d = std::get_if<double>(&v)) {
+        return static_cast<std::int64_t>(*d);
+    }
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        try {
+            return std::stoll(*s);
+        } catch (const std::exception&) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+std::optional<std::int64_t> Row::optInteger(std::size_t column) const {
+    if (isNull(column)) {
+        return std::nullopt;
+    }
+    return integer(column);
+}
+
+std::string Row::text(std::size_t column) const {
+    const Value& v = values_.at(column);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        return *s;
+    }
+    if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        return std::to_string(*i);
+    }
+    if (const auto* d = std::get_if<double>(&v)) {
+        return std::to_string(*d);
+    }
+    return {};
+}
+
+namespace {
+std::unique_ptr<Statement> prepared(Database& db, std::string_view sql,
+                                    const std::vector<Value>& params) {
+    auto stmt = db.prepare(sql);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        stmt->bind(static_cast<int>(i + 1), params[i]);
+    }
+    return stmt;
+}
+}  // namespace
+
+std::vector<Row> Database::query(std::string_view sql, const std::vector<Value>& params) {
+    auto stmt = prepared(*this, sql, params);
+    std::vector<Row> rows;
+    while (stmt->step()) {
+        rows.push_back(stmt->row());
+    }
+    return rows;
+}
+
+std::optional<Row> Database::queryOne(std::string_view sql, const std::vector<Value>& params) {
+    auto stmt = prepared(*this, sql, params);
+    if (stmt->step()) {
+        return stmt->row();
+    }
+    return std::nullopt;
+}
+
+int Database::execute(std::string_view sql, const std::vector<Value>& params) {
+    auto stmt = prepared(*this, sql, params);
+    while (stmt->step()) {
+    }
+    return changes();
+}
+
+std::int64_t Database::insert(std::string_view sql, const std::vector<Value>& params) {
+    execute(sql, params);
+    return lastInsertId();
+}
+
+Transaction::Transaction(Database& db, Mode mode) : db_(db) { db_.begin(mode == Mode::Immediate); }
+
+Transaction::~Transaction() {
+    if (!done_) {
+        try {
+            db_.rollback();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+        }
+    }
+}
+
+void Transaction::commit() {
+    db_.commit();
+    done_ = true;
+}
+
+}  // namespace vcluster::db

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace vcluster::db {
+
+// One SQL value. Parameters are always bound, never spliced into SQL text.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+// One result row; columns by position, in the order of the SELECT list.
+class Row {
+  public:
+    explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+    std::size_t size() const { return values_.size(); }
+    bool isNull(std::size_t column) const;
+    std::int64_t integer(std::size_t column) const;  // NULL reads as 0
+    std::string text(std::size_t column) const;      // NULL reads as ""
+    std::optional<std::int64_t> optInteger(std::size_t column) const;
+    const Value& value(std::size_t column) const { return values_.at(column); }
+
+  private:
+    std::vector<Value> values_;
+};
+
+class Statement {
+  public:
+    virtual ~Statement() = default;
+    virtual void bind(int index, const Value& value) = 0;  // 1-based, as in SQL
+    virtual bool step() = 0;                               // true while a row is ready
+    virtual Row row() const = 0;
+    virtual void reset() = 0;
+};
+
+// The one interface the rest of the roll uses to reach the Rocks database.
+// SQLite is the embedded default; a MySQL/MariaDB implementation (a real Rocks
+// frontend's database) goes behind the same interface.
+class Database {
+  public:
+    virtual ~Database() = default;
+    virtual std::unique_ptr<Statement> prepare(std::string_view sql) = 0;
+    // Runs a script of statements without parameters (schema migrations).
+    virtual void executeScript(std::string_view sql) = 0;
+    virtual void begin(bool immediate) = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    virtual std::int64_t lastInsertId() const = 0;
+    virtual int changes() const = 0;
+    virtual std::string dialect() const = 0;
+
+    // Conveniences over prepare/bind/step.
+    std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {});
+    std::optional<Row> queryOne(std::string_view sql, const std::vector<Value>& params = {});
+    // Runs one statement; returns the number of rows it changed.
+    int execute(std::string_view sql, const std::vector<Value>& params = {});
+    // Inserts and returns the new row's ID.
+    std::int64_t insert(std::string_view sql, const std::vector<Value>& params = {});
+};
+
+// RAII transaction: rolls back unless commit() was called. Writers use
+// Immediate so two processes never both read-then-write the same capacity.
+class Transaction {
+  public:
+    enum class Mode { Deferred, Immediate };
+    explicit Transaction(Database& db, Mode mode = Mode::Immediate);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+  private:
+    Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace vcluster::db

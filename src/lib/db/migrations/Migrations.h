@@ -1,0 +1,10 @@
+#pragma once
+
+#include "db/Schema.h"
+
+// Each migration lives in its own file; Schema.cpp lists them in order.
+namespace vcluster::db {
+
+Migration migrationRocksCore();  // v1: Rocks core tables, VM tables, seed rows
+
+}  // namespace vcluster::db
