@@ -1,0 +1,67 @@
+# The vcluster roll. What people type:
+#   make          build (RelWithDebInfo) into build/
+#   make test     install missing Debian packages, build, run every test,
+#                 then again with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo     install, build, and run the main job on a fresh SQLite database
+#   make bench    run the benchmarks and print their figures
+#   make roll     RPMs into RPMS/<arch>/ and the roll ISO (Rocks' rules when ROLLSROOT is set)
+#   make format   clang-format the sources;  make lint  clang-format check + clang-tidy
+include version.mk
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test test-fast test-asan demo bench roll format lint lint-format clean
+
+all: build
+
+deps:
+	@bash tests/install-deps.sh
+
+$(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/Makefile:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVCLUSTER_SANITIZE=ON -DVCLUSTER_BENCH=OFF $(CMAKE_FLAGS)
+
+test: deps
+	$(MAKE) lint-format
+	$(MAKE) test-fast
+	$(MAKE) test-asan
+
+test-fast: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-asan: $(ASAN_BUILD)/Makefile
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  VCLUSTER_SANITIZED=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+demo: deps build
+	bash tools/demo.sh $(BUILD)
+
+bench: deps build
+	bash tools/run-benchmarks.sh $(BUILD)
+
+roll: deps build
+	bash tools/build-roll.sh $(BUILD)
+
+SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
+
+format:
+	clang-format -i $(SOURCES)
+
+lint-format:
+	clang-format --dry-run -Werror $(SOURCES)
+
+lint: lint-format build
+	run-clang-tidy -quiet -p $(BUILD) $(filter %.cpp,$(SOURCES)) 2>/dev/null || \
+	  clang-tidy -p $(BUILD) --quiet $(filter %.cpp,$(SOURCES))
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) RPMS/*/ *.iso
