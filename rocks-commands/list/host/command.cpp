@@ -24,14 +24,6 @@ class ListHost : public Command {
     }
     void run(Context& ctx) override {
         HostPool pool(ctx.db());
-        std::vector<Host> hosts;
-        if (ctx.args().empty()) {
-            hosts = pool.list();
-        } else {
-            for (const auto& name : ctx.args()) {
-                hosts.push_back(pool.get(name));
-            }
-        }
         Table table({{"host"},
                      {"membership"},
                      {"cpus", Table::Kind::Number},
@@ -39,9 +31,17 @@ class ListHost : public Command {
                      {"rank", Table::Kind::Number},
                      {"runaction"},
                      {"installaction"}});
-        for (const auto& h : hosts) {
+        auto add = [&table](const Host& h) {
             table.addRow({h.name, h.membership, std::to_string(h.cpus), optionalText(h.rack),
                           optionalText(h.rank), h.runAction, h.installAction});
+        };
+        if (ctx.args().empty()) {
+            table.reserve(pool.count());
+            pool.forEach(add);
+        } else {
+            for (const auto& name : ctx.args()) {
+                add(pool.get(name));
+            }
         }
         ctx.print(table);
     }

@@ -63,7 +63,9 @@ Table::Table(std::vector<Column> columns, bool keyed)
 
 void Table::addRow(std::vector<std::string> cells) {
     cells.resize(columns_.size());
-    rows_.push_back(std::move(cells));
+    for (auto& c : cells) {
+        cells_.push_back(std::move(c));
+    }
 }
 
 void Table::render(std::ostream& out, OutputFormat format) const {
@@ -79,22 +81,25 @@ void Table::renderText(std::ostream& out) const {
     for (std::size_t c = 0; c < columns_.size(); ++c) {
         widths[c] = columns_[c].header.size();
     }
-    for (const auto& row : rows_) {
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            widths[c] = std::max(widths[c], row[c].size() + (c == 0 && keyed_ ? 1 : 0));
+    const std::size_t nrows = rows();
+    for (std::size_t r = 0; r < nrows; ++r) {
+        for (std::size_t c = 0; c < columns_.size(); ++c) {
+            widths[c] = std::max(widths[c], cell(r, c).size() + (c == 0 && keyed_ ? 1 : 0));
         }
     }
     std::string line;
-    auto emit = [&](const std::vector<std::string>& cells, bool header) {
+    auto emit = [&](auto cellAt, bool header) {
         line.clear();
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            std::string cell = header ? toUpper(cells[c]) : cells[c];
+        for (std::size_t c = 0; c < columns_.size(); ++c) {
+            const std::string& text = cellAt(c);
+            std::size_t width = text.size();
+            line += text;
             if (c == 0 && keyed_ && !header) {
-                cell += ':';
+                line += ':';
+                ++width;
             }
-            line += cell;
-            if (c + 1 < cells.size()) {
-                line.append(widths[c] - cell.size() + 1, ' ');
+            if (c + 1 < columns_.size()) {
+                line.append(widths[c] - width + 1, ' ');
             }
         }
         while (!line.empty() && line.back() == ' ') {
@@ -106,11 +111,11 @@ void Table::renderText(std::ostream& out) const {
     std::vector<std::string> headers;
     headers.reserve(columns_.size());
     for (const auto& col : columns_) {
-        headers.push_back(col.header);
+        headers.push_back(toUpper(col.header));
     }
-    emit(headers, true);
-    for (const auto& row : rows_) {
-        emit(row, false);
+    emit([&](std::size_t c) -> const std::string& { return headers[c]; }, true);
+    for (std::size_t r = 0; r < nrows; ++r) {
+        emit([&](std::size_t c) -> const std::string& { return cell(r, c); }, false);
     }
 }
 
@@ -127,25 +132,26 @@ void Table::renderJson(std::ostream& out) const {
         keys.push_back("\"" + jsonEscape(key) + "\":");
     }
     out << '[';
-    for (std::size_t r = 0; r < rows_.size(); ++r) {
+    const std::size_t nrows = rows();
+    for (std::size_t r = 0; r < nrows; ++r) {
         out << (r == 0 ? "\n  {" : ",\n  {");
         for (std::size_t c = 0; c < columns_.size(); ++c) {
             if (c != 0) {
                 out << ", ";
             }
             out << keys[c];
-            const std::string& cell = rows_[r][c];
+            const std::string& text = cell(r, c);
             if (columns_[c].kind == Kind::Number) {
                 bool numeric =
-                    !cell.empty() && cell.find_first_not_of("0123456789.-") == std::string::npos;
-                out << (numeric ? cell : std::string("null"));
+                    !text.empty() && text.find_first_not_of("0123456789.-") == std::string::npos;
+                out << (numeric ? text : std::string("null"));
             } else {
-                out << '"' << jsonEscape(cell) << '"';
+                out << '"' << jsonEscape(text) << '"';
             }
         }
         out << '}';
     }
-    out << (rows_.empty() ? "]\n" : "\n]\n");
+    out << (nrows == 0 ? "]\n" : "\n]\n");
 }
 
 }  // namespace vcluster::cli

@@ -26,14 +26,18 @@ class Table {
 
     explicit Table(std::vector<Column> columns, bool keyed = true);
     void addRow(std::vector<std::string> cells);
-    std::size_t rows() const { return rows_.size(); }
+    void reserve(std::size_t rows) { cells_.reserve(rows * columns_.size()); }
+    std::size_t rows() const { return cells_.size() / columns_.size(); }
     void render(std::ostream& out, OutputFormat format) const;
 
   private:
     void renderText(std::ostream& out) const;
     void renderJson(std::ostream& out) const;
     std::vector<Column> columns_;
-    std::vector<std::vector<std::string>> rows_;
+    const std::string& cell(std::size_t row, std::size_t column) const {
+        return cells_[row * columns_.size() + column];
+    }
+    std::vector<std::string> cells_;  // row-major, one allocation for the lot
     bool keyed_;
 };
 

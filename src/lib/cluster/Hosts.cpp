@@ -15,18 +15,19 @@ constexpr const char* kSelectHost =
     "FROM nodes n JOIN memberships m ON m.ID = n.Membership "
     "LEFT JOIN appliances a ON a.ID = m.Appliance ";
 
-Host toHost(const db::Row& r) {
+template <typename RowLike>
+Host toHost(const RowLike& r) {
     Host h;
     h.id = r.integer(0);
     h.name = r.text(1);
     h.membership = r.text(2);
     h.appliance = r.text(3);
     h.cpus = static_cast<int>(r.integer(4));
-    if (auto rack = r.optInteger(5)) {
-        h.rack = static_cast<int>(*rack);
+    if (!r.isNull(5)) {
+        h.rack = static_cast<int>(r.integer(5));
     }
-    if (auto rank = r.optInteger(6)) {
-        h.rank = static_cast<int>(*rank);
+    if (!r.isNull(6)) {
+        h.rank = static_cast<int>(r.integer(6));
     }
     h.arch = r.text(7);
     h.os = r.text(8);
@@ -36,25 +37,37 @@ Host toHost(const db::Row& r) {
     return h;
 }
 
-std::vector<Host> toHosts(const std::vector<db::Row>& rows) {
+std::vector<Host> queryHosts(db::Database& db, const std::string& sql,
+                             const std::vector<db::Value>& params) {
     std::vector<Host> hosts;
-    hosts.reserve(rows.size());
-    for (const auto& r : rows) {
-        hosts.push_back(toHost(r));
-    }
+    db.each(sql, params, [&](const db::Statement& r) { hosts.push_back(toHost(r)); });
     return hosts;
 }
 
 }  // namespace
 
 std::vector<Host> HostPool::list() const {
-    return toHosts(db_.query(std::string(kSelectHost) + "ORDER BY n.Rack, n.Rank, n.Name"));
+    return queryHosts(db_, std::string(kSelectHost) + "ORDER BY n.Rack, n.Rank, n.Name", {});
+}
+
+std::size_t HostPool::forEach(const std::function<void(const Host&)>& visit) const {
+    std::size_t n = 0;
+    db_.each(std::string(kSelectHost) + "ORDER BY n.Rack, n.Rank, n.Name", {},
+             [&](const db::Statement& r) {
+                 visit(toHost(r));
+                 ++n;
+             });
+    return n;
+}
+
+std::size_t HostPool::count() const {
+    return static_cast<std::size_t>(db_.queryOne("SELECT COUNT(*) FROM nodes")->integer(0));
 }
 
 std::vector<Host> HostPool::listByAppliance(const std::string& appliance) const {
-    return toHosts(
-        db_.query(std::string(kSelectHost) + "WHERE a.Name = ? ORDER BY n.Rack, n.Rank, n.Name",
-                  {appliance}));
+    return queryHosts(db_,
+                      std::string(kSelectHost) + "WHERE a.Name = ? ORDER BY n.Rack, n.Rank, n.Name",
+                      {appliance});
 }
 
 std::optional<Host> HostPool::find(const std::string& name) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ class HostPool {
     explicit HostPool(db::Database& db) : db_(db) {}
 
     std::vector<Host> list() const;
+    // Streams every host to `visit` in list() order without building a vector
+    // (rocks list host on 10,000 hosts); returns the number of hosts.
+    std::size_t forEach(const std::function<void(const Host&)>& visit) const;
+    std::size_t count() const;
     std::vector<Host> listByAppliance(const std::string& appliance) const;
     std::optional<Host> find(const std::string& name) const;
     // Throws Error("unknown host ...") when absent.

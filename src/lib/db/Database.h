@@ -34,6 +34,10 @@ class Statement {
     virtual void bind(int index, const Value& value) = 0;  // 1-based, as in SQL
     virtual bool step() = 0;                               // true while a row is ready
     virtual Row row() const = 0;
+    // Column accessors of the current row, without copying the whole row.
+    virtual bool isNull(int column) const = 0;
+    virtual std::int64_t integer(int column) const = 0;  // NULL reads as 0
+    virtual std::string text(int column) const = 0;      // NULL reads as ""
     virtual void reset() = 0;
 };
 
@@ -56,6 +60,17 @@ class Database {
     // Conveniences over prepare/bind/step.
     std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {});
     std::optional<Row> queryOne(std::string_view sql, const std::vector<Value>& params = {});
+    // Streams the rows to `visit` (no per-row allocation): for large listings.
+    template <typename Visitor>
+    void each(std::string_view sql, const std::vector<Value>& params, Visitor&& visit) {
+        auto stmt = prepare(sql);
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            stmt->bind(static_cast<int>(i + 1), params[i]);
+        }
+        while (stmt->step()) {
+            visit(static_cast<const Statement&>(*stmt));
+        }
+    }
     // Runs one statement; returns the number of rows it changed.
     int execute(std::string_view sql, const std::vector<Value>& params = {});
     // Inserts and returns the new row's ID.

@@ -83,6 +83,16 @@ class SqliteStatement : public Statement {
         return Row(std::move(values));
     }
 
+    bool isNull(int column) const override {
+        return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+    }
+    std::int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
+    std::string text(int column) const override {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        return {text != nullptr ? text : "",
+                static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+    }
+
     void reset() override {
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);

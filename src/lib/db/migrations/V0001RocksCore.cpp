@@ -47,6 +47,7 @@ CREATE TABLE nodes (
   Comment        VARCHAR(140)
 );
 CREATE INDEX nodes_membership ON nodes(Membership);
+CREATE INDEX nodes_rack_rank ON nodes(Rack, Rank, Name);
 
 CREATE TABLE subnets (
   ID        INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,0 +1,194 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "cluster/Attributes.h"
+#include "cluster/Hosts.h"
+#include "cluster/Networks.h"
+#include "db/Schema.h"
+#include "db/SqliteDatabase.h"
+#include "support/Process.h"
+#include "util/Error.h"
+
+using namespace vcluster;
+using vcluster::test::TempDir;
+
+namespace {
+
+std::int64_t count(db::Database& db, const std::string& table) {
+    return db.queryOne("SELECT COUNT(*) FROM " + table)->integer(0);
+}
+
+}  // namespace
+
+TEST(Database, FreshDatabaseMigratesToLatestWithPragmas) {
+    TempDir dir;
+    db::SqliteDatabase db((dir / "sub/cluster.db").string());
+    EXPECT_EQ(db::schemaVersion(db), 0);
+    db::migrate(db);
+    EXPECT_EQ(db::schemaVersion(db), db::latestSchemaVersion());
+    EXPECT_EQ(db.queryOne("PRAGMA journal_mode")->text(0), "wal");
+    EXPECT_EQ(db.queryOne("PRAGMA foreign_keys")->integer(0), 1);
+    EXPECT_GT(db.queryOne("PRAGMA busy_timeout")->integer(0), 0);
+    EXPECT_EQ(count(db, "appliances"), 5);
+    EXPECT_EQ(
+        db.queryOne(
+              "SELECT COUNT(*) FROM memberships WHERE Name IN ('Gateway', 'VM Server', 'Storage')")
+            ->integer(0),
+        3);
+    struct stat st {};
+    ASSERT_EQ(stat((dir / "sub/cluster.db").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 077, 0U) << "the database holds secrets: owner-only";
+}
+
+TEST(Database, MigrateIsIdempotent) {
+    TempDir dir;
+    db::SqliteDatabase db((dir / "c.db").string());
+    db::migrate(db);
+    db::migrate(db);
+    EXPECT_EQ(count(db, "vcluster_schema"), db::latestSchemaVersion());
+    EXPECT_EQ(count(db, "appliances"), 5);
+}
+
+TEST(Database, OlderDatabaseIsUpgradedKeepingItsRows) {
+    TempDir dir;
+    {
+        db::SqliteDatabase db((dir / "c.db").string());
+        db::migrate(db, 1);
+        EXPECT_EQ(db::schemaVersion(db), 1);
+        Host h;
+        h.name = "vm-server-0-0";
+        h.membership = "VM Server";
+        HostPool(db).add(h);
+    }
+    db::SqliteDatabase db((dir / "c.db").string());
+    db::migrate(db);
+    EXPECT_EQ(db::schemaVersion(db), db::latestSchemaVersion());
+    EXPECT_TRUE(HostPool(db).find("vm-server-0-0").has_value());
+}
+
+TEST(Database, NewerSchemaIsRefusedAndLeftAlone) {
+    TempDir dir;
+    db::SqliteDatabase db((dir / "c.db").string());
+    db::migrate(db);
+    db.execute(
+        "INSERT INTO vcluster_schema (Version, Description, Applied) VALUES (999, 'future', 'x')");
+    try {
+        db::migrate(db);
+        FAIL() << "a newer schema must be refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("999"), std::string::npos);
+    }
+    EXPECT_EQ(db::schemaVersion(db), 999);
+}
+
+TEST(Database, TransactionRollsBackUnlessCommitted) {
+    TempDir dir;
+    db::SqliteDatabase db((dir / "c.db").string());
+    db::migrate(db);
+    try {
+        db::Transaction tx(db);
+        Host h;
+        h.name = "c-0-0";
+        h.membership = "Compute";
+        HostPool(db).add(h);
+        throw Error("boom");
+    } catch (const Error&) {
+    }
+    EXPECT_FALSE(HostPool(db).find("c-0-0").has_value());
+}
+
+TEST(Database, ParametersAreBoundNeverSpliced) {
+    TempDir dir;
+    db::SqliteDatabase db((dir / "c.db").string());
+    db::migrate(db);
+    AttributePool(db).setGlobal("motd", "x'); DROP TABLE nodes; --");
+    EXPECT_EQ(AttributePool(db).global("motd").value(), "x'); DROP TABLE nodes; --");
+    EXPECT_EQ(count(db, "nodes"), 0);
+}
+
+class Pools : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        db_ = std::make_unique<db::SqliteDatabase>((dir_ / "c.db").string());
+        db::migrate(*db_);
+    }
+    Host add(const std::string& name, const std::string& membership) {
+        Host h;
+        h.name = name;
+        h.membership = membership;
+        HostPool(*db_).add(h);
+        return HostPool(*db_).get(name);
+    }
+    TempDir dir_;
+    std::unique_ptr<db::SqliteDatabase> db_;
+};
+
+TEST_F(Pools, HostsResolveMembershipByNameOrAppliance) {
+    EXPECT_EQ(add("vm-server-0-0", "vm-server").membership, "VM Server");
+    EXPECT_EQ(add("gateway-0-0", "Gateway").appliance, "gateway");
+    EXPECT_THROW(add("x-0-0", "toaster"), Error);
+    EXPECT_THROW(add("vm-server-0-0", "VM Server"), Error) << "duplicate";
+    EXPECT_EQ(HostPool(*db_).listByAppliance("vm-server").size(), 1U);
+}
+
+TEST_F(Pools, InterfacesCheckMacIpAndSubnet) {
+    add("a", "Compute");
+    add("b", "Compute");
+    InterfacePool pool(*db_);
+    pool.add({"a", "eth0", "52:54:00:00:00:01", "10.1.255.254", "private", "", "", "", std::nullopt,
+              ""});
+    EXPECT_THROW(
+        pool.add({"b", "eth0", "52:54:00:00:00:01", "10.1.255.253", "private", "", "", "", {}, ""}),
+        Error)
+        << "MAC reused";
+    EXPECT_THROW(
+        pool.add({"b", "eth0", "52:54:00:00:00:02", "10.1.255.254", "private", "", "", "", {}, ""}),
+        Error)
+        << "IP reused on the same network";
+    EXPECT_THROW(
+        pool.add({"b", "eth0", "52:54:00:00:00:02", "10.2.0.1", "private", "", "", "", {}, ""}),
+        Error)
+        << "IP outside the subnet";
+    EXPECT_THROW(pool.add({"b", "eth0", "", "10.1.0.9", "nosuchnet", "", "", "", {}, ""}), Error);
+    EXPECT_THROW(pool.add({"a", "eth0", "", "", "", "", "", "", {}, ""}), Error)
+        << "duplicate device";
+    // The same private IP on another VLAN is another broadcast domain: allowed.
+    pool.add({"b", "eth1", "52:54:00:00:00:03", "10.1.255.254", "private", "", "", "", 100, ""});
+    EXPECT_EQ(pool.list().size(), 2U);
+    pool.remove("a", "eth0");
+    EXPECT_EQ(pool.list("a").size(), 0U);
+}
+
+TEST_F(Pools, AttributesResolveHostOverApplianceOverGlobal) {
+    add("vm-server-0-0", "VM Server");
+    add("vm-server-0-1", "VM Server");
+    AttributePool attrs(*db_);
+    attrs.setGlobal("vc_memory", "1024");
+    attrs.setAppliance("vm-server", "vc_memory", "2048");
+    attrs.setHost("vm-server-0-1", "vc_memory", "4096");
+    EXPECT_EQ(attrs.resolve("vm-server-0-0", "vc_memory").value(), "2048");
+    EXPECT_EQ(attrs.resolve("vm-server-0-1", "vc_memory").value(), "4096");
+    auto all = attrs.resolveAll("vm-server");
+    EXPECT_EQ(all["vm-server-0-0"]["vc_memory"], "2048");
+    EXPECT_EQ(all["vm-server-0-1"]["vc_memory"], "4096");
+    attrs.setHost("vm-server-0-1", "vc_memory", "8192");  // update, not duplicate
+    EXPECT_EQ(attrs.resolve("vm-server-0-1", "vc_memory").value(), "8192");
+    EXPECT_TRUE(attrs.removeHost("vm-server-0-1", "vc_memory"));
+    EXPECT_FALSE(attrs.removeHost("vm-server-0-1", "vc_memory"));
+    EXPECT_EQ(attrs.resolve("vm-server-0-1", "vc_memory").value(), "2048");
+    EXPECT_THROW(attrs.setHost("nosuchhost", "a", "b"), Error);
+}
+
+TEST_F(Pools, RemovingAHostRemovesItsRowsOnly) {
+    add("a", "Compute");
+    add("b", "Compute");
+    InterfacePool(*db_).add({"a", "eth0", "52:54:00:00:00:01", "", "", "", "", "", {}, ""});
+    InterfacePool(*db_).add({"b", "eth0", "52:54:00:00:00:02", "", "", "", "", "", {}, ""});
+    AttributePool(*db_).setHost("a", "x", "1");
+    AttributePool(*db_).setHost("b", "x", "2");
+    HostPool(*db_).remove("a");
+    EXPECT_FALSE(HostPool(*db_).find("a"));
+    EXPECT_EQ(InterfacePool(*db_).list().size(), 1U);
+    EXPECT_EQ(AttributePool(*db_).resolve("b", "x").value(), "2");
+    EXPECT_EQ(db_->queryOne("SELECT COUNT(*) FROM attributes WHERE Attr = 'x'")->integer(0), 1);
+}
