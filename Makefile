@@ -30,7 +30,7 @@ $(ASAN_BUILD)/Makefile:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVCLUSTER_SANITIZE=ON -DVCLUSTER_BENCH=OFF $(CMAKE_FLAGS)
 
 test: deps
-	$(MAKE) lint-format
+	$(MAKE) lint
 	$(MAKE) test-fast
 	$(MAKE) test-asan
 
@@ -59,9 +59,12 @@ format:
 lint-format:
 	clang-format --dry-run -Werror $(SOURCES)
 
+TIDY_SOURCES = $(shell git ls-files 'src/*.cpp' 'rocks-commands/*.cpp' 2>/dev/null)
+
 lint: lint-format build
-	run-clang-tidy -quiet -p $(BUILD) $(filter %.cpp,$(SOURCES)) 2>/dev/null || \
-	  clang-tidy -p $(BUILD) --quiet $(filter %.cpp,$(SOURCES))
+	run-clang-tidy -quiet -j $(JOBS) -p $(BUILD) $(TIDY_SOURCES) > $(BUILD)/clang-tidy.log 2>&1 || \
+	  { grep -E '(warning|error):' $(BUILD)/clang-tidy.log; echo "clang-tidy found problems"; exit 1; }
+	@echo "clang-tidy: clean ($(words $(TIDY_SOURCES)) files)"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) RPMS/*/ *.iso

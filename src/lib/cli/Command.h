@@ -57,6 +57,8 @@ using RocksPluginAbiFn = int (*)();
 using RocksPluginCreateFn = vcluster::cli::Command* (*)();
 }
 
+// A class name cannot be parenthesised in a new-expression.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ROCKS_COMMAND(CommandClass)                                             \
     extern "C" __attribute__((visibility("default"))) int rocks_plugin_abi() {  \
         return ::vcluster::cli::kPluginAbi;                                     \
@@ -65,3 +67,4 @@ using RocksPluginCreateFn = vcluster::cli::Command* (*)();
     rocks_plugin_create() {                                                     \
         return new CommandClass();                                              \
     }
+// NOLINTEND(bugprone-macro-parentheses)
