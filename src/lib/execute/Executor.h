@@ -1,0 +1,73 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+
+#include "execute/Step.h"
+
+namespace vcluster::execute {
+
+// The only code that touches a host (OpenNebula's "driver" idea): runs one
+// step's script there and reports how it went.
+class Executor {
+  public:
+    virtual ~Executor() = default;
+    virtual StepResult run(const Step& step) = 0;
+    virtual std::string name() const = 0;
+};
+
+// Prints what would run, runs nothing.
+class DryRunExecutor : public Executor {
+  public:
+    explicit DryRunExecutor(std::ostream& out) : out_(out) {}
+    StepResult run(const Step& step) override;
+    std::string name() const override { return "dry-run"; }
+
+  private:
+    std::ostream& out_;
+    std::mutex mutex_;
+};
+
+// Runs the script here with bash. `hostRoot`, when set, gives each host a
+// directory of its own (exported as VCLUSTER_HOST_ROOT=<hostRoot>/<host>),
+// and `extraPath` is put first on PATH: tests use both to run many "hosts"
+// on one machine; a single-host site uses neither.
+class LocalExecutor : public Executor {
+  public:
+    LocalExecutor(std::filesystem::path hostRoot = {}, std::string extraPath = {})
+        : hostRoot_(std::move(hostRoot)), extraPath_(std::move(extraPath)) {}
+    StepResult run(const Step& step) override;
+    std::string name() const override { return "local"; }
+
+  private:
+    std::filesystem::path hostRoot_;
+    std::string extraPath_;
+};
+
+// Runs the script on the host over ssh (`ssh -o BatchMode=yes <host> bash -s`),
+// the standard way on a Rocks cluster, where the manager has root keys on
+// every node. `sshCommand` replaces "ssh" (e.g. a wrapper with options).
+class SshExecutor : public Executor {
+  public:
+    explicit SshExecutor(std::string sshCommand = "ssh") : ssh_(std::move(sshCommand)) {}
+    StepResult run(const Step& step) override;
+    std::string name() const override { return "ssh"; }
+
+  private:
+    std::string ssh_;
+};
+
+// "dry-run", "local" or "ssh"; throws Error for anything else.
+std::unique_ptr<Executor> makeExecutor(const std::string& kind, std::ostream& out,
+                                       const std::filesystem::path& hostRoot = {},
+                                       const std::string& extraPath = {});
+
+// Runs argv (no shell) with `input` on stdin; used by the executors.
+StepResult runCommand(const std::vector<std::string>& argv, const std::string& input,
+                      const std::map<std::string, std::string>& extraEnv = {});
+
+}  // namespace vcluster::execute
