@@ -20,8 +20,10 @@ class ListApplianceGraph : public Command {
                 "evaluated). Nodes of Rocks' own rolls show no FILE. See `rocks report "
                 "appliance kickstart` for the sections themselves.",
                 {{"appliance", "an appliance name, e.g. vm-server"}},
-                {{"dir", "the roll source directory (holding nodes/ and graphs/)",
-                  "the installed roll, e.g. /opt/rocks/share/vcluster"},
+                {{"dir",
+                  "the roll source directory, holding nodes/ and graphs/ (default: the "
+                  "installed roll, /opt/rocks/share/vcluster)",
+                  ""},
                  outputFormatParam()},
                 {{"rocks list appliance graph vm-server", "what installing a vm-server does"}}};
     }

@@ -18,8 +18,10 @@ class ReportApplianceKickstart : public Command {
                 "(Rocks attributes such as &hostname; are left for Rocks to fill in). Nodes of "
                 "Rocks' own rolls (client, base, ...) are named, not expanded.",
                 {{"appliance", "an appliance name, e.g. storage"}},
-                {{"dir", "the roll source directory (holding nodes/ and graphs/)",
-                  "the installed roll, e.g. /opt/rocks/share/vcluster"}},
+                {{"dir",
+                  "the roll source directory, holding nodes/ and graphs/ (default: the "
+                  "installed roll, /opt/rocks/share/vcluster)",
+                  ""}},
                 {{"rocks report appliance kickstart storage",
                   "the packages and post scripts a storage node gets"}}};
     }

@@ -22,8 +22,10 @@ class ReportRollCheck : public Command {
             "no cycles, and that every node file is reached from server, client or an "
             "appliance's node. Exits non-zero when there is any problem.",
             {},
-            {{"dir", "the roll source directory (holding nodes/ and graphs/)",
-              "the installed roll, e.g. /opt/rocks/share/vcluster"}},
+            {{"dir",
+              "the roll source directory, holding nodes/ and graphs/ (default: the "
+              "installed roll, /opt/rocks/share/vcluster)",
+              ""}},
             {{"rocks report roll check", "check the installed roll"},
              {"rocks report roll check dir=.", "check the roll source in the current directory"}}};
     }
@@ -34,10 +36,6 @@ class ReportRollCheck : public Command {
         auto problems = tree.check();
         for (const auto& p : problems) {
             ctx.out() << p.text() << '\n';
-        }
-        std::size_t graphFiles = 0;
-        for (const auto& [name, graph] : tree.graphs()) {
-            graphFiles += graph.edges.empty() && graph.orders.empty() ? 0 : 1;
         }
         if (!problems.empty()) {
             ctx.out().flush();
