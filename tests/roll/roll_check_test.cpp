@@ -41,6 +41,7 @@ TEST(RollCheck, MalformedXmlIsReportedAtItsLine) {
     auto problems = roll.check();
     EXPECT_TRUE(hasProblem(problems, "nodes/vcluster-kvm.xml", line, "not well-formed"))
         << describe(problems);
+    EXPECT_EQ(problems.size(), 1U) << describe(problems);
 }
 
 TEST(RollCheck, SchemaViolationsAreReportedAtTheirLine) {

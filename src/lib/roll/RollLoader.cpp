@@ -282,6 +282,9 @@ class RollLoader {
             std::string rel = relative(path);
             DocPtr doc = parse(path, rel, kickstart_);
             if (!doc) {
+                // Known by name, so edges to it do not add "no node file" noise.
+                tree_.nodes_[path.stem().string()] = {
+                    path.stem().string(), {rel, 1}, {}, {}, {}, {}};
                 continue;
             }
             const xmlNode* root = xmlDocGetRootElement(doc.get());
