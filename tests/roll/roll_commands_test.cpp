@@ -12,7 +12,7 @@ TEST(RollCommands, ReportRollCheckPassesOnTheRepository) {
     TempDir dir;
     Rocks rocks(dir / "cluster.db");
     std::string out = rocks.ok({"report", "roll", "check", "dir=" + kSource});
-    EXPECT_NE(out.find("10 node files, 3 appliances"), std::string::npos) << out;
+    EXPECT_NE(out.find("11 node files, 3 appliances"), std::string::npos) << out;
     EXPECT_NE(out.find("no problems"), std::string::npos) << out;
 }
 
@@ -25,7 +25,7 @@ TEST(RollCommands, ReportRollCheckFindsTheInstalledRollInTheBuildTree) {
 
 TEST(RollCommands, ReportRollCheckPrintsFileAndLineAndFails) {
     RollCopy roll;
-    roll.replace("graphs/default/vcluster.xml", "<to>vcluster-kvm</to>", "<to>vcluster-kvvm</to>");
+    roll.replace("graphs/default/vcluster.xml", "to=\"vcluster-kvm\"", "to=\"vcluster-kvvm\"");
     long line = roll.lineOf("graphs/default/vcluster.xml", "vcluster-kvvm");
     TempDir dir;
     Rocks rocks(dir / "cluster.db");
@@ -43,7 +43,7 @@ TEST(RollCommands, ListApplianceGraphShowsTheWalk) {
     TempDir dir;
     Rocks rocks(dir / "cluster.db");
     std::string out = rocks.ok({"list", "appliance", "graph", "vm-server", "dir=" + kSource});
-    ASSERT_EQ(countLines(out), 7U) << out;
+    ASSERT_EQ(countLines(out), 8U) << out;
     EXPECT_EQ(out.rfind("ORDER NODE", 0), 0U) << out;
     auto base = out.find("vcluster-base");
     auto kvm = out.find("vcluster-kvm");
