@@ -15,8 +15,11 @@
 #              vcluster/<version>/<arch>/RedHat/RPMS/*.rpm
 #              vcluster/<version>/<arch>/SRPMS/
 #            written by xorriso to $VCLUSTER_ISO_DIR/vcluster-<version>-<release>.<arch>.disk1.iso
-#            When ROLLSROOT names Rocks' build tree, roll-vcluster.xml and the
-#            ISO come from Rocks' own rules instead (tools/rocks-roll.mk).
+#            When ROLLSROOT names Rocks' build tree ($ROLLSROOT/etc/Rolls.mk
+#            exists), roll-vcluster.xml and the ISO come from Rocks' own rules
+#            instead: tools/rocks-roll.mk includes Rolls.mk for the XML, then
+#            Rocks' `rocks create roll` ($ROCKS_BASE_COMMAND, default
+#            /opt/rocks/bin/rocks: Rocks' own command on a Rocks build host).
 #
 # Name, version, release, colour and arch come from version.mk only.
 # Output locations (for tests; defaults write into the source tree):
@@ -101,7 +104,7 @@ if [[ -n ${ROLLSROOT:-} && -f $ROLLSROOT/etc/Rolls.mk ]]; then
     cp "$src/version.mk" "$work/"
     ln -s "$rpms" "$work/RPMS"
     make -C "$work" -f "$src/tools/rocks-roll.mk" ROLLSROOT="$ROLLSROOT" "roll-$name.xml"
-    (cd "$work" && /opt/rocks/bin/rocks create roll "roll-$name.xml")
+    (cd "$work" && ${ROCKS_BASE_COMMAND:-/opt/rocks/bin/rocks} create roll "roll-$name.xml")
     mv "$work/$(basename "$iso")" "$iso"
     echo "build-roll: $iso"
     exit 0
