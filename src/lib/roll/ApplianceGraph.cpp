@@ -33,6 +33,7 @@ std::string sectionSummary(const NodeFile& node) {
         ++counts[s.kind];
     }
     std::vector<std::string> parts;
+    parts.reserve(counts.size());
     for (const auto& [kind, n] : counts) {
         parts.push_back(std::to_string(n) + " " + kind);
     }

@@ -425,7 +425,7 @@ class RollLoader {
                           });
             } else if (isElement(n, "order")) {
                 readPairs(n, rel, "head", "tail",
-                          [&](std::string a, std::string b, Conditions, long line) {
+                          [&](std::string a, std::string b, const Conditions&, long line) {
                               graph.orders.push_back({std::move(a), std::move(b), {rel, line}});
                           });
             }
