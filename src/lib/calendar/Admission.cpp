@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <queue>
 
@@ -256,6 +257,73 @@ Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
             return nodeShortage(view, d, free);
         }
         p.nodeHosts = std::move(*hosts);
+    }
+    return p;
+}
+
+Decision readmit(const CapacityView& view, const Demand& d, const Placement& current,
+                 Policy policy) {
+    const Inventory& inv = view.inventory();
+    Placement p = current;
+    std::vector<Amount> free;
+    if (p.storage >= 0) {
+        view.freeOver(Pool::Storage, {d.hold}, free);
+        auto s = static_cast<std::size_t>(p.storage);
+        if (free[s].mib < d.diskMiB) {
+            return Shortage{"storage pool space", inv.storage[s].name,
+                            view.peakInstant(Pool::Storage, p.storage, 1, {d.hold}),
+                            reservation::formatSizeMiB(d.diskMiB)};
+        }
+    }
+    if (p.networkId != 0 && !view.networkIdFree(d.network, p.networkId, d.hold)) {
+        return Shortage{std::string(d.network == NetworkKind::Vlan ? "VLAN id " : "VNI ") +
+                            std::to_string(p.networkId),
+                        "", d.hold.start, "the same id for the whole reservation"};
+    }
+    if (p.gateway >= 0) {
+        auto g = static_cast<std::size_t>(p.gateway);
+        if (p.publicIp >= 0 && !view.publicIpFree(p.gateway, p.publicIp, d.hold)) {
+            return Shortage{
+                "public address " + inv.gateways[g].publicIps[static_cast<std::size_t>(p.publicIp)],
+                inv.gateways[g].name, d.hold.start, "the same address"};
+        }
+        view.freeOver(Pool::Gateways, d.windows, free);
+        if (!free[g].fits(d.frontend)) {
+            int dim = free[g].mib < d.frontend.mib ? 1 : 0;
+            return Shortage{dim == 1 ? "gateway memory" : "gateway CPUs", inv.gateways[g].name,
+                            view.peakInstant(Pool::Gateways, p.gateway, dim, d.windows),
+                            dim == 1 ? reservation::formatSizeMiB(d.frontend.mib)
+                                     : sizeNeed(1, d.frontend.cpus, false)};
+        }
+    }
+    view.freeOver(Pool::VmServers, d.windows, free);
+    std::size_t keep = std::min(p.nodeHosts.size(), static_cast<std::size_t>(std::max(0, d.nodes)));
+    p.nodeHosts.resize(keep);
+    std::map<int, int> kept;
+    for (int h : p.nodeHosts) {
+        ++kept[h];
+    }
+    for (const auto& [h, count] : kept) {
+        auto hi = static_cast<std::size_t>(h);
+        free[hi] -= d.perNode * count;
+        if (free[hi].cpus < 0 || free[hi].mib < 0) {
+            int dim = free[hi].mib < 0 ? 1 : 0;
+            return Shortage{dim == 1 ? "vm-server memory" : "vm-server CPUs",
+                            inv.vmServers[hi].name,
+                            view.peakInstant(Pool::VmServers, h, dim, d.windows),
+                            dim == 1 ? sizeNeed(count, d.perNode.mib, true)
+                                     : sizeNeed(count, d.perNode.cpus, false)};
+        }
+    }
+    int extra = d.nodes - static_cast<int>(keep);
+    if (extra > 0) {
+        auto more = placeNodes(free, extra, d.perNode, policy);
+        if (!more) {
+            Demand rest = d;
+            rest.nodes = extra;
+            return nodeShortage(view, rest, free);
+        }
+        p.nodeHosts.insert(p.nodeHosts.end(), more->begin(), more->end());
     }
     return p;
 }

@@ -34,6 +34,12 @@ std::optional<std::vector<int>> placeNodes(const std::vector<Amount>& free, int 
 // the compute nodes.
 Decision admit(const CapacityView& view, const Demand& demand, Policy policy);
 
+// Re-admission of a changed reservation (`rocks set vcluster`), its own
+// booking already taken out of `view`: keeps everything where it is (network
+// id, frontend, storage, the first nodes) and places only added nodes.
+Decision readmit(const CapacityView& view, const Demand& demand, const Placement& current,
+                 Policy policy);
+
 // The earliest shift of the demand (same duration; whole weeks for a weekly
 // one), not before `demand`'s own start and starting no later than
 // `latestStart`, at which it is admitted. Candidate starts are the instants

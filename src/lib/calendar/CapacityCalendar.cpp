@@ -116,6 +116,16 @@ std::optional<int> CapacityCalendar::firstFreePublicIp(int gateway, const Interv
     return id ? std::optional<int>(static_cast<int>(*id)) : std::nullopt;
 }
 
+bool CapacityCalendar::networkIdFree(NetworkKind kind, std::int64_t id,
+                                     const Interval& hold) const {
+    return (kind == NetworkKind::Vlan ? vlans_ : vnis_).isFree(id, hold);
+}
+
+bool CapacityCalendar::publicIpFree(int gateway, int address, const Interval& hold) const {
+    return gateway >= 0 && static_cast<std::size_t>(gateway) < publicIps_.size() &&
+           publicIps_[static_cast<std::size_t>(gateway)].isFree(address, hold);
+}
+
 Time CapacityCalendar::peakInstant(Pool pool, int host, int dim,
                                    const std::vector<Interval>& windows) const {
     return timeline(pool).peak(host, dim, windows).second;

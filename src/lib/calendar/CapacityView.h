@@ -30,6 +30,9 @@ class CapacityView {
                                                            const Interval& hold) const = 0;
     // The lowest-numbered public address of the gateway free during `hold`.
     virtual std::optional<int> firstFreePublicIp(int gateway, const Interval& hold) const = 0;
+    // Whether one given id / address is free during all of `hold`.
+    virtual bool networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const = 0;
+    virtual bool publicIpFree(int gateway, int address, const Interval& hold) const = 0;
     // The first instant of the windows at which the host's usage in one
     // dimension (0 cpus, 1 mib) is highest.
     virtual Time peakInstant(Pool pool, int host, int dim,

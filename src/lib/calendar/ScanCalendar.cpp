@@ -181,6 +181,29 @@ std::optional<int> ScanCalendar::firstFreePublicIp(int gateway, const Interval& 
     return id ? std::optional<int>(static_cast<int>(*id)) : std::nullopt;
 }
 
+bool ScanCalendar::networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const {
+    const IdRange& r = kind == NetworkKind::Vlan ? inventory_.vlans : inventory_.vnis;
+    int space = kind == NetworkKind::Vlan ? 0 : 1;
+    return id >= r.first && id <= r.last &&
+           std::none_of(idUses_.begin(), idUses_.end(), [&](const IdUse& u) {
+               return u.space == space && u.id == id && u.interval.start < hold.end &&
+                      u.interval.end > hold.start;
+           });
+}
+
+bool ScanCalendar::publicIpFree(int gateway, int address, const Interval& hold) const {
+    if (gateway < 0 || static_cast<std::size_t>(gateway) >= inventory_.gateways.size() ||
+        address < 0 ||
+        static_cast<std::size_t>(address) >=
+            inventory_.gateways[static_cast<std::size_t>(gateway)].publicIps.size()) {
+        return false;
+    }
+    return std::none_of(idUses_.begin(), idUses_.end(), [&](const IdUse& u) {
+        return u.space == 2 + gateway && u.id == address && u.interval.start < hold.end &&
+               u.interval.end > hold.start;
+    });
+}
+
 Time ScanCalendar::peakInstant(Pool pool, int host, int dim,
                                const std::vector<Interval>& windows) const {
     std::int64_t best = -1;

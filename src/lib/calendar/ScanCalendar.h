@@ -21,6 +21,8 @@ class ScanCalendar : public CapacityView {
     std::optional<std::int64_t> firstFreeNetworkId(NetworkKind kind,
                                                    const Interval& hold) const override;
     std::optional<int> firstFreePublicIp(int gateway, const Interval& hold) const override;
+    bool networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const override;
+    bool publicIpFree(int gateway, int address, const Interval& hold) const override;
     Time peakInstant(Pool pool, int host, int dim,
                      const std::vector<Interval>& windows) const override;
     std::optional<Time> nextEndAfter(Time t) const override;

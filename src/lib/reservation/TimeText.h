@@ -14,6 +14,10 @@ using Time = std::int64_t;
 // Throws Error naming `what`.
 Time parseTime(std::string_view text, std::string_view what);
 
+// The current time; $VCLUSTER_NOW (ISO 8601) overrides it, for tests and
+// rehearsals of a schedule.
+Time currentTime();
+
 // ISO 8601 UTC with a Z, e.g. 2026-12-01T09:00:00Z.
 std::string formatTime(Time t);
 
