@@ -5,15 +5,16 @@
 #include <map>
 #include <numeric>
 #include <queue>
+#include <tuple>
 
 #include "reservation/TimeText.h"
 
 namespace vcluster::calendar {
 
 std::string Shortage::message() const {
-    std::string text = resource + " runs out";
+    std::string text = resource + (resource.back() == 's' ? " run out" : " runs out");
     if (!where.empty()) {
-        text += " on " + where;
+        text += (where.rfind("range ", 0) == 0 ? " in " : " on ") + where;
     }
     text += " at " + reservation::formatTime(at);
     if (!needs.empty()) {
@@ -45,29 +46,33 @@ std::optional<std::vector<int>> placeNodes(const std::vector<Amount>& free, int 
     if (nodes <= 0) {
         return out;
     }
+    // How many nodes each host takes (not capped at `nodes`: best fit needs
+    // to tell a snug host from a roomy one).
     std::vector<std::int64_t> fit(free.size());
     std::int64_t total = 0;
     for (std::size_t h = 0; h < free.size(); ++h) {
-        fit[h] = std::min<std::int64_t>(fitCount(free[h], perNode), nodes);
-        total += fit[h];
+        fit[h] = std::min<std::int64_t>(fitCount(free[h], perNode), std::int64_t{1} << 40);
+        total += std::min<std::int64_t>(fit[h], nodes);
     }
     if (total < nodes) {
         return std::nullopt;
     }
     if (policy == Policy::Spread) {
-        // Most room first; ties to the lower host index.
-        std::priority_queue<std::pair<std::int64_t, int>> room;
+        // Hosts this reservation uses least first, then the most room; ties
+        // to the lower host index.
+        using Slot = std::tuple<int, std::int64_t, int>;  // -used, room, -host
+        std::priority_queue<Slot> room;
         for (std::size_t h = 0; h < fit.size(); ++h) {
             if (fit[h] > 0) {
-                room.emplace(fit[h], -static_cast<int>(h));
+                room.emplace(0, fit[h], -static_cast<int>(h));
             }
         }
         while (static_cast<int>(out.size()) < nodes) {
-            auto [k, negHost] = room.top();
+            auto [negUsed, k, negHost] = room.top();
             room.pop();
             out.push_back(-negHost);
             if (k > 1) {
-                room.emplace(k - 1, negHost);
+                room.emplace(negUsed - 1, k - 1, negHost);
             }
         }
         std::sort(out.begin(), out.end());
