@@ -78,36 +78,31 @@ std::optional<std::vector<int>> placeNodes(const std::vector<Amount>& free, int 
         std::sort(out.begin(), out.end());
         return out;
     }
-    // Pack: hosts by how many nodes they take, most first (ties: lower index).
-    std::vector<int> order;
-    for (std::size_t h = 0; h < fit.size(); ++h) {
-        if (fit[h] > 0) {
-            order.push_back(static_cast<int>(h));
-        }
-    }
-    auto key = [&](int h) { return fit[static_cast<std::size_t>(h)]; };
-    std::sort(order.begin(), order.end(),
-              [&](int a, int b) { return key(a) != key(b) ? key(a) > key(b) : a < b; });
-    std::size_t next = 0;
+    // Pack: while no single host takes all remaining nodes, fill the roomiest
+    // host; then the host that takes them with the least room to spare (best
+    // fit). Ties go to the lower index. One pass over the hosts per host used.
+    std::vector<bool> used(fit.size(), false);
     std::int64_t remaining = nodes;
     while (remaining > 0) {
-        // Best fit: the host that takes all the remaining nodes with the least
-        // room to spare; else the roomiest host, and continue.
-        auto firstTooSmall =
-            std::partition_point(order.begin() + static_cast<std::ptrdiff_t>(next), order.end(),
-                                 [&](int h) { return key(h) >= remaining; });
-        if (firstTooSmall != order.begin() + static_cast<std::ptrdiff_t>(next)) {
-            std::int64_t best = key(*(firstTooSmall - 1));
-            auto bestFirst =
-                std::partition_point(order.begin() + static_cast<std::ptrdiff_t>(next),
-                                     firstTooSmall, [&](int h) { return key(h) > best; });
-            out.insert(out.end(), static_cast<std::size_t>(remaining), *bestFirst);
-            remaining = 0;
-        } else {
-            int h = order[next++];
-            out.insert(out.end(), static_cast<std::size_t>(key(h)), h);
-            remaining -= key(h);
+        int roomiest = -1;
+        int snug = -1;
+        for (std::size_t h = 0; h < fit.size(); ++h) {
+            if (used[h] || fit[h] == 0) {
+                continue;
+            }
+            auto i = static_cast<int>(h);
+            if (roomiest < 0 || fit[h] > fit[static_cast<std::size_t>(roomiest)]) {
+                roomiest = i;
+            }
+            if (fit[h] >= remaining && (snug < 0 || fit[h] < fit[static_cast<std::size_t>(snug)])) {
+                snug = i;
+            }
         }
+        int pick = snug >= 0 ? snug : roomiest;
+        std::int64_t take = std::min(remaining, fit[static_cast<std::size_t>(pick)]);
+        out.insert(out.end(), static_cast<std::size_t>(take), pick);
+        used[static_cast<std::size_t>(pick)] = true;
+        remaining -= take;
     }
     std::sort(out.begin(), out.end());
     return out;

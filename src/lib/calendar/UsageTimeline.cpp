@@ -90,6 +90,39 @@ void UsageTimeline::apply(int host, const Interval& iv, const Amount& amount, bo
             recomputeMax(b, host);
         }
     }
+    refreshBlocks(host, bucketOf(iv.start), bucketOf(iv.end - 1));
+}
+
+const std::vector<Amount>* UsageTimeline::summary(int level, std::int64_t index) const {
+    if (level == 0) {
+        auto it = buckets_.find(index);
+        return it == buckets_.end() ? nullptr : &it->second.max;
+    }
+    const auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
+    auto it = blocks.find(index);
+    return it == blocks.end() ? nullptr : &it->second;
+}
+
+void UsageTimeline::refreshBlocks(int host, std::int64_t first, std::int64_t last) {
+    auto h = static_cast<std::size_t>(host);
+    for (int level = 1; level <= kLevels; ++level) {
+        first = floorDiv(first, kFanout);
+        last = floorDiv(last, kFanout);
+        auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
+        for (std::int64_t j = first; j <= last; ++j) {
+            Amount m;
+            for (std::int64_t c = j * kFanout; c < (j + 1) * kFanout; ++c) {
+                if (const auto* child = summary(level - 1, c)) {
+                    m = maxOf(m, (*child)[h]);
+                }
+            }
+            auto it = blocks.find(j);
+            if (it == blocks.end()) {
+                it = blocks.emplace(j, std::vector<Amount>(capacity_.size())).first;
+            }
+            it->second[h] = m;
+        }
+    }
 }
 
 void UsageTimeline::add(int host, const Interval& iv, const Amount& amount) {
@@ -114,39 +147,57 @@ void UsageTimeline::maxUsage(const std::vector<Interval>& windows, std::vector<A
     const std::size_t n = capacity_.size();
     out.assign(n, Amount{});
     thread_local std::vector<Amount> current;
+    auto absorb = [&](const std::vector<Amount>& max) {
+        for (std::size_t h = 0; h < n; ++h) {
+            out[h] = maxOf(out[h], max[h]);
+        }
+    };
+    // A bucket the window covers only in part: replay its changes exactly.
+    auto partial = [&](const Bucket& b, Time lo, Time hi) {
+        valuesAt(b, lo, current);
+        absorb(current);
+        for (const auto& e : b.events) {
+            if (e.at <= lo) {
+                continue;
+            }
+            if (e.at >= hi) {
+                break;
+            }
+            auto h = static_cast<std::size_t>(e.host);
+            current[h] += e.delta;
+            out[h] = maxOf(out[h], current[h]);
+        }
+    };
     for (const auto& w : windows) {
         if (w.end <= w.start) {
             continue;
         }
-        const std::int64_t last = bucketOf(w.end - 1);
-        for (auto it = buckets_.lower_bound(bucketOf(w.start));
-             it != buckets_.end() && it->first <= last; ++it) {
-            const Bucket& b = it->second;
-            const Time bs = it->first * width_;
-            const Time be = bs + width_;
-            const Time lo = std::max(w.start, bs);
-            const Time hi = std::min(w.end, be);
-            if (lo == bs && hi == be) {
-                for (std::size_t h = 0; h < n; ++h) {
-                    out[h] = maxOf(out[h], b.max[h]);
-                }
-                continue;
+        std::int64_t first = bucketOf(w.start);
+        std::int64_t last = bucketOf(w.end - 1);
+        if (first * width_ < w.start || (first == last && w.end < (last + 1) * width_)) {
+            if (auto it = buckets_.find(first); it != buckets_.end()) {
+                partial(it->second, w.start, std::min(w.end, (first + 1) * width_));
             }
-            valuesAt(b, lo, current);
-            for (std::size_t h = 0; h < n; ++h) {
-                out[h] = maxOf(out[h], current[h]);
+            ++first;
+        }
+        if (last >= first && w.end < (last + 1) * width_) {
+            if (auto it = buckets_.find(last); it != buckets_.end()) {
+                partial(it->second, last * width_, w.end);
             }
-            for (const auto& e : b.events) {
-                if (e.at <= lo) {
-                    continue;
-                }
-                if (e.at >= hi) {
-                    break;
-                }
-                auto h = static_cast<std::size_t>(e.host);
-                current[h] += e.delta;
-                out[h] = maxOf(out[h], current[h]);
+            --last;
+        }
+        // Whole buckets [first, last]: the largest aligned blocks that fit.
+        for (std::int64_t i = first; i <= last;) {
+            int level = 0;
+            std::int64_t span = 1;
+            while (level < kLevels && i % (span * kFanout) == 0 && i + span * kFanout - 1 <= last) {
+                span *= kFanout;
+                ++level;
             }
+            if (const auto* max = summary(level, i / span)) {
+                absorb(*max);
+            }
+            i += span;
         }
     }
 }

@@ -17,7 +17,9 @@ namespace vcluster::calendar {
 // contiguous arrays, plus the changes that happen strictly inside it. A
 // window covers some whole buckets (an element-wise max over their arrays,
 // no per-host lookups) and at most two partial ones (replayed exactly from
-// their changes). Answers are exact; see ScanCalendar for the oracle.
+// their changes). Whole buckets are further summarised in aligned blocks of
+// 8, 64 and 512 buckets (per-host maxima), so a window of any length reads
+// at most a few dozen arrays. Answers are exact; ScanCalendar is the oracle.
 class UsageTimeline {
   public:
     UsageTimeline(std::vector<Amount> capacity, Time bucketWidth);
@@ -63,7 +65,14 @@ class UsageTimeline {
 
     std::vector<Amount> capacity_;
     Time width_;
+    // Summaries: levels_[k-1] maps a block index to per-host maxima over the
+    // 8^k buckets it covers; a missing block means nothing booked there.
+    static constexpr int kLevels = 3;
+    static constexpr std::int64_t kFanout = 8;
+    void refreshBlocks(int host, std::int64_t firstBucket, std::int64_t lastBucket);
+    const std::vector<Amount>* summary(int level, std::int64_t index) const;
     std::map<std::int64_t, Bucket> buckets_;
+    std::vector<std::map<std::int64_t, std::vector<Amount>>> levels_{kLevels};
 };
 
 // Numbered resources held one at a time (VLAN ids, VNIs, a gateway's public
