@@ -63,20 +63,22 @@ std::vector<Job> readSwf(const std::string& path) {
         jobs.push_back({f[1], runtime, static_cast<int>(procs)});
     }
     gzclose(in);
-    std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.submit < b.submit; });
+    std::sort(jobs.begin(), jobs.end(),
+              [](const Job& a, const Job& b) { return a.submit < b.submit; });
     return jobs;
 }
 
 struct Settings {
-    std::string trace = std::string(VCLUSTER_SOURCE_DIR "/../shared/data/NASA-iPSC-1993-3.1-cln.swf.gz");
+    std::string trace =
+        std::string(VCLUSTER_SOURCE_DIR "/../shared/data/NASA-iPSC-1993-3.1-cln.swf.gz");
     int vmServers = 1000;
     int booked = 100000;
     int stream = 20000;
     int scanStream = 1000;
-    double compression = 6.7;    // submit times divided by this: offered load ~ capacity
-    Time durationScale = 20;     // a job's seconds become this many reservation seconds
+    double compression = 6.7;  // submit times divided by this: offered load ~ capacity
+    Time durationScale = 20;   // a job's seconds become this many reservation seconds
     Time minDuration = 1800;
-    Time maxLead = 2 * 86400;    // requests book up to two days ahead
+    Time maxLead = 2 * 86400;  // requests book up to two days ahead
 };
 
 // Jobs -> an endless stream of reservation requests (the trace repeated,
@@ -122,8 +124,8 @@ class RequestStream {
 Inventory site(const Settings& s) {
     Inventory inv;
     for (int i = 0; i < s.vmServers; ++i) {
-        inv.vmServers.push_back({"vm-server-" + std::to_string(i / 40) + "-" + std::to_string(i % 40),
-                                 {32, 131072}});
+        inv.vmServers.push_back(
+            {"vm-server-" + std::to_string(i / 40) + "-" + std::to_string(i % 40), {32, 131072}});
     }
     for (int g = 0; g < 50; ++g) {
         GatewayCapacity gw{"gateway-0-" + std::to_string(g), {64, 262144}, {}};
@@ -174,11 +176,13 @@ double percentile(std::vector<double> v, double p) {
 }
 
 void print(const char* name, const Result& r) {
-    std::printf("%-18s %8zu req  %10.0f adm/s  p50 %9.1f us  p99 %9.1f us  mean %9.1f us  accepted %5.1f%%\n",
-                name, r.latencyUs.size(), static_cast<double>(r.latencyUs.size()) / r.seconds,
-                percentile(r.latencyUs, 0.50), percentile(r.latencyUs, 0.99),
-                r.seconds * 1e6 / static_cast<double>(r.latencyUs.size()),
-                100.0 * r.accepted / static_cast<double>(r.latencyUs.size()));
+    std::printf(
+        "%-18s %8zu req  %10.0f adm/s  p50 %9.1f us  p99 %9.1f us  mean %9.1f us  accepted "
+        "%5.1f%%\n",
+        name, r.latencyUs.size(), static_cast<double>(r.latencyUs.size()) / r.seconds,
+        percentile(r.latencyUs, 0.50), percentile(r.latencyUs, 0.99),
+        r.seconds * 1e6 / static_cast<double>(r.latencyUs.size()),
+        100.0 * r.accepted / static_cast<double>(r.latencyUs.size()));
 }
 
 }  // namespace
@@ -222,10 +226,11 @@ int main(int argc, char** argv) {
             scan.book(b);
         }
     }
-    std::printf("pre-booked %lld reservations (%d requests offered, %.1f%% admitted) on %d "
-                "vm-servers in %.1f s\n",
-                static_cast<long long>(id), offered, 100.0 * static_cast<double>(id) / offered,
-                s.vmServers, std::chrono::duration<double>(Clock::now() - t0).count());
+    std::printf(
+        "pre-booked %lld reservations (%d requests offered, %.1f%% admitted) on %d "
+        "vm-servers in %.1f s\n",
+        static_cast<long long>(id), offered, 100.0 * static_cast<double>(id) / offered, s.vmServers,
+        std::chrono::duration<double>(Clock::now() - t0).count());
 
     std::vector<Demand> requests;
     for (int i = 0; i < s.stream; ++i) {
@@ -242,23 +247,26 @@ int main(int argc, char** argv) {
     Result fastHead;
     fastHead.latencyUs.assign(fastAll.latencyUs.begin(),
                               fastAll.latencyUs.begin() + static_cast<std::ptrdiff_t>(head.size()));
-    fastHead.accepted = static_cast<int>(std::count(
-        fastAll.decisions.begin(), fastAll.decisions.begin() + static_cast<std::ptrdiff_t>(head.size()), 1));
+    fastHead.accepted = static_cast<int>(
+        std::count(fastAll.decisions.begin(),
+                   fastAll.decisions.begin() + static_cast<std::ptrdiff_t>(head.size()), 1));
     double headSeconds = 0;
     for (double us : fastHead.latencyUs) {
         headSeconds += us / 1e6;
     }
     fastHead.seconds = headSeconds;
-    bool agree = std::equal(scanHead.decisions.begin(), scanHead.decisions.end(),
-                            fastAll.decisions.begin());
+    bool agree =
+        std::equal(scanHead.decisions.begin(), scanHead.decisions.end(), fastAll.decisions.begin());
 
     // Refusals also search for the earliest start that fits (as the command does).
     std::vector<double> earliestUs;
     for (std::size_t i = 0; i < requests.size() && earliestUs.size() < 200; ++i) {
         if (fastAll.decisions[i] == 0) {
             auto a = Clock::now();
-            auto fit = earliestFit(fast, requests[i], Policy::Pack, requests[i].hold.start + 30 * 86400);
-            earliestUs.push_back(std::chrono::duration<double, std::micro>(Clock::now() - a).count());
+            auto fit =
+                earliestFit(fast, requests[i], Policy::Pack, requests[i].hold.start + 30 * 86400);
+            earliestUs.push_back(
+                std::chrono::duration<double, std::micro>(Clock::now() - a).count());
             (void)fit;
         }
     }
@@ -266,6 +274,17 @@ int main(int argc, char** argv) {
     std::printf("\n");
     print("calendar (stream)", fastAll);
     print("calendar (head)", fastHead);
+    {
+        std::vector<double> yes;
+        std::vector<double> no;
+        for (std::size_t i = 0; i < fastAll.latencyUs.size(); ++i) {
+            (fastAll.decisions[i] != 0 ? yes : no).push_back(fastAll.latencyUs[i]);
+        }
+        std::printf(
+            "calendar (stream) admitted p50 %.1f us p99 %.1f us; refused p50 %.1f us p99 "
+            "%.1f us\n",
+            percentile(yes, 0.5), percentile(yes, 0.99), percentile(no, 0.5), percentile(no, 0.99));
+    }
     print("scan (head)", scanHead);
     std::printf("\nsame decisions on the head: %s\n", agree ? "yes" : "NO");
     std::printf("speed-up on the head (scan mean / calendar mean): %.0fx; p99 ratio %.0fx\n",
@@ -273,9 +292,10 @@ int main(int argc, char** argv) {
                     (fastHead.seconds / static_cast<double>(head.size())),
                 percentile(scanHead.latencyUs, 0.99) / percentile(fastHead.latencyUs, 0.99));
     if (!earliestUs.empty()) {
-        std::printf("earliest-start search after a refusal (calendar, %zu refusals): p50 %.1f us, "
-                    "p99 %.1f us\n",
-                    earliestUs.size(), percentile(earliestUs, 0.5), percentile(earliestUs, 0.99));
+        std::printf(
+            "earliest-start search after a refusal (calendar, %zu refusals): p50 %.1f us, "
+            "p99 %.1f us\n",
+            earliestUs.size(), percentile(earliestUs, 0.5), percentile(earliestUs, 0.99));
     }
     return agree ? 0 : 1;
 }

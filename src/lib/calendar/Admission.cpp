@@ -334,7 +334,7 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     const Time requested = demand.hold.start;
     constexpr Time kWeek = 7 * 86400;
     Time cursor = requested;
-    for (int attempt = 0; cursor <= latestStart; ++attempt) {
+    while (cursor <= latestStart) {
         Demand d = shifted(demand, cursor - requested);
         Decision decision = admit(view, d, policy);
         if (auto* p = std::get_if<Placement>(&decision)) {
@@ -344,7 +344,19 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
             cursor += kWeek;  // the weekly pattern stays on its weekdays
             continue;
         }
-        auto next = view.nextEndAfter(cursor);
+        // If the demand does not fit even at the single instant where it ran
+        // out, no start whose span contains that instant can work: skip them.
+        Time skipTo = cursor;
+        const Time x = std::get<Shortage>(decision).at;
+        if (x > cursor && x < d.hold.end) {
+            Demand point = d;
+            point.windows = {{x, x + 1}};
+            point.hold = {x, x + 1};
+            if (std::holds_alternative<Shortage>(admit(view, point, policy))) {
+                skipTo = x;
+            }
+        }
+        auto next = view.nextEndAfter(skipTo);
         if (!next) {
             return std::nullopt;  // nothing ends later: no shift can help
         }

@@ -48,9 +48,14 @@ void CapacityCalendar::apply(const Booking& b, bool adding) {
     for (int h : p.nodeHosts) {
         ++perHost[h];
     }
+    UsageTimeline::HostAmounts nodes;
+    for (const auto& [host, count] : perHost) {
+        nodes.emplace_back(host, d.perNode * count);
+    }
     for (const auto& w : d.windows) {
-        for (const auto& [host, count] : perHost) {
-            use(timeline(Pool::VmServers), host, w, d.perNode * count);
+        if (!nodes.empty()) {
+            adding ? timeline(Pool::VmServers).add(nodes, w)
+                   : timeline(Pool::VmServers).remove(nodes, w);
         }
         if (p.gateway >= 0) {
             use(timeline(Pool::Gateways), p.gateway, w, d.frontend);

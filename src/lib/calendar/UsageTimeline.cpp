@@ -1,6 +1,7 @@
 #include "calendar/UsageTimeline.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
 #include "util/Error.h"
@@ -49,12 +50,58 @@ void UsageTimeline::recomputeMax(Bucket& b, int host) const {
     b.max[h] = m;
 }
 
-void UsageTimeline::apply(int host, const Interval& iv, const Amount& amount, bool adding) {
-    if (host < 0 || static_cast<std::size_t>(host) >= capacity_.size() || iv.end <= iv.start) {
+const std::vector<Amount>* UsageTimeline::summary(int level, std::int64_t index) const {
+    if (level == 0) {
+        auto it = buckets_.find(index);
+        return it == buckets_.end() ? nullptr : &it->second.max;
+    }
+    const auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
+    auto it = blocks.find(index);
+    return it == blocks.end() ? nullptr : &it->second;
+}
+
+void UsageTimeline::refreshBlocks(const HostAmounts& uses, std::int64_t first, std::int64_t last) {
+    std::array<const std::vector<Amount>*, kFanout> children{};
+    for (int level = 1; level <= kLevels; ++level) {
+        first = floorDiv(first, kFanout);
+        last = floorDiv(last, kFanout);
+        auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
+        for (std::int64_t j = first; j <= last; ++j) {
+            for (std::int64_t c = 0; c < kFanout; ++c) {
+                children[static_cast<std::size_t>(c)] = summary(level - 1, j * kFanout + c);
+            }
+            auto it = blocks.find(j);
+            if (it == blocks.end()) {
+                it = blocks.emplace(j, std::vector<Amount>(capacity_.size())).first;
+            }
+            for (const auto& use : uses) {
+                auto h = static_cast<std::size_t>(use.first);
+                Amount m;
+                for (const auto* child : children) {
+                    if (child != nullptr) {
+                        m = maxOf(m, (*child)[h]);
+                    }
+                }
+                it->second[h] = m;
+            }
+        }
+    }
+}
+
+void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool adding) {
+    if (iv.end <= iv.start) {
         return;
     }
-    auto h = static_cast<std::size_t>(host);
-    auto edit = [&](Bucket& b, Time at, const Amount& delta) {
+    HostAmounts valid;
+    for (const auto& u : uses) {
+        if (u.first >= 0 && static_cast<std::size_t>(u.first) < capacity_.size()) {
+            valid.push_back(u);
+        }
+    }
+    if (valid.empty()) {
+        return;
+    }
+    auto edit = [&](Bucket& b, Time at, int host, const Amount& delta) {
         auto byTime = [](const Event& e, Time t) { return e.at < t; };
         auto it = std::lower_bound(b.events.begin(), b.events.end(), at, byTime);
         if (adding) {
@@ -71,67 +118,43 @@ void UsageTimeline::apply(int host, const Interval& iv, const Amount& amount, bo
             }
         }
     };
-    const Amount neg = Amount{} - amount;
     for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
         Bucket& b = bucket(i);
         const Time bs = i * width_;
         const Time be = bs + width_;
-        if (iv.start <= bs) {
-            b.start[h] += adding ? amount : neg;
-        } else {
-            edit(b, iv.start, amount);
-        }
-        if (iv.end < be) {
-            edit(b, iv.end, neg);
-        }
-        if (iv.start <= bs && iv.end >= be) {
-            b.max[h] += adding ? amount : neg;
-        } else {
-            recomputeMax(b, host);
-        }
-    }
-    refreshBlocks(host, bucketOf(iv.start), bucketOf(iv.end - 1));
-}
-
-const std::vector<Amount>* UsageTimeline::summary(int level, std::int64_t index) const {
-    if (level == 0) {
-        auto it = buckets_.find(index);
-        return it == buckets_.end() ? nullptr : &it->second.max;
-    }
-    const auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
-    auto it = blocks.find(index);
-    return it == blocks.end() ? nullptr : &it->second;
-}
-
-void UsageTimeline::refreshBlocks(int host, std::int64_t first, std::int64_t last) {
-    auto h = static_cast<std::size_t>(host);
-    for (int level = 1; level <= kLevels; ++level) {
-        first = floorDiv(first, kFanout);
-        last = floorDiv(last, kFanout);
-        auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
-        for (std::int64_t j = first; j <= last; ++j) {
-            Amount m;
-            for (std::int64_t c = j * kFanout; c < (j + 1) * kFanout; ++c) {
-                if (const auto* child = summary(level - 1, c)) {
-                    m = maxOf(m, (*child)[h]);
-                }
+        const bool whole = iv.start <= bs && iv.end >= be;
+        for (const auto& [host, amount] : valid) {
+            auto h = static_cast<std::size_t>(host);
+            const Amount delta = adding ? amount : Amount{} - amount;
+            if (iv.start <= bs) {
+                b.start[h] += delta;
+            } else {
+                edit(b, iv.start, host, amount);
             }
-            auto it = blocks.find(j);
-            if (it == blocks.end()) {
-                it = blocks.emplace(j, std::vector<Amount>(capacity_.size())).first;
+            if (iv.end < be) {
+                edit(b, iv.end, host, Amount{} - amount);
             }
-            it->second[h] = m;
+            if (whole) {
+                b.max[h] += delta;
+            } else {
+                recomputeMax(b, host);
+            }
         }
     }
+    refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
 }
 
 void UsageTimeline::add(int host, const Interval& iv, const Amount& amount) {
-    apply(host, iv, amount, true);
+    apply({{host, amount}}, iv, true);
 }
 
 void UsageTimeline::remove(int host, const Interval& iv, const Amount& amount) {
-    apply(host, iv, amount, false);
+    apply({{host, amount}}, iv, false);
 }
+
+void UsageTimeline::add(const HostAmounts& uses, const Interval& iv) { apply(uses, iv, true); }
+
+void UsageTimeline::remove(const HostAmounts& uses, const Interval& iv) { apply(uses, iv, false); }
 
 void UsageTimeline::valuesAt(const Bucket& b, Time at, std::vector<Amount>& out) const {
     out = b.start;
@@ -242,16 +265,49 @@ std::vector<std::pair<Time, Amount>> UsageTimeline::steps(int host, const Interv
 
 std::pair<std::int64_t, Time> UsageTimeline::peak(int host, int dim,
                                                   const std::vector<Interval>& windows) const {
-    std::pair<std::int64_t, Time> best{-1, windows.empty() ? 0 : windows.front().start};
+    auto h = static_cast<std::size_t>(host);
+    std::int64_t best = -1;
+    Time at = windows.empty() ? 0 : windows.front().start;
     for (const auto& w : windows) {
-        for (const auto& [t, v] : steps(host, w)) {
-            if (v.get(dim) > best.first) {
-                best = {v.get(dim), t};
+        if (w.end <= w.start) {
+            continue;
+        }
+        if (best < 0) {
+            best = 0;  // usage is never below 0; anything higher moves `at`
+            at = w.start;
+        }
+        const std::int64_t last = bucketOf(w.end - 1);
+        for (auto it = buckets_.lower_bound(bucketOf(w.start));
+             it != buckets_.end() && it->first <= last; ++it) {
+            const Bucket& b = it->second;
+            if (b.max[h].get(dim) <= best) {
+                continue;  // cannot hold a higher instant: skip its changes
+            }
+            const Time lo = std::max(w.start, it->first * width_);
+            const Time hi = std::min(w.end, (it->first + 1) * width_);
+            Amount v = b.start[h];
+            auto e = b.events.begin();
+            for (; e != b.events.end() && e->at <= lo; ++e) {
+                if (e->host == host) {
+                    v += e->delta;
+                }
+            }
+            if (v.get(dim) > best) {
+                best = v.get(dim);
+                at = lo;
+            }
+            for (; e != b.events.end() && e->at < hi; ++e) {
+                if (e->host == host) {
+                    v += e->delta;
+                    if (v.get(dim) > best) {
+                        best = v.get(dim);
+                        at = e->at;
+                    }
+                }
             }
         }
     }
-    best.first = std::max<std::int64_t>(best.first, 0);
-    return best;
+    return {std::max<std::int64_t>(best, 0), at};
 }
 
 IdTimeline::IdTimeline(IdRange range, Time bucketWidth) : range_(range), width_(bucketWidth) {}

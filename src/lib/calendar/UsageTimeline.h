@@ -31,6 +31,10 @@ class UsageTimeline {
     void add(int host, const Interval& interval, const Amount& amount);
     // Undoes an add() with the same arguments.
     void remove(int host, const Interval& interval, const Amount& amount);
+    // Several hosts over the same interval at once (one pass over the buckets).
+    using HostAmounts = std::vector<std::pair<int, Amount>>;
+    void add(const HostAmounts& uses, const Interval& interval);
+    void remove(const HostAmounts& uses, const Interval& interval);
 
     // out[h] = the largest usage of host h at any instant of the windows
     // (each dimension on its own).
@@ -59,7 +63,7 @@ class UsageTimeline {
     std::int64_t bucketOf(Time t) const;
     Bucket& bucket(std::int64_t index);
     void recomputeMax(Bucket& b, int host) const;
-    void apply(int host, const Interval& interval, const Amount& amount, bool adding);
+    void apply(const HostAmounts& uses, const Interval& interval, bool adding);
     // Usage of every host at `at` inside bucket `b` (into `out`).
     void valuesAt(const Bucket& b, Time at, std::vector<Amount>& out) const;
 
@@ -69,7 +73,7 @@ class UsageTimeline {
     // 8^k buckets it covers; a missing block means nothing booked there.
     static constexpr int kLevels = 3;
     static constexpr std::int64_t kFanout = 8;
-    void refreshBlocks(int host, std::int64_t firstBucket, std::int64_t lastBucket);
+    void refreshBlocks(const HostAmounts& uses, std::int64_t firstBucket, std::int64_t lastBucket);
     const std::vector<Amount>* summary(int level, std::int64_t index) const;
     std::map<std::int64_t, Bucket> buckets_;
     std::vector<std::map<std::int64_t, std::vector<Amount>>> levels_{kLevels};
