@@ -113,6 +113,15 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
         request.start += delta;
         request.end += delta;
         placement = fit->second;
+        if (request.repeat && delta != 0) {
+            // Shifted by whole weeks of seconds; across a daylight-saving change
+            // the local-time windows differ by an hour: admit those exactly.
+            auto exact = calendar::admit(sc.calendar, calendar::demandOf(request), sc.site.policy);
+            if (auto* shortage = std::get_if<calendar::Shortage>(&exact)) {
+                throw Refusal("refused: " + shortage->message() + "; try another start");
+            }
+            placement = std::get<calendar::Placement>(exact);
+        }
     } else {
         auto decision = calendar::admit(sc.calendar, demand, sc.site.policy);
         if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
