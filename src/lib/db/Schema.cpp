@@ -10,6 +10,7 @@ namespace vcluster::db {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         migrationRocksCore(),
+        migrationReservations(),
     };
     return all;
 }

@@ -6,5 +6,6 @@
 namespace vcluster::db {
 
 Migration migrationRocksCore();  // v1: Rocks core tables, VM tables, seed rows
+Migration migrationReservations();  // v2: vcluster reservations, allocations, maintenance
 
 }  // namespace vcluster::db

@@ -1,0 +1,301 @@
+// Trace-driven admission benchmark: replays jobs of a Standard Workload
+// Format trace as reservation requests against 1,000 vm-servers holding
+// 100,000 booked reservations, through CapacityCalendar (what `rocks add
+// vcluster` uses) and through ScanCalendar (scan every booking), and prints
+// admissions/s, p50/p99 latency, acceptance rate and the speed-up.
+//
+// Usage: bench-calendar_bench [trace.swf.gz] [--booked N] [--stream N] [--scan N]
+#include <zlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "calendar/Admission.h"
+#include "calendar/CapacityCalendar.h"
+#include "calendar/ScanCalendar.h"
+
+using namespace vcluster::calendar;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Job {
+    Time submit;
+    Time runtime;
+    int procs;
+};
+
+// SWF: one job a line, 18 whitespace-separated fields, ';' comments. We use
+// 2 (submit time), 4 (run time; 9, requested time, when missing) and 5
+// (allocated processors; 8, requested, when missing).
+std::vector<Job> readSwf(const std::string& path) {
+    gzFile in = gzopen(path.c_str(), "rb");
+    if (in == nullptr) {
+        std::fprintf(stderr, "cannot open %s\n", path.c_str());
+        std::exit(1);
+    }
+    std::vector<Job> jobs;
+    char line[4096];
+    while (gzgets(in, line, sizeof line) != nullptr) {
+        if (line[0] == ';') {
+            continue;
+        }
+        long long f[18];
+        int n = std::sscanf(line,
+                            "%lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld "
+                            "%lld %lld %lld %lld %lld",
+                            &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9],
+                            &f[10], &f[11], &f[12], &f[13], &f[14], &f[15], &f[16], &f[17]);
+        if (n < 9) {
+            continue;
+        }
+        Time runtime = f[3] > 0 ? f[3] : f[8];
+        long long procs = f[4] > 0 ? f[4] : f[7];
+        if (f[1] < 0 || runtime <= 0 || procs <= 0) {
+            continue;
+        }
+        jobs.push_back({f[1], runtime, static_cast<int>(procs)});
+    }
+    gzclose(in);
+    std::sort(jobs.begin(), jobs.end(),
+              [](const Job& a, const Job& b) { return a.submit < b.submit; });
+    return jobs;
+}
+
+struct Settings {
+    std::string trace =
+        std::string(VCLUSTER_SOURCE_DIR "/../shared/data/NASA-iPSC-1993-3.1-cln.swf.gz");
+    int vmServers = 1000;
+    int booked = 100000;
+    int stream = 20000;
+    int scanStream = 1000;
+    double compression = 6.7;  // submit times divided by this: offered load ~ capacity
+    Time durationScale = 20;   // a job's seconds become this many reservation seconds
+    Time minDuration = 1800;
+    Time maxLead = 2 * 86400;  // requests book up to two days ahead
+};
+
+// Jobs -> an endless stream of reservation requests (the trace repeated,
+// each cycle after the previous one).
+class RequestStream {
+  public:
+    RequestStream(const std::vector<Job>& jobs, const Settings& s) : jobs_(jobs), s_(s), rng_(42) {
+        span_ = static_cast<Time>(static_cast<double>(jobs.back().submit - jobs.front().submit) /
+                                  s.compression) +
+                3600;
+    }
+    Demand next() {
+        const Job& j = jobs_[index_ % jobs_.size()];
+        Time cycle = static_cast<Time>(index_ / jobs_.size()) * span_;
+        ++index_;
+        Time request = kEpoch + cycle +
+                       static_cast<Time>(static_cast<double>(j.submit - jobs_.front().submit) /
+                                         s_.compression);
+        Time start = request + static_cast<Time>(rng_() % static_cast<std::uint64_t>(s_.maxLead));
+        Time length = std::max(s_.minDuration, j.runtime * s_.durationScale);
+        Demand d;
+        d.windows = {{start, start + length}};
+        d.hold = {start, start + length};
+        d.nodes = j.procs;
+        d.perNode = {4, 8192};
+        d.frontend = {1, 1024};
+        d.diskMiB = 1024 * (10 + 10 * static_cast<std::int64_t>(j.procs));
+        d.network = NetworkKind::Vxlan;
+        lastRequest_ = request;
+        return d;
+    }
+
+  private:
+    static constexpr Time kEpoch = 1893456000;  // 2030-01-01
+    const std::vector<Job>& jobs_;
+    const Settings& s_;
+    std::mt19937_64 rng_;
+    Time span_ = 0;
+    std::size_t index_ = 0;
+    Time lastRequest_ = 0;
+};
+
+Inventory site(const Settings& s) {
+    Inventory inv;
+    for (int i = 0; i < s.vmServers; ++i) {
+        inv.vmServers.push_back(
+            {"vm-server-" + std::to_string(i / 40) + "-" + std::to_string(i % 40), {32, 131072}});
+    }
+    for (int g = 0; g < 50; ++g) {
+        GatewayCapacity gw{"gateway-0-" + std::to_string(g), {64, 262144}, {}};
+        for (int a = 0; a < 250; ++a) {
+            gw.publicIps.push_back("10." + std::to_string(g) + ".0." + std::to_string(a + 1));
+        }
+        inv.gateways.push_back(std::move(gw));
+    }
+    for (int i = 0; i < 20; ++i) {
+        inv.storage.push_back({"storage-2-" + std::to_string(i), {0, 100LL * 1024 * 1024}});
+    }
+    return inv;
+}
+
+struct Result {
+    std::vector<double> latencyUs;
+    int accepted = 0;
+    double seconds = 0;
+    std::vector<int> decisions;  // 1 admitted, 0 refused
+};
+
+Result replay(CapacityView& view, const std::vector<Demand>& requests) {
+    Result r;
+    r.latencyUs.reserve(requests.size());
+    auto begin = Clock::now();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto t0 = Clock::now();
+        Decision d = admit(view, requests[i], Policy::Pack);
+        bool ok = std::holds_alternative<Placement>(d);
+        if (ok) {
+            view.book({static_cast<std::int64_t>(i), requests[i], std::get<Placement>(d)});
+        }
+        auto t1 = Clock::now();
+        r.latencyUs.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+        r.accepted += ok ? 1 : 0;
+        r.decisions.push_back(ok ? 1 : 0);
+    }
+    r.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+    return r;
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) {
+        return 0;
+    }
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+void print(const char* name, const Result& r) {
+    std::printf(
+        "%-18s %8zu req  %10.0f adm/s  p50 %9.1f us  p99 %9.1f us  mean %9.1f us  accepted "
+        "%5.1f%%\n",
+        name, r.latencyUs.size(), static_cast<double>(r.latencyUs.size()) / r.seconds,
+        percentile(r.latencyUs, 0.50), percentile(r.latencyUs, 0.99),
+        r.seconds * 1e6 / static_cast<double>(r.latencyUs.size()),
+        100.0 * r.accepted / static_cast<double>(r.latencyUs.size()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Settings s;
+    for (int i = 1; i < argc; ++i) {
+        auto next = [&](int& target) { target = std::atoi(argv[++i]); };
+        if (std::strcmp(argv[i], "--booked") == 0 && i + 1 < argc) {
+            next(s.booked);
+        } else if (std::strcmp(argv[i], "--stream") == 0 && i + 1 < argc) {
+            next(s.stream);
+        } else if (std::strcmp(argv[i], "--scan") == 0 && i + 1 < argc) {
+            next(s.scanStream);
+        } else {
+            s.trace = argv[i];
+        }
+    }
+    std::vector<Job> jobs = readSwf(s.trace);
+    if (jobs.empty()) {
+        std::fprintf(stderr, "no jobs in %s\n", s.trace.c_str());
+        return 1;
+    }
+    std::printf("trace %s: %zu jobs\n", s.trace.c_str(), jobs.size());
+    Inventory inv = site(s);
+    CapacityCalendar fast(inv);
+    ScanCalendar scan(inv);
+    RequestStream stream(jobs, s);
+
+    // Book the first reservations of the stream until `booked` are in.
+    auto t0 = Clock::now();
+    int offered = 0;
+    std::int64_t id = 0;
+    while (id < s.booked) {
+        Demand d = stream.next();
+        ++offered;
+        Decision decision = admit(fast, d, Policy::Pack);
+        if (auto* p = std::get_if<Placement>(&decision)) {
+            Booking b{id++, d, *p};
+            fast.book(b);
+            scan.book(b);
+        }
+    }
+    std::printf(
+        "pre-booked %lld reservations (%d requests offered, %.1f%% admitted) on %d "
+        "vm-servers in %.1f s\n",
+        static_cast<long long>(id), offered, 100.0 * static_cast<double>(id) / offered, s.vmServers,
+        std::chrono::duration<double>(Clock::now() - t0).count());
+
+    std::vector<Demand> requests;
+    for (int i = 0; i < s.stream; ++i) {
+        requests.push_back(stream.next());
+    }
+    std::vector<Demand> head(requests.begin(),
+                             requests.begin() + std::min<std::ptrdiff_t>(s.scanStream, s.stream));
+
+    // The same first requests through both, from the same state; the fast
+    // calendar then keeps two copies' worth of state apart, so replay the head
+    // on a copy-free path: the scan first, then the calendar in order.
+    Result scanHead = replay(scan, head);
+    Result fastAll = replay(fast, requests);
+    Result fastHead;
+    fastHead.latencyUs.assign(fastAll.latencyUs.begin(),
+                              fastAll.latencyUs.begin() + static_cast<std::ptrdiff_t>(head.size()));
+    fastHead.accepted = static_cast<int>(
+        std::count(fastAll.decisions.begin(),
+                   fastAll.decisions.begin() + static_cast<std::ptrdiff_t>(head.size()), 1));
+    double headSeconds = 0;
+    for (double us : fastHead.latencyUs) {
+        headSeconds += us / 1e6;
+    }
+    fastHead.seconds = headSeconds;
+    bool agree =
+        std::equal(scanHead.decisions.begin(), scanHead.decisions.end(), fastAll.decisions.begin());
+
+    // Refusals also search for the earliest start that fits (as the command does).
+    std::vector<double> earliestUs;
+    for (std::size_t i = 0; i < requests.size() && earliestUs.size() < 200; ++i) {
+        if (fastAll.decisions[i] == 0) {
+            auto a = Clock::now();
+            auto fit =
+                earliestFit(fast, requests[i], Policy::Pack, requests[i].hold.start + 30 * 86400);
+            earliestUs.push_back(
+                std::chrono::duration<double, std::micro>(Clock::now() - a).count());
+            (void)fit;
+        }
+    }
+
+    std::printf("\n");
+    print("calendar (stream)", fastAll);
+    print("calendar (head)", fastHead);
+    {
+        std::vector<double> yes;
+        std::vector<double> no;
+        for (std::size_t i = 0; i < fastAll.latencyUs.size(); ++i) {
+            (fastAll.decisions[i] != 0 ? yes : no).push_back(fastAll.latencyUs[i]);
+        }
+        std::printf(
+            "calendar (stream) admitted p50 %.1f us p99 %.1f us; refused p50 %.1f us p99 "
+            "%.1f us\n",
+            percentile(yes, 0.5), percentile(yes, 0.99), percentile(no, 0.5), percentile(no, 0.99));
+    }
+    print("scan (head)", scanHead);
+    std::printf("\nsame decisions on the head: %s\n", agree ? "yes" : "NO");
+    std::printf("speed-up on the head (scan mean / calendar mean): %.0fx; p99 ratio %.0fx\n",
+                (scanHead.seconds / static_cast<double>(head.size())) /
+                    (fastHead.seconds / static_cast<double>(head.size())),
+                percentile(scanHead.latencyUs, 0.99) / percentile(fastHead.latencyUs, 0.99));
+    if (!earliestUs.empty()) {
+        std::printf(
+            "earliest-start search after a refusal (calendar, %zu refusals): p50 %.1f us, "
+            "p99 %.1f us\n",
+            earliestUs.size(), percentile(earliestUs, 0.5), percentile(earliestUs, 0.99));
+    }
+    return agree ? 0 : 1;
+}

@@ -1,0 +1,84 @@
+// rocks add vcluster <name> start= end= ...: reserves a virtual cluster.
+#include "cli/Plugin.h"
+#include "reservation/ReservationBook.h"
+
+namespace {
+
+using namespace vcluster;
+using namespace vcluster::cli;
+using namespace vcluster::reservation;
+
+class AddVcluster : public Command {
+  public:
+    std::vector<std::string> words() const override { return {"add", "vcluster"}; }
+    CommandHelp help() const override {
+        return {
+            "Reserve a virtual cluster for a period of time",
+            "Admits the reservation only if, at every instant of its period (every weekly window "
+            "for repeat=), everything it needs is free: CPUs and memory for each compute node on "
+            "one vm-server, a frontend slot and a public address on a gateway, its disks in one "
+            "storage pool, and a VLAN id (or VXLAN VNI). On refusal (exit 2) the message names "
+            "the resource, the host or pool and the instant it runs out, and the earliest start "
+            "(same duration) at which the same request fits; start=earliest books that. Times "
+            "are ISO 8601 with Z or an offset, or the manager's local time without one. Sizes "
+            "take MiB, GiB or TiB suffixes (a bare number is MiB). Defaults come from the global "
+            "vc_default_* attributes (docs/attributes.md). Placement follows vc_placement (pack "
+            "or spread).",
+            {{"name", "the virtual cluster's name (lower-case, <= 20 characters)"}},
+            {{"start", "start time, or 'earliest' (with duration=)", "", true},
+             {"end", "end time (or give duration=)", ""},
+             {"duration", "length instead of end=, e.g. 12h, 30d, 2w", ""},
+             {"nodes", "number of compute nodes (0 allowed)", "1"},
+             {"cpus", "CPUs per compute node", "vc_default_cpus"},
+             {"memory", "memory per compute node", "vc_default_memory"},
+             {"disk", "disk per compute node", "vc_default_disk"},
+             {"fe-cpus", "CPUs of the virtual frontend", "vc_default_fe_cpus"},
+             {"fe-memory", "memory of the virtual frontend", "vc_default_fe_memory"},
+             {"fe-disk", "disk of the virtual frontend", "vc_default_fe_disk"},
+             {"rolls", "comma-separated rolls for the frontend", "vc_default_rolls"},
+             {"appliances", "comma-separated appliances of the nodes", "compute"},
+             {"sshkey", "the tenant's OpenSSH public key, or a file holding it", "", true},
+             {"owner", "who the cluster is for", ""},
+             {"fqdn", "public name of the virtual frontend", "<name>.<public domain>"},
+             {"hypervisor", "kvm or vmware", "vc_default_hypervisor"},
+             {"network", "vlan or vxlan", "vc_default_network"},
+             {"repeat", "weekly windows, e.g. tue,thu@13:00-16:00 (CPUs/memory held only then)",
+              ""}},
+            {{"rocks add vcluster dc1 start=2026-12-07T09:00:00Z end=2026-12-31T23:59:59Z nodes=16 "
+              "memory=2GiB disk=20GiB rolls=base,kernel,os,hpc,sge sshkey=/root/provider.pub "
+              "owner=provider",
+              "a data-centre cluster of 16 nodes until the end of the month"},
+             {"rocks add vcluster hpc101 start=2027-02-01 end=2027-05-31 nodes=8 memory=4GiB "
+              "repeat=tue@13:00-16:00 sshkey=/root/course.pub owner=teacher",
+              "a course cluster running every Tuesday afternoon of a term"},
+             {"rocks add vcluster farm2 start=earliest duration=14d nodes=32 "
+              "sshkey=/root/farm.pub",
+              "the earliest two weeks for which 32 extra nodes fit"}}};
+    }
+    void run(Context& ctx) override {
+        std::string name = ctx.requireArg(0, "name");
+        Time now = currentTime();
+        db::Transaction tx(ctx.db());
+        Site site = loadSite(ctx.db());
+        ReservationRequest request =
+            parseReservationRequest(name, ctx.params(), site.defaults, now);
+        StoredReservation r = ReservationBook(ctx.db()).add(std::move(request), now);
+        tx.commit();
+        Table table({{"vcluster"},
+                     {"start"},
+                     {"end"},
+                     {"nodes", Table::Kind::Number},
+                     {networkName(r.request.network)},
+                     {"gateway"},
+                     {"public-ip"},
+                     {"storage"}});
+        table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
+                      std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
+                      r.publicIp, r.storage});
+        ctx.print(table);
+    }
+};
+
+}  // namespace
+
+ROCKS_COMMAND(AddVcluster)

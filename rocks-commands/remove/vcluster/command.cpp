@@ -1,0 +1,36 @@
+// rocks remove vcluster <name>: cancels a reservation.
+#include "cli/Plugin.h"
+#include "reservation/ReservationBook.h"
+
+namespace {
+
+using namespace vcluster;
+using namespace vcluster::cli;
+using namespace vcluster::reservation;
+
+class RemoveVcluster : public Command {
+  public:
+    std::vector<std::string> words() const override { return {"remove", "vcluster"}; }
+    CommandHelp help() const override {
+        return {"Cancel a virtual cluster reservation",
+                "A reservation that has not started yet is deleted; one that has is marked "
+                "cancelled and its end moved to now. Either way its future capacity (nodes, "
+                "storage, VLAN id, public address) is free for other reservations at once.",
+                {{"name", "the vcluster", false, true}},
+                {},
+                {{"rocks remove vcluster dc1", "cancels dc1"}}};
+    }
+    void run(Context& ctx) override {
+        Time now = currentTime();
+        db::Transaction tx(ctx.db());
+        ctx.requireArg(0, "name");
+        for (const auto& name : ctx.args()) {
+            ReservationBook(ctx.db()).cancel(name, now);
+        }
+        tx.commit();
+    }
+};
+
+}  // namespace
+
+ROCKS_COMMAND(RemoveVcluster)

@@ -1,0 +1,368 @@
+#include "calendar/Admission.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <queue>
+#include <tuple>
+
+#include "reservation/TimeText.h"
+
+namespace vcluster::calendar {
+
+std::string Shortage::message() const {
+    std::string text = resource + (resource.back() == 's' ? " run out" : " runs out");
+    if (!where.empty()) {
+        text += (where.rfind("range ", 0) == 0 ? " in " : " on ") + where;
+    }
+    text += " at " + reservation::formatTime(at);
+    if (!needs.empty()) {
+        text += " (needs " + needs + ")";
+    }
+    return text;
+}
+
+namespace {
+
+constexpr std::int64_t kUnbounded = std::numeric_limits<std::int64_t>::max();
+
+// How many nodes of `per` fit into `free` (dimension by dimension).
+std::int64_t fitCount(const Amount& free, const Amount& per, int onlyDim = -1) {
+    std::int64_t k = kUnbounded;
+    for (int dim = 0; dim < 2; ++dim) {
+        if ((onlyDim < 0 || onlyDim == dim) && per.get(dim) > 0) {
+            k = std::min(k, std::max<std::int64_t>(0, free.get(dim)) / per.get(dim));
+        }
+    }
+    return k;
+}
+
+}  // namespace
+
+std::optional<std::vector<int>> placeNodes(const std::vector<Amount>& free, int nodes,
+                                           const Amount& perNode, Policy policy) {
+    std::vector<int> out;
+    if (nodes <= 0) {
+        return out;
+    }
+    // How many nodes each host takes (not capped at `nodes`: best fit needs
+    // to tell a snug host from a roomy one).
+    std::vector<std::int64_t> fit(free.size());
+    std::int64_t total = 0;
+    for (std::size_t h = 0; h < free.size(); ++h) {
+        fit[h] = std::min<std::int64_t>(fitCount(free[h], perNode), std::int64_t{1} << 40);
+        total += std::min<std::int64_t>(fit[h], nodes);
+    }
+    if (total < nodes) {
+        return std::nullopt;
+    }
+    if (policy == Policy::Spread) {
+        // Hosts this reservation uses least first, then the most room; ties
+        // to the lower host index.
+        using Slot = std::tuple<int, std::int64_t, int>;  // -used, room, -host
+        std::priority_queue<Slot> room;
+        for (std::size_t h = 0; h < fit.size(); ++h) {
+            if (fit[h] > 0) {
+                room.emplace(0, fit[h], -static_cast<int>(h));
+            }
+        }
+        while (static_cast<int>(out.size()) < nodes) {
+            auto [negUsed, k, negHost] = room.top();
+            room.pop();
+            out.push_back(-negHost);
+            if (k > 1) {
+                room.emplace(negUsed - 1, k - 1, negHost);
+            }
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    // Pack: while no single host takes all remaining nodes, fill the roomiest
+    // host; then the host that takes them with the least room to spare (best
+    // fit). Ties go to the lower index. One pass over the hosts per host used.
+    std::vector<bool> used(fit.size(), false);
+    std::int64_t remaining = nodes;
+    while (remaining > 0) {
+        int roomiest = -1;
+        int snug = -1;
+        for (std::size_t h = 0; h < fit.size(); ++h) {
+            if (used[h] || fit[h] == 0) {
+                continue;
+            }
+            auto i = static_cast<int>(h);
+            if (roomiest < 0 || fit[h] > fit[static_cast<std::size_t>(roomiest)]) {
+                roomiest = i;
+            }
+            if (fit[h] >= remaining && (snug < 0 || fit[h] < fit[static_cast<std::size_t>(snug)])) {
+                snug = i;
+            }
+        }
+        int pick = snug >= 0 ? snug : roomiest;
+        std::int64_t take = std::min(remaining, fit[static_cast<std::size_t>(pick)]);
+        out.insert(out.end(), static_cast<std::size_t>(take), pick);
+        used[static_cast<std::size_t>(pick)] = true;
+        remaining -= take;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+namespace {
+
+std::string sizeNeed(int count, std::int64_t each, bool mib) {
+    std::string unit = mib ? reservation::formatSizeMiB(each) : std::to_string(each) + " CPUs";
+    return count == 1 ? unit : std::to_string(count) + " x " + unit;
+}
+
+// Which host to blame when nodes do not fit: the binding dimension, and the
+// host with the least room in it.
+Shortage nodeShortage(const CapacityView& view, const Demand& d, const std::vector<Amount>& free) {
+    std::int64_t byCpu = 0;
+    std::int64_t byMem = 0;
+    for (const auto& f : free) {
+        byCpu += std::min<std::int64_t>(fitCount(f, d.perNode, 0), d.nodes);
+        byMem += std::min<std::int64_t>(fitCount(f, d.perNode, 1), d.nodes);
+    }
+    int dim = byMem <= byCpu ? 1 : 0;
+    int host = -1;
+    for (std::size_t h = 0; h < free.size(); ++h) {
+        if (host < 0 || free[h].get(dim) < free[static_cast<std::size_t>(host)].get(dim)) {
+            host = static_cast<int>(h);
+        }
+    }
+    Shortage s;
+    s.resource = dim == 1 ? "vm-server memory" : "vm-server CPUs";
+    s.needs = dim == 1 ? sizeNeed(d.nodes, d.perNode.mib, true)
+                       : sizeNeed(d.nodes, d.perNode.cpus, false);
+    if (host < 0) {
+        s.where = "any host (there are no vm-servers with vc_cpus/vc_memory)";
+        s.at = d.windows.empty() ? d.hold.start : d.windows.front().start;
+    } else {
+        s.where = view.inventory().vmServers[static_cast<std::size_t>(host)].name;
+        s.at = view.peakInstant(Pool::VmServers, host, dim, d.windows);
+    }
+    return s;
+}
+
+}  // namespace
+
+Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
+    const Inventory& inv = view.inventory();
+    Placement p;
+    std::vector<Amount> free;
+
+    // Storage: one pool holds all of the cluster's disks, for the whole span.
+    view.freeOver(Pool::Storage, {d.hold}, free);
+    for (std::size_t s = 0; s < free.size(); ++s) {
+        if (free[s].mib < d.diskMiB) {
+            continue;
+        }
+        auto better = [&](std::size_t cur) {
+            return policy == Policy::Pack ? free[s].mib < free[cur].mib
+                                          : free[s].mib > free[cur].mib;
+        };
+        if (p.storage < 0 || better(static_cast<std::size_t>(p.storage))) {
+            p.storage = static_cast<int>(s);
+        }
+    }
+    if (p.storage < 0) {
+        Shortage sh{"storage pool space", "", d.hold.start, reservation::formatSizeMiB(d.diskMiB)};
+        int worst = -1;
+        for (std::size_t s = 0; s < free.size(); ++s) {
+            if (worst < 0 || free[s].mib > free[static_cast<std::size_t>(worst)].mib) {
+                worst = static_cast<int>(s);
+            }
+        }
+        if (worst >= 0) {
+            sh.where = inv.storage[static_cast<std::size_t>(worst)].name;
+            sh.at = view.peakInstant(Pool::Storage, worst, 1, {d.hold});
+        } else {
+            sh.where = "any host (there are no storage nodes with vc_pool_size)";
+        }
+        return sh;
+    }
+
+    // The network id, for the whole span.
+    auto id = view.firstFreeNetworkId(d.network, d.hold);
+    if (!id) {
+        const IdRange& r = d.network == NetworkKind::Vlan ? inv.vlans : inv.vnis;
+        return Shortage{d.network == NetworkKind::Vlan ? "VLAN ids" : "VXLAN VNIs",
+                        "range " + std::to_string(r.first) + "-" + std::to_string(r.last),
+                        d.hold.start, "1 id"};
+    }
+    p.networkId = *id;
+
+    // The frontend: CPUs and memory on a gateway during the windows, and one
+    // of its public addresses for the whole span.
+    view.freeOver(Pool::Gateways, d.windows, free);
+    bool roomSomewhere = false;
+    for (std::size_t g = 0; g < free.size(); ++g) {
+        if (!free[g].fits(d.frontend)) {
+            continue;
+        }
+        roomSomewhere = true;
+        auto better = [&](std::size_t cur) {
+            return policy == Policy::Pack ? free[g].mib < free[cur].mib
+                                          : free[g].mib > free[cur].mib;
+        };
+        if (p.gateway >= 0 && !better(static_cast<std::size_t>(p.gateway))) {
+            continue;
+        }
+        if (auto ip = view.firstFreePublicIp(static_cast<int>(g), d.hold)) {
+            p.gateway = static_cast<int>(g);
+            p.publicIp = *ip;
+        }
+    }
+    if (p.gateway < 0) {
+        Shortage sh;
+        if (roomSomewhere) {
+            sh = {"gateway public addresses", "", d.hold.start, "1 address"};
+            for (std::size_t g = 0; g < free.size(); ++g) {
+                if (free[g].fits(d.frontend)) {
+                    sh.where = inv.gateways[g].name;
+                    break;
+                }
+            }
+        } else {
+            int dim = 1;
+            int host = -1;
+            for (std::size_t g = 0; g < free.size(); ++g) {
+                if (host < 0 || free[g].mib > free[static_cast<std::size_t>(host)].mib) {
+                    host = static_cast<int>(g);
+                }
+            }
+            if (host >= 0 && free[static_cast<std::size_t>(host)].mib >= d.frontend.mib) {
+                dim = 0;
+            }
+            sh.resource = dim == 1 ? "gateway memory" : "gateway CPUs";
+            sh.needs = dim == 1 ? reservation::formatSizeMiB(d.frontend.mib)
+                                : sizeNeed(1, d.frontend.cpus, false);
+            if (host >= 0) {
+                sh.where = inv.gateways[static_cast<std::size_t>(host)].name;
+                sh.at = view.peakInstant(Pool::Gateways, host, dim, d.windows);
+            } else {
+                sh.where = "any host (there are no gateways with vc_cpus/vc_memory)";
+                sh.at = d.hold.start;
+            }
+        }
+        return sh;
+    }
+
+    // The compute nodes, during the windows; a node never spans hosts.
+    if (d.nodes > 0) {
+        view.freeOver(Pool::VmServers, d.windows, free);
+        auto hosts = placeNodes(free, d.nodes, d.perNode, policy);
+        if (!hosts) {
+            return nodeShortage(view, d, free);
+        }
+        p.nodeHosts = std::move(*hosts);
+    }
+    return p;
+}
+
+Decision readmit(const CapacityView& view, const Demand& d, const Placement& current,
+                 Policy policy) {
+    const Inventory& inv = view.inventory();
+    Placement p = current;
+    std::vector<Amount> free;
+    if (p.storage >= 0) {
+        view.freeOver(Pool::Storage, {d.hold}, free);
+        auto s = static_cast<std::size_t>(p.storage);
+        if (free[s].mib < d.diskMiB) {
+            return Shortage{"storage pool space", inv.storage[s].name,
+                            view.peakInstant(Pool::Storage, p.storage, 1, {d.hold}),
+                            reservation::formatSizeMiB(d.diskMiB)};
+        }
+    }
+    if (p.networkId != 0 && !view.networkIdFree(d.network, p.networkId, d.hold)) {
+        return Shortage{std::string(d.network == NetworkKind::Vlan ? "VLAN id " : "VNI ") +
+                            std::to_string(p.networkId),
+                        "", d.hold.start, "the same id for the whole reservation"};
+    }
+    if (p.gateway >= 0) {
+        auto g = static_cast<std::size_t>(p.gateway);
+        if (p.publicIp >= 0 && !view.publicIpFree(p.gateway, p.publicIp, d.hold)) {
+            return Shortage{
+                "public address " + inv.gateways[g].publicIps[static_cast<std::size_t>(p.publicIp)],
+                inv.gateways[g].name, d.hold.start, "the same address"};
+        }
+        view.freeOver(Pool::Gateways, d.windows, free);
+        if (!free[g].fits(d.frontend)) {
+            int dim = free[g].mib < d.frontend.mib ? 1 : 0;
+            return Shortage{dim == 1 ? "gateway memory" : "gateway CPUs", inv.gateways[g].name,
+                            view.peakInstant(Pool::Gateways, p.gateway, dim, d.windows),
+                            dim == 1 ? reservation::formatSizeMiB(d.frontend.mib)
+                                     : sizeNeed(1, d.frontend.cpus, false)};
+        }
+    }
+    view.freeOver(Pool::VmServers, d.windows, free);
+    std::size_t keep = std::min(p.nodeHosts.size(), static_cast<std::size_t>(std::max(0, d.nodes)));
+    p.nodeHosts.resize(keep);
+    std::map<int, int> kept;
+    for (int h : p.nodeHosts) {
+        ++kept[h];
+    }
+    for (const auto& [h, count] : kept) {
+        auto hi = static_cast<std::size_t>(h);
+        free[hi] -= d.perNode * count;
+        if (free[hi].cpus < 0 || free[hi].mib < 0) {
+            int dim = free[hi].mib < 0 ? 1 : 0;
+            return Shortage{dim == 1 ? "vm-server memory" : "vm-server CPUs",
+                            inv.vmServers[hi].name,
+                            view.peakInstant(Pool::VmServers, h, dim, d.windows),
+                            dim == 1 ? sizeNeed(count, d.perNode.mib, true)
+                                     : sizeNeed(count, d.perNode.cpus, false)};
+        }
+    }
+    int extra = d.nodes - static_cast<int>(keep);
+    if (extra > 0) {
+        auto more = placeNodes(free, extra, d.perNode, policy);
+        if (!more) {
+            Demand rest = d;
+            rest.nodes = extra;
+            return nodeShortage(view, rest, free);
+        }
+        p.nodeHosts.insert(p.nodeHosts.end(), more->begin(), more->end());
+    }
+    return p;
+}
+
+std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view,
+                                                        const Demand& demand, Policy policy,
+                                                        Time latestStart) {
+    const Time requested = demand.hold.start;
+    constexpr Time kWeek = 7 * 86400;
+    Time cursor = requested;
+    while (cursor <= latestStart) {
+        Demand d = shifted(demand, cursor - requested);
+        Decision decision = admit(view, d, policy);
+        if (auto* p = std::get_if<Placement>(&decision)) {
+            return std::pair{d, *p};
+        }
+        if (demand.weekly) {
+            cursor += kWeek;  // the weekly pattern stays on its weekdays
+            continue;
+        }
+        // If the demand does not fit even at the single instant where it ran
+        // out, no start whose span contains that instant can work: skip them.
+        Time skipTo = cursor;
+        const Time x = std::get<Shortage>(decision).at;
+        if (x > cursor && x < d.hold.end) {
+            Demand point = d;
+            point.windows = {{x, x + 1}};
+            point.hold = {x, x + 1};
+            if (std::holds_alternative<Shortage>(admit(view, point, policy))) {
+                skipTo = x;
+            }
+        }
+        auto next = view.nextEndAfter(skipTo);
+        if (!next) {
+            return std::nullopt;  // nothing ends later: no shift can help
+        }
+        cursor = *next;
+    }
+    return std::nullopt;
+}
+
+}  // namespace vcluster::calendar

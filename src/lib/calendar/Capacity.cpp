@@ -1,0 +1,51 @@
+#include "calendar/Capacity.h"
+
+#include "util/Error.h"
+
+namespace vcluster::calendar {
+
+const char* poolNoun(Pool pool) {
+    switch (pool) {
+        case Pool::VmServers:
+            return "vm-server";
+        case Pool::Gateways:
+            return "gateway";
+        case Pool::Storage:
+            return "storage";
+    }
+    return "?";
+}
+
+Policy parsePolicy(const std::string& text) {
+    if (text == "pack") return Policy::Pack;
+    if (text == "spread") return Policy::Spread;
+    throw Error("invalid placement policy '" + text + "': expected pack or spread");
+}
+
+const char* policyName(Policy p) { return p == Policy::Pack ? "pack" : "spread"; }
+
+Demand demandOf(const reservation::ReservationRequest& r) {
+    Demand d;
+    d.windows = r.computeWindows();
+    d.hold = r.span();
+    d.nodes = r.nodes;
+    d.perNode = {r.cpus, r.memoryMiB};
+    d.frontend = {r.feCpus, r.feMemoryMiB};
+    d.diskMiB = r.totalDiskMiB();
+    d.network = r.network;
+    d.weekly = r.repeat.has_value();
+    return d;
+}
+
+Demand shifted(const Demand& demand, Time delta) {
+    Demand d = demand;
+    for (auto& w : d.windows) {
+        w.start += delta;
+        w.end += delta;
+    }
+    d.hold.start += delta;
+    d.hold.end += delta;
+    return d;
+}
+
+}  // namespace vcluster::calendar

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "calendar/Capacity.h"
+
+namespace vcluster::calendar {
+
+// The questions admission asks about booked capacity. Two mechanisms answer
+// them: CapacityCalendar (fast, what `rocks` uses) and ScanCalendar (looks at
+// every booking: the simplest correct answer, the tests' oracle and the
+// benchmark's baseline). Admission (the policy) is written once against this.
+class CapacityView {
+  public:
+    virtual ~CapacityView() = default;
+    virtual const Inventory& inventory() const = 0;
+
+    virtual void book(const Booking& booking) = 0;
+    // Undoes book() of the same booking.
+    virtual void unbook(const Booking& booking) = 0;
+    virtual void addOutage(const Outage& outage) = 0;
+
+    // free[h] = capacity of host h minus its largest usage at any instant of
+    // the windows (may be negative when a host is overbooked by an outage).
+    virtual void freeOver(Pool pool, const std::vector<Interval>& windows,
+                          std::vector<Amount>& free) const = 0;
+    // The lowest VLAN id / VNI free during all of `hold`.
+    virtual std::optional<std::int64_t> firstFreeNetworkId(NetworkKind kind,
+                                                           const Interval& hold) const = 0;
+    // The lowest-numbered public address of the gateway free during `hold`.
+    virtual std::optional<int> firstFreePublicIp(int gateway, const Interval& hold) const = 0;
+    // Whether one given id / address is free during all of `hold`.
+    virtual bool networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const = 0;
+    virtual bool publicIpFree(int gateway, int address, const Interval& hold) const = 0;
+    // The first instant of the windows at which the host's usage in one
+    // dimension (0 cpus, 1 mib) is highest.
+    virtual Time peakInstant(Pool pool, int host, int dim,
+                             const std::vector<Interval>& windows) const = 0;
+    // The first instant after `t` at which some booking or outage ends
+    // (where capacity can become free), if any.
+    virtual std::optional<Time> nextEndAfter(Time t) const = 0;
+};
+
+}  // namespace vcluster::calendar

@@ -1,0 +1,415 @@
+#include "calendar/UsageTimeline.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+
+#include "util/Error.h"
+
+namespace vcluster::calendar {
+
+namespace {
+
+std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
+    std::int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+}  // namespace
+
+UsageTimeline::UsageTimeline(std::vector<Amount> capacity, Time bucketWidth)
+    : capacity_(std::move(capacity)), width_(bucketWidth) {
+    if (width_ <= 0) {
+        throw Error("calendar bucket width must be positive");
+    }
+}
+
+std::int64_t UsageTimeline::bucketOf(Time t) const { return floorDiv(t, width_); }
+
+UsageTimeline::Bucket& UsageTimeline::bucket(std::int64_t index) {
+    auto it = buckets_.find(index);
+    if (it == buckets_.end()) {
+        Bucket b;
+        b.start.assign(capacity_.size(), Amount{});
+        b.max.assign(capacity_.size(), Amount{});
+        it = buckets_.emplace(index, std::move(b)).first;
+    }
+    return it->second;
+}
+
+void UsageTimeline::recomputeMax(Bucket& b, int host) const {
+    auto h = static_cast<std::size_t>(host);
+    Amount v = b.start[h];
+    Amount m = v;
+    for (const auto& e : b.events) {
+        if (e.host == host) {
+            v += e.delta;
+            m = maxOf(m, v);
+        }
+    }
+    b.max[h] = m;
+}
+
+const std::vector<Amount>* UsageTimeline::summary(int level, std::int64_t index) const {
+    if (level == 0) {
+        auto it = buckets_.find(index);
+        return it == buckets_.end() ? nullptr : &it->second.max;
+    }
+    const auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
+    auto it = blocks.find(index);
+    return it == blocks.end() ? nullptr : &it->second;
+}
+
+void UsageTimeline::refreshBlocks(const HostAmounts& uses, std::int64_t first, std::int64_t last) {
+    std::array<const std::vector<Amount>*, kFanout> children{};
+    for (int level = 1; level <= kLevels; ++level) {
+        first = floorDiv(first, kFanout);
+        last = floorDiv(last, kFanout);
+        auto& blocks = levels_[static_cast<std::size_t>(level - 1)];
+        for (std::int64_t j = first; j <= last; ++j) {
+            for (std::int64_t c = 0; c < kFanout; ++c) {
+                children[static_cast<std::size_t>(c)] = summary(level - 1, j * kFanout + c);
+            }
+            auto it = blocks.find(j);
+            if (it == blocks.end()) {
+                it = blocks.emplace(j, std::vector<Amount>(capacity_.size())).first;
+            }
+            for (const auto& use : uses) {
+                auto h = static_cast<std::size_t>(use.first);
+                Amount m;
+                for (const auto* child : children) {
+                    if (child != nullptr) {
+                        m = maxOf(m, (*child)[h]);
+                    }
+                }
+                it->second[h] = m;
+            }
+        }
+    }
+}
+
+void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool adding) {
+    if (iv.end <= iv.start) {
+        return;
+    }
+    HostAmounts valid;
+    for (const auto& u : uses) {
+        if (u.first >= 0 && static_cast<std::size_t>(u.first) < capacity_.size()) {
+            valid.push_back(u);
+        }
+    }
+    if (valid.empty()) {
+        return;
+    }
+    auto edit = [&](Bucket& b, Time at, int host, const Amount& delta) {
+        auto byTime = [](const Event& e, Time t) { return e.at < t; };
+        auto it = std::lower_bound(b.events.begin(), b.events.end(), at, byTime);
+        if (adding) {
+            while (it != b.events.end() && it->at == at) {
+                ++it;
+            }
+            b.events.insert(it, Event{at, host, delta});
+            return;
+        }
+        for (; it != b.events.end() && it->at == at; ++it) {
+            if (it->host == host && it->delta == delta) {
+                b.events.erase(it);
+                return;
+            }
+        }
+    };
+    for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
+        Bucket& b = bucket(i);
+        const Time bs = i * width_;
+        const Time be = bs + width_;
+        const bool whole = iv.start <= bs && iv.end >= be;
+        for (const auto& [host, amount] : valid) {
+            auto h = static_cast<std::size_t>(host);
+            const Amount delta = adding ? amount : Amount{} - amount;
+            if (iv.start <= bs) {
+                b.start[h] += delta;
+            } else {
+                edit(b, iv.start, host, amount);
+            }
+            if (iv.end < be) {
+                edit(b, iv.end, host, Amount{} - amount);
+            }
+            if (whole) {
+                b.max[h] += delta;
+            } else {
+                recomputeMax(b, host);
+            }
+        }
+    }
+    refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
+}
+
+void UsageTimeline::add(int host, const Interval& iv, const Amount& amount) {
+    apply({{host, amount}}, iv, true);
+}
+
+void UsageTimeline::remove(int host, const Interval& iv, const Amount& amount) {
+    apply({{host, amount}}, iv, false);
+}
+
+void UsageTimeline::add(const HostAmounts& uses, const Interval& iv) { apply(uses, iv, true); }
+
+void UsageTimeline::remove(const HostAmounts& uses, const Interval& iv) { apply(uses, iv, false); }
+
+void UsageTimeline::valuesAt(const Bucket& b, Time at, std::vector<Amount>& out) const {
+    out = b.start;
+    for (const auto& e : b.events) {
+        if (e.at > at) {
+            break;
+        }
+        out[static_cast<std::size_t>(e.host)] += e.delta;
+    }
+}
+
+void UsageTimeline::maxUsage(const std::vector<Interval>& windows, std::vector<Amount>& out) const {
+    const std::size_t n = capacity_.size();
+    out.assign(n, Amount{});
+    thread_local std::vector<Amount> current;
+    auto absorb = [&](const std::vector<Amount>& max) {
+        for (std::size_t h = 0; h < n; ++h) {
+            out[h] = maxOf(out[h], max[h]);
+        }
+    };
+    // A bucket the window covers only in part: replay its changes exactly.
+    auto partial = [&](const Bucket& b, Time lo, Time hi) {
+        valuesAt(b, lo, current);
+        absorb(current);
+        for (const auto& e : b.events) {
+            if (e.at <= lo) {
+                continue;
+            }
+            if (e.at >= hi) {
+                break;
+            }
+            auto h = static_cast<std::size_t>(e.host);
+            current[h] += e.delta;
+            out[h] = maxOf(out[h], current[h]);
+        }
+    };
+    for (const auto& w : windows) {
+        if (w.end <= w.start) {
+            continue;
+        }
+        std::int64_t first = bucketOf(w.start);
+        std::int64_t last = bucketOf(w.end - 1);
+        if (first * width_ < w.start || (first == last && w.end < (last + 1) * width_)) {
+            if (auto it = buckets_.find(first); it != buckets_.end()) {
+                partial(it->second, w.start, std::min(w.end, (first + 1) * width_));
+            }
+            ++first;
+        }
+        if (last >= first && w.end < (last + 1) * width_) {
+            if (auto it = buckets_.find(last); it != buckets_.end()) {
+                partial(it->second, last * width_, w.end);
+            }
+            --last;
+        }
+        // Whole buckets [first, last]: the largest aligned blocks that fit.
+        for (std::int64_t i = first; i <= last;) {
+            int level = 0;
+            std::int64_t span = 1;
+            while (level < kLevels && i % (span * kFanout) == 0 && i + span * kFanout - 1 <= last) {
+                span *= kFanout;
+                ++level;
+            }
+            if (const auto* max = summary(level, i / span)) {
+                absorb(*max);
+            }
+            i += span;
+        }
+    }
+}
+
+std::vector<std::pair<Time, Amount>> UsageTimeline::steps(int host, const Interval& span) const {
+    std::vector<std::pair<Time, Amount>> out;
+    auto h = static_cast<std::size_t>(host);
+    auto push = [&](Time t, const Amount& v) {
+        if (out.empty() || !(out.back().second == v)) {
+            out.emplace_back(t, v);
+        }
+    };
+    Time cursor = span.start;
+    for (auto it = buckets_.lower_bound(bucketOf(span.start));
+         it != buckets_.end() && it->first * width_ < span.end; ++it) {
+        const Bucket& b = it->second;
+        const Time bs = it->first * width_;
+        if (bs > cursor) {
+            push(cursor, Amount{});  // a gap: no bucket, nothing booked
+        }
+        Amount v = b.start[h];
+        Time lo = std::max(span.start, bs);
+        for (const auto& e : b.events) {
+            if (e.host == host && e.at <= lo) {
+                v += e.delta;
+            }
+        }
+        push(lo, v);
+        for (const auto& e : b.events) {
+            if (e.host == host && e.at > lo && e.at < span.end) {
+                v += e.delta;
+                push(e.at, v);
+            }
+        }
+        cursor = bs + width_;
+    }
+    if (cursor < span.end) {
+        push(cursor, Amount{});
+    }
+    return out;
+}
+
+std::pair<std::int64_t, Time> UsageTimeline::peak(int host, int dim,
+                                                  const std::vector<Interval>& windows) const {
+    auto h = static_cast<std::size_t>(host);
+    std::int64_t best = -1;
+    Time at = windows.empty() ? 0 : windows.front().start;
+    for (const auto& w : windows) {
+        if (w.end <= w.start) {
+            continue;
+        }
+        if (best < 0) {
+            best = 0;  // usage is never below 0; anything higher moves `at`
+            at = w.start;
+        }
+        const std::int64_t last = bucketOf(w.end - 1);
+        for (auto it = buckets_.lower_bound(bucketOf(w.start));
+             it != buckets_.end() && it->first <= last; ++it) {
+            const Bucket& b = it->second;
+            if (b.max[h].get(dim) <= best) {
+                continue;  // cannot hold a higher instant: skip its changes
+            }
+            const Time lo = std::max(w.start, it->first * width_);
+            const Time hi = std::min(w.end, (it->first + 1) * width_);
+            Amount v = b.start[h];
+            auto e = b.events.begin();
+            for (; e != b.events.end() && e->at <= lo; ++e) {
+                if (e->host == host) {
+                    v += e->delta;
+                }
+            }
+            if (v.get(dim) > best) {
+                best = v.get(dim);
+                at = lo;
+            }
+            for (; e != b.events.end() && e->at < hi; ++e) {
+                if (e->host == host) {
+                    v += e->delta;
+                    if (v.get(dim) > best) {
+                        best = v.get(dim);
+                        at = e->at;
+                    }
+                }
+            }
+        }
+    }
+    return {std::max<std::int64_t>(best, 0), at};
+}
+
+IdTimeline::IdTimeline(IdRange range, Time bucketWidth) : range_(range), width_(bucketWidth) {}
+
+std::int64_t IdTimeline::bucketOf(Time t) const { return floorDiv(t, width_); }
+
+bool IdTimeline::usedIn(std::int64_t id, const Interval& iv) const {
+    auto found = byId_.find(id);
+    if (found == byId_.end()) {
+        return false;
+    }
+    // Bookings of one id never overlap each other, so only the last one that
+    // starts before iv.end can reach into iv.
+    const auto& spans = found->second;
+    auto it = spans.lower_bound(iv.end);
+    if (it == spans.begin()) {
+        return false;
+    }
+    --it;
+    return it->second > iv.start;
+}
+
+bool IdTimeline::isFree(std::int64_t id, const Interval& iv) const {
+    return id >= range_.first && id <= range_.last && !usedIn(id, iv);
+}
+
+void IdTimeline::add(std::int64_t id, const Interval& iv) {
+    byId_[id].emplace(iv.start, iv.end);
+    auto bit = static_cast<std::uint64_t>(id - range_.first);
+    for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
+        auto& words = masks_[i];
+        if (words.size() <= bit / 64) {
+            words.resize(bit / 64 + 1, 0);
+        }
+        words[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+}
+
+void IdTimeline::remove(std::int64_t id, const Interval& iv) {
+    auto found = byId_.find(id);
+    if (found == byId_.end()) {
+        return;
+    }
+    auto range = found->second.equal_range(iv.start);
+    for (auto it = range.first; it != range.second; ++it) {
+        if (it->second == iv.end) {
+            found->second.erase(it);
+            break;
+        }
+    }
+    if (found->second.empty()) {
+        byId_.erase(found);
+    }
+    auto bit = static_cast<std::uint64_t>(id - range_.first);
+    for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
+        auto it = masks_.find(i);
+        if (it != masks_.end() && it->second.size() > bit / 64 &&
+            !usedIn(id, {i * width_, (i + 1) * width_})) {
+            it->second[bit / 64] &= ~(std::uint64_t{1} << (bit % 64));
+        }
+    }
+}
+
+std::optional<std::int64_t> IdTimeline::firstFree(const Interval& iv) const {
+    if (range_.size() == 0 || iv.end <= iv.start) {
+        return std::nullopt;
+    }
+    // Ids used in a bucket wholly inside iv are certainly taken; ids used only
+    // in a partly covered bucket need an exact look.
+    std::vector<std::uint64_t> inside;
+    std::vector<std::uint64_t> edge;
+    const std::int64_t last = bucketOf(iv.end - 1);
+    for (auto it = masks_.lower_bound(bucketOf(iv.start)); it != masks_.end() && it->first <= last;
+         ++it) {
+        const Time bs = it->first * width_;
+        const bool whole = iv.start <= bs && iv.end >= bs + width_;
+        auto& target = whole ? inside : edge;
+        if (target.size() < it->second.size()) {
+            target.resize(it->second.size(), 0);
+        }
+        for (std::size_t w = 0; w < it->second.size(); ++w) {
+            target[w] |= it->second[w];
+        }
+    }
+    const auto words = static_cast<std::uint64_t>((range_.size() + 63) / 64);
+    for (std::uint64_t w = 0; w < words; ++w) {
+        std::uint64_t taken = w < inside.size() ? inside[w] : 0;
+        std::uint64_t unsure = w < edge.size() ? edge[w] : 0;
+        std::uint64_t candidates = ~taken;
+        while (candidates != 0) {
+            auto b = static_cast<std::uint64_t>(std::countr_zero(candidates));
+            std::int64_t id = range_.first + static_cast<std::int64_t>(w * 64 + b);
+            if (id > range_.last) {
+                return std::nullopt;
+            }
+            if ((unsure >> b & 1U) == 0 || !usedIn(id, iv)) {
+                return id;
+            }
+            candidates &= candidates - 1;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace vcluster::calendar

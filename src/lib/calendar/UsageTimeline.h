@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "calendar/Capacity.h"
+
+namespace vcluster::calendar {
+
+// Usage over time of a fixed set of hosts (one pool), answering "the most
+// each host uses at any instant of these windows" for all hosts at once.
+//
+// Time is cut into buckets of `bucketWidth` seconds. Each bucket keeps, per
+// host, the usage at its first instant and the maximum over the bucket, in
+// contiguous arrays, plus the changes that happen strictly inside it. A
+// window covers some whole buckets (an element-wise max over their arrays,
+// no per-host lookups) and at most two partial ones (replayed exactly from
+// their changes). Whole buckets are further summarised in aligned blocks of
+// 8, 64 and 512 buckets (per-host maxima), so a window of any length reads
+// at most a few dozen arrays. Answers are exact; ScanCalendar is the oracle.
+class UsageTimeline {
+  public:
+    UsageTimeline(std::vector<Amount> capacity, Time bucketWidth);
+
+    std::size_t size() const { return capacity_.size(); }
+    const std::vector<Amount>& capacity() const { return capacity_; }
+    Time bucketWidth() const { return width_; }
+
+    void add(int host, const Interval& interval, const Amount& amount);
+    // Undoes an add() with the same arguments.
+    void remove(int host, const Interval& interval, const Amount& amount);
+    // Several hosts over the same interval at once (one pass over the buckets).
+    using HostAmounts = std::vector<std::pair<int, Amount>>;
+    void add(const HostAmounts& uses, const Interval& interval);
+    void remove(const HostAmounts& uses, const Interval& interval);
+
+    // out[h] = the largest usage of host h at any instant of the windows
+    // (each dimension on its own).
+    void maxUsage(const std::vector<Interval>& windows, std::vector<Amount>& out) const;
+
+    // The largest usage of one host in one dimension (0 cpus, 1 mib) over the
+    // windows, and the first instant it is reached.
+    std::pair<std::int64_t, Time> peak(int host, int dim,
+                                       const std::vector<Interval>& windows) const;
+
+    // Usage of one host as a step function over [from, to): (instant, usage)
+    // at `from` and at every change after it.
+    std::vector<std::pair<Time, Amount>> steps(int host, const Interval& span) const;
+
+  private:
+    struct Event {
+        Time at;
+        int host;
+        Amount delta;
+    };
+    struct Bucket {
+        std::vector<Amount> start;  // usage at the bucket's first instant
+        std::vector<Amount> max;    // max usage over the bucket
+        std::vector<Event> events;  // changes strictly inside, sorted by time
+    };
+    std::int64_t bucketOf(Time t) const;
+    Bucket& bucket(std::int64_t index);
+    void recomputeMax(Bucket& b, int host) const;
+    void apply(const HostAmounts& uses, const Interval& interval, bool adding);
+    // Usage of every host at `at` inside bucket `b` (into `out`).
+    void valuesAt(const Bucket& b, Time at, std::vector<Amount>& out) const;
+
+    std::vector<Amount> capacity_;
+    Time width_;
+    // Summaries: levels_[k-1] maps a block index to per-host maxima over the
+    // 8^k buckets it covers; a missing block means nothing booked there.
+    static constexpr int kLevels = 3;
+    static constexpr std::int64_t kFanout = 8;
+    void refreshBlocks(const HostAmounts& uses, std::int64_t firstBucket, std::int64_t lastBucket);
+    const std::vector<Amount>* summary(int level, std::int64_t index) const;
+    std::map<std::int64_t, Bucket> buckets_;
+    std::vector<std::map<std::int64_t, std::vector<Amount>>> levels_{kLevels};
+};
+
+// Numbered resources held one at a time (VLAN ids, VNIs, a gateway's public
+// addresses): each id's bookings, plus per time bucket a bitmap of the ids
+// used somewhere in it, so the lowest free id is found by OR-ing bitmaps
+// instead of testing ids one by one.
+class IdTimeline {
+  public:
+    IdTimeline(IdRange range, Time bucketWidth);
+    const IdRange& range() const { return range_; }
+
+    std::optional<std::int64_t> firstFree(const Interval& interval) const;
+    bool isFree(std::int64_t id, const Interval& interval) const;
+    void add(std::int64_t id, const Interval& interval);
+    void remove(std::int64_t id, const Interval& interval);
+
+  private:
+    std::int64_t bucketOf(Time t) const;
+    bool usedIn(std::int64_t id, const Interval& interval) const;
+    IdRange range_;
+    Time width_;
+    std::map<std::int64_t, std::multimap<Time, Time>> byId_;  // id -> start -> end
+    std::map<std::int64_t, std::vector<std::uint64_t>> masks_;
+};
+
+}  // namespace vcluster::calendar

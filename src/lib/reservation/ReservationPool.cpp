@@ -1,0 +1,219 @@
+#include "reservation/ReservationPool.h"
+
+#include <map>
+
+#include "util/Error.h"
+#include "util/Strings.h"
+
+namespace vcluster::reservation {
+
+namespace {
+
+constexpr const char* kLive = "r.State NOT IN ('released', 'cancelled', 'failed')";
+
+constexpr const char* kSelect =
+    "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
+    "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, r.Rolls, r.Appliances, r.SshKey, "
+    "r.Fqdn, r.Hypervisor, r.Network, r.NetworkID, COALESCE(g.Name, ''), r.PublicIP, "
+    "COALESCE(s.Name, ''), r.Created "
+    "FROM vcluster_reservations r LEFT JOIN nodes g ON g.ID = r.Gateway "
+    "LEFT JOIN nodes s ON s.ID = r.Storage ";
+
+std::vector<db::Value> rowValues(const StoredReservation& s) {
+    const auto& r = s.request;
+    return {r.name,
+            r.owner,
+            s.state,
+            r.start,
+            r.end,
+            r.repeat ? r.repeat->text() : std::string(),
+            std::int64_t{r.nodes},
+            std::int64_t{r.cpus},
+            r.memoryMiB,
+            r.diskMiB,
+            std::int64_t{r.feCpus},
+            r.feMemoryMiB,
+            r.feDiskMiB,
+            join(r.rolls, ","),
+            join(r.appliances, ","),
+            r.sshKey,
+            r.fqdn,
+            std::string(hypervisorName(r.hypervisor)),
+            std::string(networkName(r.network)),
+            s.networkId,
+            s.gateway,
+            s.publicIp,
+            s.storage,
+            s.created};
+}
+
+}  // namespace
+
+std::vector<StoredReservation> ReservationPool::load(const std::string& where,
+                                                     const std::vector<db::Value>& params) const {
+    std::vector<StoredReservation> out;
+    std::map<std::int64_t, std::size_t> byId;
+    for (const auto& row :
+         db_.query(std::string(kSelect) + where + " ORDER BY r.StartTime, r.Name", params)) {
+        StoredReservation s;
+        s.id = row.integer(0);
+        auto& r = s.request;
+        r.name = row.text(1);
+        r.owner = row.text(2);
+        s.state = row.text(3);
+        r.start = row.integer(4);
+        r.end = row.integer(5);
+        if (!row.text(6).empty()) {
+            r.repeat = parseWeeklyRepeat(row.text(6));
+        }
+        r.nodes = static_cast<int>(row.integer(7));
+        r.cpus = static_cast<int>(row.integer(8));
+        r.memoryMiB = row.integer(9);
+        r.diskMiB = row.integer(10);
+        r.feCpus = static_cast<int>(row.integer(11));
+        r.feMemoryMiB = row.integer(12);
+        r.feDiskMiB = row.integer(13);
+        r.rolls = row.text(14).empty() ? std::vector<std::string>{} : split(row.text(14), ',');
+        r.appliances = split(row.text(15), ',');
+        r.sshKey = row.text(16);
+        r.fqdn = row.text(17);
+        r.hypervisor = parseHypervisor(row.text(18));
+        r.network = parseNetworkKind(row.text(19));
+        s.networkId = row.integer(20);
+        s.gateway = row.text(21);
+        s.publicIp = row.text(22);
+        s.storage = row.text(23);
+        s.created = row.text(24);
+        s.nodeHosts.assign(static_cast<std::size_t>(r.nodes), std::string());
+        byId[s.id] = out.size();
+        out.push_back(std::move(s));
+    }
+    if (out.empty()) {
+        return out;
+    }
+    for (const auto& row : db_.query(
+             "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
+             "JOIN nodes n ON n.ID = a.Host JOIN vcluster_reservations r ON r.ID = a.Reservation " +
+                 where,
+             params)) {
+        auto it = byId.find(row.integer(0));
+        if (it == byId.end()) {
+            continue;
+        }
+        auto& hosts = out[it->second].nodeHosts;
+        auto index = static_cast<std::size_t>(row.integer(1));
+        if (index < hosts.size()) {
+            hosts[index] = row.text(2);
+        }
+    }
+    return out;
+}
+
+std::vector<StoredReservation> ReservationPool::listLive() const {
+    return load(std::string("WHERE ") + kLive, {});
+}
+
+std::optional<StoredReservation> ReservationPool::findLive(const std::string& name) const {
+    auto found = load(std::string("WHERE ") + kLive + " AND r.Name = ?", {name});
+    if (found.empty()) {
+        return std::nullopt;
+    }
+    return found.front();
+}
+
+std::int64_t ReservationPool::countAll() const {
+    return db_.queryOne("SELECT COUNT(*) FROM vcluster_reservations")->integer(0);
+}
+
+std::int64_t ReservationPool::insert(const StoredReservation& s) {
+    auto values = rowValues(s);
+    std::int64_t id = db_.insert(
+        "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
+        "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
+        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?)",
+        values);
+    StoredReservation copy = s;
+    copy.id = id;
+    writeAllocations(copy);
+    return id;
+}
+
+void ReservationPool::update(const StoredReservation& s) {
+    auto values = rowValues(s);
+    values.emplace_back(std::in_place_type<std::int64_t>, s.id);
+    db_.execute(
+        "UPDATE vcluster_reservations SET Name = ?, Owner = ?, State = ?, StartTime = ?, "
+        "EndTime = ?, RepeatSpec = ?, Nodes = ?, CPUs = ?, Memory = ?, Disk = ?, FeCPUs = ?, "
+        "FeMemory = ?, FeDisk = ?, Rolls = ?, Appliances = ?, SshKey = ?, Fqdn = ?, "
+        "Hypervisor = ?, Network = ?, NetworkID = ?, Gateway = (SELECT ID FROM nodes WHERE Name "
+        "= ?), PublicIP = ?, Storage = (SELECT ID FROM nodes WHERE Name = ?), Created = ? "
+        "WHERE ID = ?",
+        values);
+    writeAllocations(s);
+}
+
+void ReservationPool::writeAllocations(const StoredReservation& s) {
+    db_.execute("DELETE FROM vcluster_allocations WHERE Reservation = ?", {s.id});
+    for (std::size_t i = 0; i < s.nodeHosts.size(); ++i) {
+        int changed = db_.execute(
+            "INSERT INTO vcluster_allocations (Reservation, NodeIndex, Host) "
+            "SELECT ?, ?, ID FROM nodes WHERE Name = ?",
+            {s.id, static_cast<std::int64_t>(i), s.nodeHosts[i]});
+        if (changed != 1) {
+            throw Error("unknown host '" + s.nodeHosts[i] + "' in a placement");
+        }
+    }
+}
+
+void ReservationPool::erase(std::int64_t id) {
+    db_.execute("DELETE FROM vcluster_allocations WHERE Reservation = ?", {id});
+    db_.execute("DELETE FROM vcluster_reservations WHERE ID = ?", {id});
+}
+
+void ReservationPool::setState(std::int64_t id, const std::string& state) {
+    db_.execute("UPDATE vcluster_reservations SET State = ? WHERE ID = ?", {state, id});
+}
+
+void ReservationPool::setEnd(std::int64_t id, Time end) {
+    db_.execute("UPDATE vcluster_reservations SET EndTime = ? WHERE ID = ?", {end, id});
+}
+
+std::vector<MaintenanceWindow> ReservationPool::maintenance(
+    const std::optional<std::string>& host) const {
+    std::vector<MaintenanceWindow> out;
+    std::string sql =
+        "SELECT m.ID, n.Name, m.StartTime, m.EndTime, m.Comment FROM vcluster_maintenance m "
+        "JOIN nodes n ON n.ID = m.Host ";
+    std::vector<db::Value> params;
+    if (host) {
+        sql += "WHERE n.Name = ? ";
+        params.emplace_back(*host);
+    }
+    for (const auto& row : db_.query(sql + "ORDER BY m.StartTime, n.Name", params)) {
+        out.push_back({row.integer(0), row.text(1), {row.integer(2), row.integer(3)}, row.text(4)});
+    }
+    return out;
+}
+
+std::int64_t ReservationPool::addMaintenance(const MaintenanceWindow& m) {
+    return db_.insert(
+        "INSERT INTO vcluster_maintenance (Host, StartTime, EndTime, Comment) "
+        "SELECT ID, ?, ?, ? FROM nodes WHERE Name = ?",
+        {m.interval.start, m.interval.end, m.comment, m.host});
+}
+
+int ReservationPool::removeMaintenance(const std::string& host, std::optional<std::int64_t> id) {
+    if (id) {
+        return db_.execute(
+            "DELETE FROM vcluster_maintenance WHERE ID = ? AND Host = (SELECT ID FROM nodes WHERE "
+            "Name = ?)",
+            {*id, host});
+    }
+    return db_.execute(
+        "DELETE FROM vcluster_maintenance WHERE Host = (SELECT ID FROM nodes WHERE Name = ?)",
+        {host});
+}
+
+}  // namespace vcluster::reservation

@@ -1,0 +1,284 @@
+// The capacity calendar and admission policy, in memory: reuse over time,
+// network ids, weekly windows, outages, placement policies, earliest start,
+// and agreement with the scan-everything oracle on random request streams.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "calendar/Admission.h"
+#include "calendar/CapacityCalendar.h"
+#include "calendar/ScanCalendar.h"
+
+using namespace vcluster;
+using namespace vcluster::calendar;
+
+namespace {
+
+constexpr Time kDay = 86400;
+constexpr Time kT0 = 1796115600;  // 2026-12-01T09:00:00Z
+
+Inventory smallSite(int vmServers = 4, Amount each = {8, 16384}) {
+    Inventory inv;
+    for (int i = 0; i < vmServers; ++i) {
+        inv.vmServers.push_back({"vm-server-1-" + std::to_string(i), each});
+    }
+    inv.gateways.push_back({"gateway-0-0", {16, 65536}, {"192.0.2.100", "192.0.2.101"}});
+    inv.storage.push_back({"storage-2-0", {0, 1024 * 1024}});
+    inv.vlans = {2, 4};
+    inv.vnis = {10000, 10001};
+    return inv;
+}
+
+Demand demand(Time start, Time end, int nodes, Amount per = {2, 4096}) {
+    Demand d;
+    d.windows = {{start, end}};
+    d.hold = {start, end};
+    d.nodes = nodes;
+    d.perNode = per;
+    d.frontend = {1, 2048};
+    d.diskMiB = 10240;
+    return d;
+}
+
+Placement mustAdmit(CapacityView& view, const Demand& d, Policy policy = Policy::Pack) {
+    auto decision = admit(view, d, policy);
+    EXPECT_TRUE(std::holds_alternative<Placement>(decision))
+        << std::get<Shortage>(decision).message();
+    auto p = std::get<Placement>(decision);
+    view.book({0, d, p});
+    return p;
+}
+
+Shortage mustRefuse(const CapacityView& view, const Demand& d, Policy policy = Policy::Pack) {
+    auto decision = admit(view, d, policy);
+    EXPECT_TRUE(std::holds_alternative<Shortage>(decision));
+    return std::holds_alternative<Shortage>(decision) ? std::get<Shortage>(decision) : Shortage{};
+}
+
+}  // namespace
+
+TEST(UsageTimeline, MaxOverWindowsIsExact) {
+    UsageTimeline t({{10, 100}, {10, 100}}, 100);
+    t.add(0, {50, 250}, {3, 30});
+    t.add(0, {120, 130}, {4, 0});
+    t.add(1, {0, 1000}, {1, 1});
+    std::vector<Amount> out;
+    t.maxUsage({{0, 50}}, out);
+    EXPECT_EQ(out[0], (Amount{0, 0}));
+    EXPECT_EQ(out[1], (Amount{1, 1}));
+    t.maxUsage({{0, 51}}, out);
+    EXPECT_EQ(out[0], (Amount{3, 30}));
+    t.maxUsage({{130, 400}}, out);
+    EXPECT_EQ(out[0], (Amount{3, 30}));
+    t.maxUsage({{125, 126}}, out);
+    EXPECT_EQ(out[0], (Amount{7, 30}));
+    t.maxUsage({{250, 260}, {10, 20}}, out);
+    EXPECT_EQ(out[0], (Amount{0, 0}));
+    EXPECT_EQ(t.peak(0, 0, {{0, 1000}}), (std::pair<std::int64_t, Time>{7, 120}));
+    t.remove(0, {120, 130}, {4, 0});
+    t.maxUsage({{0, 1000}}, out);
+    EXPECT_EQ(out[0], (Amount{3, 30}));
+}
+
+TEST(IdTimeline, LowestFreeIdOverTime) {
+    IdTimeline ids({2, 200}, 100);
+    EXPECT_EQ(ids.firstFree({0, 10}), 2);
+    ids.add(2, {0, 150});
+    ids.add(3, {140, 500});
+    EXPECT_EQ(ids.firstFree({0, 10}), 3);
+    EXPECT_EQ(ids.firstFree({150, 160}), 2);  // 2 is free again once it ends
+    EXPECT_EQ(ids.firstFree({100, 145}), 4);
+    ids.remove(3, {140, 500});
+    EXPECT_EQ(ids.firstFree({100, 145}), 3);
+    IdTimeline one({7, 7}, 100);
+    one.add(7, {0, 10});
+    EXPECT_FALSE(one.firstFree({5, 6}).has_value());
+    EXPECT_EQ(one.firstFree({10, 20}), 7);
+}
+
+TEST(Admission, CapacityIsReusedAfterAReservationEnds) {
+    CapacityCalendar cal(smallSite());
+    // 4 hosts x 4 nodes of 2 CPUs = 16 nodes.
+    mustAdmit(cal, demand(kT0, kT0 + kDay, 16, {2, 2048}));
+    auto s = mustRefuse(cal, demand(kT0 + kDay / 2, kT0 + 2 * kDay, 1));
+    EXPECT_EQ(s.resource, "vm-server CPUs");
+    EXPECT_EQ(s.at, kT0 + kDay / 2);
+    mustAdmit(cal, demand(kT0 + kDay, kT0 + 2 * kDay, 16));  // starts as the other ends
+    mustAdmit(cal, demand(kT0 - kDay, kT0, 16));             // ends as the other starts
+}
+
+TEST(Admission, VlanIdsAreReusedButNeverShared) {
+    CapacityCalendar cal(smallSite());
+    auto a = mustAdmit(cal, demand(kT0, kT0 + kDay, 0));
+    auto b = mustAdmit(cal, demand(kT0, kT0 + kDay, 0));
+    EXPECT_EQ(a.networkId, 2);
+    EXPECT_EQ(b.networkId, 3);
+    EXPECT_NE(a.publicIp, b.publicIp);
+    // Only two public addresses: the third frontend does not fit.
+    auto s = mustRefuse(cal, demand(kT0 + 10, kT0 + 20, 0));
+    EXPECT_EQ(s.resource, "gateway public addresses");
+    auto c = mustAdmit(cal, demand(kT0 + kDay, kT0 + 2 * kDay, 0));
+    EXPECT_EQ(c.networkId, 2);  // free again after the first ended
+    // VLAN range 2-4 exhausted while public addresses remain (VXLAN unaffected).
+    Inventory inv = smallSite();
+    inv.gateways[0].publicIps = {"a", "b", "c", "d"};
+    CapacityCalendar cal2(inv);
+    for (int i = 0; i < 3; ++i) {
+        mustAdmit(cal2, demand(kT0, kT0 + kDay, 0));
+    }
+    EXPECT_EQ(mustRefuse(cal2, demand(kT0, kT0 + 1, 0)).resource, "VLAN ids");
+    Demand vx = demand(kT0, kT0 + kDay, 0);
+    vx.network = NetworkKind::Vxlan;
+    EXPECT_EQ(mustAdmit(cal2, vx).networkId, 10000);
+}
+
+TEST(Admission, StorageAndGatewayShortagesNameThePool) {
+    Inventory inv = smallSite();
+    inv.storage[0].capacity.mib = 20000;
+    CapacityCalendar cal(inv);
+    mustAdmit(cal, demand(kT0, kT0 + kDay, 0));
+    auto s = mustRefuse(cal, demand(kT0, kT0 + kDay, 0));
+    EXPECT_EQ(s.resource, "storage pool space");
+    EXPECT_EQ(s.where, "storage-2-0");
+    Demand bigFrontend = demand(kT0 + kDay, kT0 + 2 * kDay, 0);
+    bigFrontend.frontend = {1, 100000};
+    s = mustRefuse(cal, bigFrontend);
+    EXPECT_EQ(s.resource, "gateway memory");
+    EXPECT_EQ(s.where, "gateway-0-0");
+}
+
+TEST(Admission, WeeklyWindowsHoldCpuOnlyDuringWindows) {
+    CapacityCalendar cal(smallSite());
+    Demand course = demand(kT0, kT0 + 14 * kDay, 16);
+    course.windows = {{kT0, kT0 + 3 * 3600}, {kT0 + 7 * kDay, kT0 + 7 * kDay + 3 * 3600}};
+    course.weekly = true;
+    mustAdmit(cal, course);
+    // Between the windows the vm-servers are free...
+    mustAdmit(cal, demand(kT0 + kDay, kT0 + 2 * kDay, 16));
+    // ...but not during one.
+    auto s = mustRefuse(cal, demand(kT0 + 7 * kDay + 3600, kT0 + 7 * kDay + 7200, 1));
+    EXPECT_EQ(s.at, kT0 + 7 * kDay + 3600);
+}
+
+TEST(Admission, OutagesAreRespected) {
+    CapacityCalendar cal(smallSite(1));
+    cal.addOutage({Pool::VmServers, 0, {kT0, kT0 + kDay}});
+    auto s = mustRefuse(cal, demand(kT0 + 100, kT0 + 200, 1));
+    EXPECT_EQ(s.where, "vm-server-1-0");
+    mustAdmit(cal, demand(kT0 + kDay, kT0 + 2 * kDay, 1));
+}
+
+TEST(Placement, PackUsesFewestHostsAndBestFit) {
+    std::vector<Amount> free = {{8, 16384}, {2, 4096}, {4, 8192}, {8, 16384}};
+    // 2 nodes: the host that fits both with least room left is #2.
+    EXPECT_EQ(placeNodes(free, 2, {2, 4096}, Policy::Pack), (std::vector<int>{2, 2}));
+    // 1 node: best fit is #1.
+    EXPECT_EQ(placeNodes(free, 1, {2, 4096}, Policy::Pack), (std::vector<int>{1}));
+    // 6 nodes: a full host (4) then the best fit for the other 2.
+    EXPECT_EQ(placeNodes(free, 6, {2, 4096}, Policy::Pack), (std::vector<int>{0, 0, 0, 0, 2, 2}));
+    EXPECT_FALSE(placeNodes(free, 12, {2, 4096}, Policy::Pack).has_value());
+}
+
+TEST(Placement, SpreadUsesAsManyHostsAsPossible) {
+    std::vector<Amount> free = {{8, 16384}, {2, 4096}, {4, 8192}, {8, 16384}};
+    EXPECT_EQ(placeNodes(free, 4, {2, 4096}, Policy::Spread), (std::vector<int>{0, 1, 2, 3}));
+    EXPECT_EQ(placeNodes(free, 6, {2, 4096}, Policy::Spread), (std::vector<int>{0, 0, 1, 2, 3, 3}));
+    auto all = placeNodes(free, 11, {2, 4096}, Policy::Spread);
+    ASSERT_TRUE(all.has_value());
+    EXPECT_EQ(all->size(), 11U);
+    EXPECT_EQ(placeNodes(free, 3, {2, 4096}, Policy::Spread), (std::vector<int>{0, 2, 3}));
+}
+
+TEST(Admission, EarliestFitIsTheFirstFreedInstant) {
+    CapacityCalendar cal(smallSite());
+    mustAdmit(cal, demand(kT0, kT0 + kDay, 8));
+    mustAdmit(cal, demand(kT0, kT0 + 3 * kDay, 8));
+    Demand want = demand(kT0 + 3600, kT0 + 3600 + 2 * kDay, 12);
+    auto fit = earliestFit(cal, want, Policy::Pack, kT0 + 365 * kDay);
+    ASSERT_TRUE(fit.has_value());
+    EXPECT_EQ(fit->first.hold.start, kT0 + 3 * kDay);
+    Demand fits = demand(kT0 + 3600, kT0 + 7200, 4);
+    fit = earliestFit(cal, demand(kT0 + kDay, kT0 + kDay + 10, 8), Policy::Pack, kT0 + 365 * kDay);
+    ASSERT_TRUE(fit.has_value());
+    EXPECT_EQ(fit->first.hold.start, kT0 + kDay);  // fits at once
+    EXPECT_FALSE(earliestFit(cal, demand(kT0, kT0 + 1, 17), Policy::Pack, kT0 + 365 * kDay));
+    (void)fits;
+}
+
+// Property: on random streams of requests, cancellations and outages, the
+// bucketed calendar and the scan oracle make the same decisions, and the
+// resulting bookings never exceed capacity.
+TEST(CalendarProperty, AgreesWithTheScanOracle) {
+    for (unsigned seed = 1; seed <= 12; ++seed) {
+        std::mt19937_64 rng(seed);
+        Inventory inv = smallSite(6, {16, 65536});
+        inv.storage.push_back({"storage-2-1", {0, 300000}});
+        inv.gateways.push_back({"gateway-0-1", {8, 16384}, {"198.51.100.1"}});
+        const Time width = seed % 2 == 0 ? 3600 : 997;  // odd widths: boundaries everywhere
+        CapacityCalendar fast(inv, width);
+        ScanCalendar scan(inv);
+        std::vector<Booking> booked;
+        Policy policy = seed % 3 == 0 ? Policy::Spread : Policy::Pack;
+        for (int step = 0; step < 300; ++step) {
+            int action = static_cast<int>(rng() % 20);
+            if (action == 0 && !booked.empty()) {
+                std::size_t i = rng() % booked.size();
+                fast.unbook(booked[i]);
+                scan.unbook(booked[i]);
+                booked.erase(booked.begin() + static_cast<std::ptrdiff_t>(i));
+                continue;
+            }
+            if (action == 1) {
+                Outage o{Pool::VmServers, static_cast<int>(rng() % 6), {}};
+                o.interval.start = kT0 + static_cast<Time>(rng() % (20 * kDay));
+                o.interval.end = o.interval.start + 1 + static_cast<Time>(rng() % kDay);
+                fast.addOutage(o);
+                scan.addOutage(o);
+                continue;
+            }
+            Time start = kT0 + static_cast<Time>(rng() % (20 * kDay));
+            Time length = 60 + static_cast<Time>(rng() % (3 * kDay));
+            Demand d = demand(start, start + length, static_cast<int>(rng() % 12),
+                              {1 + static_cast<std::int64_t>(rng() % 8),
+                               1024 * (1 + static_cast<std::int64_t>(rng() % 16))});
+            d.diskMiB = 1024 * static_cast<std::int64_t>(rng() % 100);
+            d.network = rng() % 4 == 0 ? NetworkKind::Vxlan : NetworkKind::Vlan;
+            if (rng() % 5 == 0) {
+                d.weekly = true;
+                d.windows.clear();
+                for (Time w = start; w < start + length + 14 * kDay; w += 7 * kDay) {
+                    d.windows.push_back({w, w + 3 * 3600});
+                }
+                d.hold = {start, d.windows.back().end};
+            }
+            auto a = admit(fast, d, policy);
+            auto b = admit(scan, d, policy);
+            ASSERT_EQ(a.index(), b.index()) << "seed " << seed << " step " << step;
+            if (auto* p = std::get_if<Placement>(&a)) {
+                const auto& q = std::get<Placement>(b);
+                ASSERT_EQ(p->nodeHosts, q.nodeHosts) << "seed " << seed << " step " << step;
+                ASSERT_EQ(p->networkId, q.networkId);
+                ASSERT_EQ(p->gateway, q.gateway);
+                ASSERT_EQ(p->publicIp, q.publicIp);
+                ASSERT_EQ(p->storage, q.storage);
+                Booking bk{step, d, *p};
+                fast.book(bk);
+                scan.book(bk);
+                booked.push_back(bk);
+            } else {
+                const auto& s = std::get<Shortage>(a);
+                const auto& t = std::get<Shortage>(b);
+                ASSERT_EQ(s.message(), t.message()) << "seed " << seed << " step " << step;
+                if (step % 10 == 0) {
+                    auto e1 = earliestFit(fast, d, policy, start + 30 * kDay);
+                    auto e2 = earliestFit(scan, d, policy, start + 30 * kDay);
+                    ASSERT_EQ(e1.has_value(), e2.has_value());
+                    if (e1) {
+                        ASSERT_EQ(e1->first.hold.start, e2->first.hold.start);
+                    }
+                }
+            }
+        }
+        EXPECT_TRUE(scan.violations().empty()) << scan.violations().front();
+    }
+}

@@ -1,0 +1,346 @@
+// The reservation commands run as the real `rocks` binary against a temporary
+// database: validation errors change nothing, admission over time, placement
+// policy, overcommit, maintenance, set/remove, and the concurrency race.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <set>
+
+#include "calendar/ScanCalendar.h"
+#include "db/SqliteDatabase.h"
+#include "reservation/ReservationBook.h"
+#include "support/Keys.h"
+#include "support/Process.h"
+
+using namespace vcluster;
+using namespace vcluster::test;
+
+namespace {
+
+class Cluster : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        key_ = sshKeyLine("ssh-ed25519", "tenant@example.org");
+        writeFile(dir_ / "tenant.pub", key_ + "\n");
+    }
+
+    // vm-servers with the given CPUs/memory, one gateway, one storage node.
+    void build(int vmServers, int cpus = 8, int memoryMiB = 16384, int publicIps = 10,
+               const std::string& pool = "1TiB") {
+        rocks_.ok({"add", "host", "gateway-0-0", "membership=Gateway"});
+        rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_cpus", "16"});
+        rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_memory", "65536"});
+        rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_public_ips",
+                   "192.0.2.100-" + std::to_string(99 + publicIps)});
+        rocks_.ok({"add", "host", "storage-2-0", "membership=Storage"});
+        rocks_.ok({"set", "host", "attr", "storage-2-0", "vc_pool_size", pool});
+        for (int i = 0; i < vmServers; ++i) {
+            std::string h = "vm-server-1-" + std::to_string(i);
+            rocks_.ok({"add", "host", h, "membership=VM Server"});
+            rocks_.ok({"set", "host", "attr", h, "vc_cpus", std::to_string(cpus)});
+            rocks_.ok({"set", "host", "attr", h, "vc_memory", std::to_string(memoryMiB)});
+        }
+    }
+
+    ProcessResult add(const std::string& name, std::vector<std::string> params,
+                      const std::map<std::string, std::string>& env = {}) {
+        std::vector<std::string> args = {"add", "vcluster", name,
+                                         "sshkey=" + (dir_ / "tenant.pub").string()};
+        args.insert(args.end(), params.begin(), params.end());
+        return rocks_(args, env);
+    }
+
+    std::int64_t count(const std::string& table) {
+        db::SqliteDatabase db(rocks_.db().string());
+        return db.queryOne("SELECT COUNT(*) FROM " + table)->integer(0);
+    }
+
+    // Invariant over the whole calendar: nothing over capacity at any
+    // instant, no VLAN id, VNI or public address held twice at once.
+    std::vector<std::string> violations() {
+        db::SqliteDatabase db(rocks_.db().string());
+        auto sc = reservation::loadSiteCalendar(db);
+        calendar::ScanCalendar scan(sc.site.inventory);
+        for (const auto& r : sc.reservations) {
+            auto b = sc.bookingOf(r);
+            EXPECT_EQ(b.placement.nodeHosts.size(), static_cast<std::size_t>(r.request.nodes));
+            scan.book(b);
+        }
+        return scan.violations();
+    }
+
+    TempDir dir_;
+    Rocks rocks_{dir_ / "cluster.db"};
+    std::string key_;
+};
+
+const std::string kStart = "start=2030-03-04T09:00:00Z";
+const std::string kEnd = "end=2030-03-08T17:00:00Z";
+
+}  // namespace
+
+TEST_F(Cluster, AddListAndPlacement) {
+    build(2);
+    auto r = add("dc1", {kStart, kEnd, "nodes=4", "cpus=2", "memory=2GiB", "owner=provider"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::string list = rocks_.ok({"list", "vcluster"});
+    EXPECT_NE(list.find("NAME"), std::string::npos);
+    EXPECT_NE(list.find("dc1:"), std::string::npos);
+    EXPECT_NE(list.find("provider"), std::string::npos);
+    EXPECT_NE(list.find("2030-03-04T09:00:00Z"), std::string::npos);
+    std::string nodes = rocks_.ok({"list", "vcluster", "node", "dc1"});
+    EXPECT_NE(nodes.find("dc1-compute-0-3"), std::string::npos);
+    EXPECT_NE(nodes.find("gateway-0-0"), std::string::npos);
+    // Pack: all four nodes fit on the first vm-server.
+    EXPECT_EQ(nodes.find("vm-server-1-1"), std::string::npos);
+    std::string json = rocks_.ok({"list", "vcluster", "output-format=json"});
+    EXPECT_NE(json.find("\"vlan\""), std::string::npos);
+    EXPECT_EQ(rocks_({"help", "add", "vcluster"}).exitCode, 0);
+}
+
+TEST_F(Cluster, SpreadPolicyAndOvercommitAreSiteAttributes) {
+    build(4);
+    rocks_.ok({"set", "attr", "vc_placement", "spread"});
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=4", "cpus=2", "memory=2GiB"}).exitCode, 0);
+    std::string nodes = rocks_.ok({"list", "vcluster", "node", "a"});
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_NE(nodes.find("vm-server-1-" + std::to_string(i)), std::string::npos) << nodes;
+    }
+    // 4 x 8 CPUs: 16 more 2-CPU nodes do not fit, with 1.5x overcommit they do.
+    EXPECT_EQ(add("b", {kStart, kEnd, "nodes=13", "cpus=2", "memory=1GiB"}).exitCode, 2);
+    rocks_.ok({"set", "attr", "vc_overcommit_cpu", "1.5"});
+    EXPECT_EQ(add("b", {kStart, kEnd, "nodes=13", "cpus=2", "memory=1GiB"}).exitCode, 0);
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, BadInputIsOneLineExitOneAndChangesNothing) {
+    build(1);
+    ASSERT_EQ(add("keep", {kStart, kEnd, "nodes=1"}).exitCode, 0);
+    const auto before = count("vcluster_reservations");
+    const auto allocations = count("vcluster_allocations");
+    std::vector<std::pair<std::string, std::vector<std::string>>> bad = {
+        {"t1", {"start=2030-03-04 nine", kEnd}},
+        {"t2", {kStart, "end=2030-03-04T09:00:00Z"}},
+        {"t3", {kStart, "end=2030-03-01T09:00:00Z"}},
+        {"t4", {kStart, kEnd, "hypervisor=xen"}},
+        {"t5", {kStart, kEnd, "sshkey=ssh-rsa AAAAB3NzaC1yc2E="}},
+        {"t6", {kStart, kEnd, "memory=2PB"}},
+        {"t7", {kStart, kEnd, "repeat=someday"}},
+        {"t8", {kStart, kEnd, "appliances=compute,nosuch"}},
+        {"a;reboot", {kStart, kEnd}},
+        {"$(id)", {kStart, kEnd}},
+        {"a b", {kStart, kEnd}},
+        {"keep", {kStart, kEnd}},  // exists
+        {"t9", {kStart, kEnd, "colour=red"}},
+    };
+    for (const auto& [name, params] : bad) {
+        std::vector<std::string> args = {"add", "vcluster", name};
+        bool hasKey = false;
+        for (const auto& p : params) {
+            hasKey = hasKey || p.rfind("sshkey=", 0) == 0;
+        }
+        if (!hasKey) {
+            args.push_back("sshkey=" + key_);
+        }
+        args.insert(args.end(), params.begin(), params.end());
+        auto r = rocks_(args);
+        EXPECT_EQ(r.exitCode, 1) << name << ": " << r.err;
+        EXPECT_EQ(countLines(r.err), 1U) << r.err;
+        EXPECT_EQ(r.err.rfind("error - ", 0), 0U) << r.err;
+        EXPECT_TRUE(r.out.empty());
+    }
+    // A key with options or a second line, given as a file.
+    writeFile(dir_ / "evil.pub", "command=\"sh\" " + key_ + "\n");
+    auto r =
+        rocks_({"add", "vcluster", "t10", kStart, kEnd, "sshkey=" + (dir_ / "evil.pub").string()});
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    writeFile(dir_ / "two.pub", key_ + "\n" + key_ + "\n");
+    r = rocks_({"add", "vcluster", "t11", kStart, kEnd, "sshkey=" + (dir_ / "two.pub").string()});
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_EQ(count("vcluster_reservations"), before);
+    EXPECT_EQ(count("vcluster_allocations"), allocations);
+}
+
+TEST_F(Cluster, RefusalNamesResourceHostInstantAndEarliestStart) {
+    build(1, 8, 16384);
+    ASSERT_EQ(add("first", {kStart, kEnd, "nodes=4", "cpus=2", "memory=4GiB"}).exitCode, 0);
+    auto r = add("second",
+                 {"start=2030-03-05T00:00:00Z", "duration=1d", "nodes=1", "cpus=1", "memory=2GiB"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_EQ(r.err,
+              "error - refused: vm-server memory runs out on vm-server-1-0 at "
+              "2030-03-05T00:00:00Z (needs 2 GiB); earliest start that fits: "
+              "2030-03-08T17:00:00Z\n");
+    EXPECT_EQ(count("vcluster_reservations"), 1);
+    // start=earliest books that slot, searching from now.
+    r = add("second", {"start=earliest", "duration=1d", "nodes=1", "cpus=1", "memory=2GiB"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    // Now is before 2030, so the earliest slot is right away.
+    EXPECT_EQ(count("vcluster_reservations"), 2);
+    r = add("third", {"start=earliest", "duration=1d", "nodes=1", "cpus=1", "memory=2GiB"},
+            {{"VCLUSTER_NOW", "2030-03-04T10:00:00Z"}});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(rocks_.ok({"list", "vcluster", "third"}).find("2030-03-08T17:00:00Z"),
+              std::string::npos);
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, CapacityAndVlanAreReusedAfterAnEnd) {
+    build(1, 8, 16384);
+    rocks_.ok({"set", "attr", "vc_vlan_range", "100-100"});
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=4", "cpus=2"}).exitCode, 0);
+    auto r = add("b", {"start=2030-03-08T16:59:59Z", "duration=1h", "nodes=0"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("VLAN ids run out"), std::string::npos) << r.err;
+    ASSERT_EQ(add("b", {"start=2030-03-08T17:00:00Z", "duration=1h", "nodes=4", "cpus=2"}).exitCode,
+              0);
+    EXPECT_NE(rocks_.ok({"list", "vcluster", "b"}).find("100"), std::string::npos);
+    // VXLAN does not need a VLAN id.
+    EXPECT_EQ(add("c", {kStart, kEnd, "nodes=0", "network=vxlan"}).exitCode, 0);
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, WeeklyCourseHoldsNodesOnlyDuringItsWindows) {
+    build(1, 8, 16384);
+    // 2030-03-05 is a Tuesday.
+    ASSERT_EQ(add("course",
+                  {"start=2030-03-04T00:00:00Z", "end=2030-04-01T00:00:00Z", "nodes=4", "cpus=2",
+                   "repeat=tue,thu@13:00-16:00"},
+                  {{"TZ", "UTC"}})
+                  .exitCode,
+              0);
+    // A Wednesday is free; a Thursday afternoon is not.
+    EXPECT_EQ(add("wed", {"start=2030-03-06T00:00:00Z", "duration=1d", "nodes=4", "cpus=2"},
+                  {{"TZ", "UTC"}})
+                  .exitCode,
+              0);
+    auto r = add("thu", {"start=2030-03-07T15:00:00Z", "duration=2h", "nodes=1", "cpus=2"},
+                 {{"TZ", "UTC"}});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("at 2030-03-07T15:00:00Z"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("earliest start that fits: 2030-03-07T16:00:00Z"), std::string::npos)
+        << r.err;
+}
+
+TEST_F(Cluster, MaintenanceIsRespectedAndCollisionsReported) {
+    build(1, 8, 16384);
+    ASSERT_EQ(add("early", {kStart, "end=2030-03-05T00:00:00Z", "nodes=1"}).exitCode, 0);
+    auto r = rocks_({"add", "host", "maintenance", "vm-server-1-0", "start=2030-03-04T12:00:00Z",
+                     "end=2030-03-06T00:00:00Z", "comment=firmware"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("early"), std::string::npos);  // the collision is reported
+    EXPECT_NE(r.err.find("warning"), std::string::npos);
+    EXPECT_NE(rocks_.ok({"list", "host", "maintenance"}).find("early"), std::string::npos);
+    r = add("during", {"start=2030-03-05T10:00:00Z", "duration=1h", "nodes=1"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("vm-server-1-0"), std::string::npos);
+    EXPECT_NE(r.err.find("earliest start that fits: 2030-03-06T00:00:00Z"), std::string::npos)
+        << r.err;
+    rocks_.ok({"remove", "host", "maintenance", "vm-server-1-0"});
+    EXPECT_EQ(add("during", {"start=2030-03-05T10:00:00Z", "duration=1h", "nodes=1"}).exitCode, 0);
+}
+
+TEST_F(Cluster, SetVclusterIsAllOrNothing) {
+    build(2, 8, 16384);
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=4", "cpus=2", "memory=2GiB"}).exitCode, 0);
+    ASSERT_EQ(add("b", {"start=2030-03-09T00:00:00Z", "duration=2d", "nodes=8", "cpus=2"}).exitCode,
+              0);
+    const std::string before = rocks_.ok({"list", "vcluster", "node", "a"});
+    // Extending into b's period needs 4 nodes' room: there is none.
+    auto r = rocks_({"set", "vcluster", "a", "end=2030-03-10T00:00:00Z", "nodes=5"});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("nothing changed"), std::string::npos);
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "node", "a"}), before);
+    EXPECT_NE(rocks_.ok({"list", "vcluster", "a"}).find("2030-03-08T17:00:00Z"), std::string::npos);
+    // Growing within its own period works and keeps the first nodes in place.
+    rocks_.ok({"set", "vcluster", "a", "nodes=6"});
+    std::string after = rocks_.ok({"list", "vcluster", "node", "a"});
+    EXPECT_NE(after.find("a-compute-0-5"), std::string::npos);
+    EXPECT_EQ(after.substr(0, after.find("a-compute-0-4")),
+              before.substr(0, before.find("a-storage")));
+    rocks_.ok({"set", "vcluster", "a", "memory=4GiB", "nodes=2"});
+    EXPECT_EQ(rocks_({"set", "vcluster", "nosuch", "nodes=1"}).exitCode, 1);
+    EXPECT_EQ(rocks_({"set", "vcluster", "a", "end=2030-03-01T00:00:00Z"}).exitCode, 1);
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, RemoveFreesCapacity) {
+    build(1, 8, 16384);
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=4", "cpus=2"}).exitCode, 0);
+    EXPECT_EQ(add("b", {kStart, kEnd, "nodes=1", "cpus=2"}).exitCode, 2);
+    rocks_.ok({"remove", "vcluster", "a"});
+    EXPECT_EQ(count("vcluster_reservations"), 0);
+    EXPECT_EQ(add("b", {kStart, kEnd, "nodes=4", "cpus=2"}).exitCode, 0);
+    // Cancelling a running reservation keeps its row, marked cancelled.
+    rocks_.ok({"remove", "vcluster", "b"});
+}
+
+TEST_F(Cluster, CancellingARunningReservationFreesTheRest) {
+    build(1, 8, 16384);
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=4", "cpus=2"}).exitCode, 0);
+    auto r = rocks_({"remove", "vcluster", "a"}, {{"VCLUSTER_NOW", "2030-03-05T00:00:00Z"}});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(count("vcluster_reservations"), 1);  // kept, cancelled
+    EXPECT_EQ(rocks_.ok({"list", "vcluster"}).find("a:"), std::string::npos);
+    EXPECT_EQ(add("a", {"start=2030-03-05T01:00:00Z", kEnd, "nodes=4", "cpus=2"},
+                  {{"VCLUSTER_NOW", "2030-03-05T00:00:00Z"}})
+                  .exitCode,
+              0);
+    EXPECT_EQ(rocks_({"remove", "vcluster", "nosuch"}).exitCode, 1);
+}
+
+// Many real `rocks add vcluster` processes race for capacity for exactly one:
+// one wins, the others are refused, and nothing is double-booked.
+TEST_F(Cluster, ConcurrentAddsNeverDoubleBook) {
+    build(1, 4, 8192, 1);
+    const int racers = 16;
+    std::vector<std::future<ProcessResult>> runs;
+    for (int i = 0; i < racers; ++i) {
+        runs.push_back(std::async(std::launch::async, [this, i] {
+            return add("race" + std::to_string(i), {kStart, kEnd, "nodes=1", "cpus=4"});
+        }));
+    }
+    int won = 0;
+    int refused = 0;
+    for (auto& f : runs) {
+        ProcessResult r = f.get();
+        if (r.exitCode == 0) {
+            ++won;
+        } else {
+            EXPECT_EQ(r.exitCode, 2) << r.err;
+            EXPECT_EQ(r.err.rfind("error - refused: ", 0), 0U) << r.err;
+            ++refused;
+        }
+    }
+    EXPECT_EQ(won, 1);
+    EXPECT_EQ(refused, racers - 1);
+    EXPECT_EQ(count("vcluster_reservations"), 1);
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, ConcurrentMixedAddsKeepTheCalendarConsistent) {
+    build(3, 8, 16384, 4);
+    rocks_.ok({"set", "attr", "vc_vlan_range", "10-15"});
+    std::vector<std::future<ProcessResult>> runs;
+    for (int i = 0; i < 24; ++i) {
+        int day = 4 + i % 4;
+        std::string start =
+            "start=2030-03-0" + std::to_string(day) + "T0" + std::to_string(i % 7) + ":00:00Z";
+        runs.push_back(std::async(std::launch::async, [this, i, start] {
+            return add("mix" + std::to_string(i),
+                       {start, "duration=" + std::to_string(6 + i % 30) + "h",
+                        "nodes=" + std::to_string(1 + i % 5), "cpus=" + std::to_string(1 + i % 4),
+                        "memory=" + std::to_string(1 + i % 3) + "GiB"});
+        }));
+    }
+    int won = 0;
+    for (auto& f : runs) {
+        ProcessResult r = f.get();
+        EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 2) << r.err;
+        won += r.exitCode == 0 ? 1 : 0;
+    }
+    EXPECT_GT(won, 0);
+    EXPECT_EQ(count("vcluster_reservations"), won);
+    auto v = violations();
+    EXPECT_TRUE(v.empty()) << v.front();
+}
