@@ -10,6 +10,8 @@ namespace vcluster::db {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         migrationRocksCore(),
+        migrationReservationsPlaceholder(),
+        migrationMaterialisation(),
     };
     return all;
 }
