@@ -64,7 +64,9 @@ Materialisation sample(Hypervisor h = Hypervisor::Kvm, NetworkKind n = NetworkKi
 }  // namespace
 
 TEST(ShellQuote, QuotesEverything) {
-    EXPECT_EQ(shellQuote("plain"), "'plain'");
+    EXPECT_EQ(shellQuote("plain"), "plain");
+    EXPECT_EQ(shellQuote("a b"), "'a b'");
+    EXPECT_EQ(shellQuote("~x"), "'~x'");
     EXPECT_EQ(shellQuote(""), "''");
     EXPECT_EQ(shellQuote("it's"), "'it'\\''s'");
     EXPECT_EQ(shellQuote("$(rm -rf /) `x` \"y\"\n"), "'$(rm -rf /) `x` \"y\"\n'");
@@ -223,10 +225,10 @@ TEST(VlanBridgeWriter, IfcfgFiles) {
     FileTree t = VlanBridgeWriter::ifcfgFiles(vlanBridge(m, "vm-server-1-0"));
     ASSERT_NE(t.find("ifcfg-vlan100"), nullptr);
     const std::string& vlan = t.find("ifcfg-vlan100")->content;
-    EXPECT_NE(vlan.find("PHYSDEV='eth0'"), std::string::npos);
-    EXPECT_NE(vlan.find("VLAN_ID='100'"), std::string::npos);
-    EXPECT_NE(vlan.find("BRIDGE='vcbr100'"), std::string::npos);
-    EXPECT_NE(t.find("ifcfg-vcbr100")->content.find("TYPE='Bridge'"), std::string::npos);
+    EXPECT_NE(vlan.find("PHYSDEV=eth0"), std::string::npos);
+    EXPECT_NE(vlan.find("VLAN_ID=100"), std::string::npos);
+    EXPECT_NE(vlan.find("BRIDGE=vcbr100"), std::string::npos);
+    EXPECT_NE(t.find("ifcfg-vcbr100")->content.find("TYPE=Bridge"), std::string::npos);
     // ifcfg files are shell: source them and read the values back.
     test::TempDir dir;
     test::writeFile(dir / "ifcfg", vlan);
@@ -288,10 +290,10 @@ TEST(Generator, TeardownReversesApply) {
     auto hosts = generateHosts(m);
     std::string apply = hosts.at("gateway-0-0").apply.render();
     std::string teardown = hosts.at("gateway-0-0").teardown.render();
-    EXPECT_LT(apply.find("wanted 'network'"), apply.find("wanted 'iscsi'"));
-    EXPECT_LT(apply.find("wanted 'iscsi'"), apply.find("wanted 'vm'"));
-    EXPECT_LT(teardown.find("wanted 'vm'"), teardown.find("wanted 'iscsi'"));
-    EXPECT_LT(teardown.find("wanted 'iscsi'"), teardown.find("wanted 'network'"));
+    EXPECT_LT(apply.find("wanted network"), apply.find("wanted iscsi"));
+    EXPECT_LT(apply.find("wanted iscsi"), apply.find("wanted vm"));
+    EXPECT_LT(teardown.find("wanted vm"), teardown.find("wanted iscsi"));
+    EXPECT_LT(teardown.find("wanted iscsi"), teardown.find("wanted network"));
     std::string storage = hosts.at("storage-2-0").teardown.render();
-    EXPECT_LT(storage.find("wanted 'target'"), storage.find("wanted 'lvm'"));
+    EXPECT_LT(storage.find("wanted target"), storage.find("wanted lvm"));
 }

@@ -172,7 +172,8 @@ void deriveNames(Materialisation& m) {
         }
         for (auto& disk : node.disks) {
             disk.lun = lun++;
-            disk.logicalVolume = "vc-" + plan.name + "-" + node.guestName;
+            disk.logicalVolume = "vc-" + plan.name + "-" +
+                                 (node.role == NodeRole::Frontend ? "frontend" : node.guestName);
             if (disk.backingStore.empty()) {
                 disk.backingStore = "/dev/" + plan.storage.volumeGroup + "/" + disk.logicalVolume;
             }

@@ -94,7 +94,7 @@ void VxlanBridgeWriter::apply(const Materialisation& m, const std::string& host,
     for (const auto& remote : v.remoteAddresses) {
         out.apply.ensure(
             {{"bridge", "fdb", "show", "dev", v.device},
-             {"grep", "-Fw", "--", "00:00:00:00:00:00 dst " + remote}},
+             {"has_field", "1", "00:00:00:00:00:00", "3", remote}},
             {{"bridge", "fdb", "append", "00:00:00:00:00:00", "dev", v.device, "dst", remote}});
     }
     bridgeUp(out.apply, v.bridge, v.device);

@@ -72,7 +72,7 @@ void TgtTargetWriter::apply(const TargetConfig& t, HostOutput& out) const {
     out.apply.installFile(file, fragmentPath(t), 0600);
     out.apply.ensure({{"tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode",
                        "target", "--op", "show"},
-                      {"grep", "-Fw", "--", t.iqn}},
+                      {"has_field", "3", t.iqn}},
                      {{"tgt-admin", Word::raw("\"${tgt_opts[@]}\""), "-c",
                        Word::under("root", fragmentPath(t)), "--update", t.iqn}});
 }
@@ -82,7 +82,7 @@ void TgtTargetWriter::teardown(const TargetConfig& t, HostOutput& out) const {
     out.teardown.whenPresent(
         {{"tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode", "target", "--op",
           "show"},
-         {"grep", "-Fw", "--", t.iqn}},
+         {"has_field", "3", t.iqn}},
         {{"tgt-admin", Word::raw("\"${tgt_opts[@]}\""), "--force", "--delete", t.iqn}});
     // tgt keeps the CHAP account after its target is gone.
     out.teardown.whenPresent({{"tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi",
@@ -165,7 +165,7 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
     out.apply.run(update("node.startup", "automatic"));
     Command login = node;
     login.push_back("--login");
-    out.apply.ensure({{"iscsiadm", "-m", "session"}, {"grep", "-Fw", "--", l.iqn}}, {login});
+    out.apply.ensure({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}}, {login});
     for (const auto& path : l.byPaths) {
         out.apply.run({"wait_for_block", path});
     }
@@ -180,8 +180,7 @@ void IscsiLoginWriter::teardown(const IscsiLogin& l, HostOutput& out) {
     remove.push_back("-o");
     remove.push_back("delete");
     out.teardown.section("iscsi");
-    out.teardown.whenPresent({{"iscsiadm", "-m", "session"}, {"grep", "-Fw", "--", l.iqn}},
-                             {logout});
+    out.teardown.whenPresent({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}}, {logout});
     out.teardown.whenPresent({node}, {remove});
 }
 
