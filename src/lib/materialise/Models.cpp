@@ -1,5 +1,7 @@
 #include "materialise/Models.h"
 
+#include <algorithm>
+
 #include "util/Validate.h"
 
 namespace vcluster::materialise {
@@ -36,7 +38,10 @@ TargetConfig targetConfig(const Materialisation& m) {
     }
     for (const auto& hostName : m.vmHosts()) {
         const PhysicalHost& host = m.plan.host(hostName);
-        t.initiatorAddresses.push_back(host.address);
+        if (std::find(t.initiatorAddresses.begin(), t.initiatorAddresses.end(), host.address) ==
+            t.initiatorAddresses.end()) {
+            t.initiatorAddresses.push_back(host.address);
+        }
         t.initiatorNames.push_back(initiatorName(m.plan, host));
     }
     return t;
