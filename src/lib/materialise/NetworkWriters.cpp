@@ -18,7 +18,9 @@ std::string ifcfg(const std::vector<std::pair<std::string, std::string>>& settin
 
 const char* kIfcfgDir = "/etc/sysconfig/network-scripts/";
 
-Pipeline linkExists(const std::string& device) { return {{"ip", "link", "show", "dev", device}}; }
+ShellPipeline linkExists(const std::string& device) {
+    return {{"ip", "link", "show", "dev", device}};
+}
 
 void bridgeUp(ShellScript& script, const std::string& bridge, const std::string& port) {
     script.ensure(linkExists(bridge),

@@ -38,7 +38,7 @@ Word Word::contentOf(std::string_view variable, std::string_view suffix) {
 
 Word Word::raw(std::string_view snippet) { return Word(RawTag{}, std::string(snippet)); }
 
-std::string render(const Command& command) {
+std::string render(const ShellCommand& command) {
     std::string out;
     for (const auto& w : command) {
         if (!out.empty()) {
@@ -49,7 +49,7 @@ std::string render(const Command& command) {
     return out;
 }
 
-std::string render(const Pipeline& pipeline) {
+std::string render(const ShellPipeline& pipeline) {
     std::string out;
     for (std::size_t i = 0; i < pipeline.size(); ++i) {
         out += render(pipeline[i]);
@@ -145,9 +145,9 @@ void ShellScript::comment(std::string_view text) {
     add(line);
 }
 
-void ShellScript::run(const Command& command) { add(materialise::render(command)); }
+void ShellScript::run(const ShellCommand& command) { add(materialise::render(command)); }
 
-void ShellScript::ensure(const Pipeline& present, const std::vector<Command>& create) {
+void ShellScript::ensure(const ShellPipeline& present, const std::vector<ShellCommand>& create) {
     std::string text = "if ! " + materialise::render(present) + "; then\n";
     for (const auto& c : create) {
         text += "    " + materialise::render(c) + "\n";
@@ -155,7 +155,8 @@ void ShellScript::ensure(const Pipeline& present, const std::vector<Command>& cr
     add(text + "fi");
 }
 
-void ShellScript::whenPresent(const Pipeline& present, const std::vector<Command>& remove) {
+void ShellScript::whenPresent(const ShellPipeline& present,
+                              const std::vector<ShellCommand>& remove) {
     std::string text = "if " + materialise::render(present) + "; then\n";
     for (const auto& c : remove) {
         text += "    " + materialise::render(c) + "\n";

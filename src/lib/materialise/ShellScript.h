@@ -30,8 +30,8 @@ class Word {
     std::string rendered_;
 };
 
-using Command = std::vector<Word>;
-using Pipeline = std::vector<Command>;  // commands joined by '|'
+using ShellCommand = std::vector<Word>;
+using ShellPipeline = std::vector<ShellCommand>;  // commands joined by '|'
 
 // An apply or teardown script. Steps are grouped in sections (lvm, target,
 // network, iscsi, vm, kit) that the caller can restrict with
@@ -44,9 +44,9 @@ class ShellScript {
     explicit ShellScript(std::string title);
     void section(const std::string& name);
     void comment(std::string_view text);
-    void run(const Command& command);
-    void ensure(const Pipeline& present, const std::vector<Command>& create);
-    void whenPresent(const Pipeline& present, const std::vector<Command>& remove);
+    void run(const ShellCommand& command);
+    void ensure(const ShellPipeline& present, const std::vector<ShellCommand>& create);
+    void whenPresent(const ShellPipeline& present, const std::vector<ShellCommand>& remove);
     // Copies <script dir>/<relativeSource> to $VCLUSTER_ROOT<destination>.
     void installFile(const std::string& relativeSource, const std::string& destination,
                      unsigned mode);
@@ -64,7 +64,7 @@ class ShellScript {
     std::vector<Section> sections_;
 };
 
-std::string render(const Command& command);
-std::string render(const Pipeline& pipeline);
+std::string render(const ShellCommand& command);
+std::string render(const ShellPipeline& pipeline);
 
 }  // namespace vcluster::materialise

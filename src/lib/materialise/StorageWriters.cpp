@@ -149,9 +149,9 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
     const std::string portal = l.portalAddress + ":" + std::to_string(l.portalPort);
     const std::string secretFile = "files/iscsi/" + safeFileName(l.cluster) + ".secret";
     out.files.add(secretFile, l.chap.secret + "\n", 0600);
-    const Command node = {"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal};
+    const ShellCommand node = {"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal};
     auto update = [&](const std::string& key, Word value) {
-        Command c = node;
+        ShellCommand c = node;
         for (Word w : {Word("-o"), Word("update"), Word("-n"), Word(key), Word("-v"), value}) {
             c.push_back(w);
         }
@@ -163,7 +163,7 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
     out.apply.run(update("node.session.auth.username", l.chap.user));
     out.apply.run(update("node.session.auth.password", Word::contentOf("here", "/" + secretFile)));
     out.apply.run(update("node.startup", "automatic"));
-    Command login = node;
+    ShellCommand login = node;
     login.push_back("--login");
     out.apply.ensure({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}}, {login});
     for (const auto& path : l.byPaths) {
@@ -173,10 +173,10 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
 
 void IscsiLoginWriter::teardown(const IscsiLogin& l, HostOutput& out) {
     const std::string portal = l.portalAddress + ":" + std::to_string(l.portalPort);
-    const Command node = {"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal};
-    Command logout = node;
+    const ShellCommand node = {"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal};
+    ShellCommand logout = node;
     logout.push_back("--logout");
-    Command remove = node;
+    ShellCommand remove = node;
     remove.push_back("-o");
     remove.push_back("delete");
     out.teardown.section("iscsi");
