@@ -7,6 +7,7 @@
 #include <set>
 
 #include "Fixtures.h"
+#include "cluster/Attributes.h"
 #include "cluster/Networks.h"
 #include "materialise/MaterialisationPool.h"
 #include "support/Process.h"
@@ -174,6 +175,16 @@ TEST(MaterialisationPool, RefusesConflictsChangingNothing) {
         tx.commit();
     }
     EXPECT_NO_THROW(pool.materialise(test::samplePlan("beta", 100, 2)));
+}
+
+TEST(MaterialisationPool, PublicIpComesFromTheGatewaysPool) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    AttributePool(*db).setHost("gateway-0-0", "vc_public_ips", "192.0.2.100-192.0.2.149");
+    MaterialisationPool pool(*db);
+    auto outside = test::samplePlan("alpha", 60, 1);  // 192.0.2.160
+    EXPECT_THROW(pool.materialise(outside), Refusal);
+    EXPECT_NO_THROW(pool.materialise(test::samplePlan("beta", 49, 1)));  // 192.0.2.149
 }
 
 TEST(MaterialisationPool, MacsAvoidPhysicalInterfaces) {

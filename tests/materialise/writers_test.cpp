@@ -186,6 +186,12 @@ TEST(LibvirtDomainWriter, FrontendHasTwoNicsAndIso) {
               "/export/isos/rocks-frontend.iso");
 }
 
+TEST(LibvirtDomainWriter, VxlanGuestsGetTheTunnelMtu) {
+    Materialisation m = sample(Hypervisor::Kvm, NetworkKind::Vxlan);
+    Parsed p(LibvirtDomainWriter::domainXml(vmDefinition(m, m.frontend())));
+    EXPECT_EQ(p.all("/domain/devices/interface/mtu/@size"), std::vector<std::string>{"1450"});
+}
+
 TEST(LibvirtDomainWriter, EscapesThroughLibxml2) {
     VmDefinition vm;
     vm.name = "a<b>&\"c'";

@@ -11,7 +11,21 @@
 // The fully resolved model of one virtual cluster: every name, address and
 // secret the Rocks rows and the generated files use. Built from a ClusterPlan
 // by resolve() (fresh allocation) or read back from the database by
-// MaterialisationPool::load().
+// MaterialisationPool::get().
+//
+// Naming (unique in the physical database because cluster names are):
+//   nodes rows        <cluster>-frontend, <cluster>-compute-0-<rank>
+//   inside the guest  the FQDN's first label, compute-0-<rank>
+//   private IPs       <net>.1.1 for the frontend, computes from the top of
+//                     the subnet down (10.1.255.254, .253, ...) as Rocks does;
+//                     every cluster reuses the site's 10.1.0.0/16
+//   MACs              KVM 52:54:00:xx:xx:xx (locally administered), VMware
+//                     00:50:56:00:00:00-3f:ff:ff; never one already in `networks`
+//   IQN               iqn.<yyyy-mm>.<reversed domain>:vcluster.<cluster>
+//   LVs               vc-<cluster>-frontend, vc-<cluster>-compute-0-<rank>
+//   CHAP user         vc-<cluster> (secret: 16 random letters/digits)
+//   host interfaces   vlan<id> + bridge vcbr<id>, or vx<vni> + bridge vxbr<vni>
+//                     (at most 12 characters, within IFNAMSIZ)
 namespace vcluster::materialise {
 
 enum class NodeRole { Frontend, Compute };

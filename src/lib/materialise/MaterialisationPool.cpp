@@ -3,6 +3,7 @@
 #include <ctime>
 #include <map>
 
+#include "cluster/Attributes.h"
 #include "cluster/Hosts.h"
 #include "util/Error.h"
 #include "util/Strings.h"
@@ -149,6 +150,26 @@ std::int64_t subnetId(db::Database& db, const std::string& name) {
     return row->integer(0);
 }
 
+// The gateway's public pool (host attribute vc_public_ips: "a-b[,c-d...]" or
+// single addresses). No attribute means the site does not restrict it.
+bool inPublicPool(const std::string& pool, const std::string& ip) {
+    const std::uint32_t address = parseIPv4(ip);
+    for (const auto& part : split(pool, ',')) {
+        const std::string range = trim(part);
+        if (range.empty()) {
+            continue;
+        }
+        const auto dash = range.find('-');
+        const std::uint32_t low = parseIPv4(range.substr(0, dash), "vc_public_ips");
+        const std::uint32_t high =
+            dash == std::string::npos ? low : parseIPv4(range.substr(dash + 1), "vc_public_ips");
+        if (address >= low && address <= high) {
+            return true;
+        }
+    }
+    return false;
+}
+
 db::Value optionalInt(const std::optional<int>& v) {
     return v ? db::Value{std::int64_t{*v}} : db::Value{nullptr};
 }
@@ -174,6 +195,7 @@ std::vector<std::string> MaterialisationPool::usedMacs() const {
 
 void MaterialisationPool::insert(const Materialisation& m) {
     const ClusterPlan& p = m.plan;
+    validate(p);
     if (db_.queryOne("SELECT 1 FROM vc_materialisations WHERE Cluster = ?", {p.name})) {
         throw Error("virtual cluster '" + p.name + "' is already materialised");
     }
@@ -202,6 +224,12 @@ void MaterialisationPool::insert(const Materialisation& m) {
     }
     if (!hosts.find(p.storage.node)) {
         throw Error("storage node '" + p.storage.node + "' is not in the database");
+    }
+    if (auto pool = AttributePool(db_).resolve(p.frontend.gateway, "vc_public_ips")) {
+        if (!inPublicPool(*pool, p.frontend.publicIp)) {
+            throw Refusal("public IP " + p.frontend.publicIp + " is not in the pool of gateway " +
+                          p.frontend.gateway + " (vc_public_ips " + *pool + ")");
+        }
     }
     if (auto used = db_.queryOne("SELECT n.Name FROM networks w JOIN nodes n ON n.ID = w.Node "
                                  "WHERE w.IP = ? AND w.Subnet = ?",

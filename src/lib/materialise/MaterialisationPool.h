@@ -37,7 +37,8 @@ class MaterialisationPool {
     // transaction. Refuses a cluster, node name, segment, public IP, MAC or
     // CHAP user that is already in use, changing nothing.
     void insert(const Materialisation& m);
-    // Deletes exactly the rows insert() added; false when there were none.
+    // Deletes exactly the rows insert() added, inside the caller's
+    // transaction (db::Transaction); false when there were none.
     bool remove(const std::string& cluster);
 
     std::optional<Materialisation> find(const std::string& cluster) const;

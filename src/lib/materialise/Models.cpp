@@ -92,7 +92,9 @@ VmDefinition vmDefinition(const Materialisation& m, const VirtualNode& node) {
     vm.memoryMiB = node.memoryMiB;
     vm.cpus = node.cpus;
     for (const auto& nic : node.nics) {
-        vm.nics.push_back({nic.mac, nic.bridge, nic.vnet});
+        // VXLAN costs 50 bytes of the underlay's 1500: the guest must know.
+        const bool tunnelled = m.plan.network == NetworkKind::Vxlan && nic.subnet == "private";
+        vm.nics.push_back({nic.mac, nic.bridge, nic.vnet, tunnelled ? 1450 : 0});
     }
     for (const auto& disk : node.disks) {
         vm.disks.push_back({disk.byPath, disk.bytes, disk.guestDevice});

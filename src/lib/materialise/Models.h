@@ -68,6 +68,7 @@ struct VmNic {
     std::string mac;
     std::string bridge;  // KVM
     std::string vnet;    // VMware
+    int mtu = 0;         // 0: the bridge's default; VXLAN clusters use 1450
 };
 
 struct VmDisk {

@@ -186,6 +186,9 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
         XmlDocument::attr(XmlDocument::child(iface, "mac"), "address", nic.mac);
         XmlDocument::attr(XmlDocument::child(iface, "source"), "bridge", nic.bridge);
         XmlDocument::attr(XmlDocument::child(iface, "model"), "type", "virtio");
+        if (nic.mtu > 0) {
+            XmlDocument::attr(XmlDocument::child(iface, "mtu"), "size", std::to_string(nic.mtu));
+        }
     }
     xmlNodePtr serial = XmlDocument::child(devices, "serial");
     XmlDocument::attr(serial, "type", "pty");
