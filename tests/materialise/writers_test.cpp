@@ -5,6 +5,8 @@
 #include <libxml/xpath.h>
 #include <sys/stat.h>
 
+#include <regex>
+
 #include "Fixtures.h"
 #include "materialise/Generator.h"
 #include "materialise/Materialisation.h"
@@ -102,6 +104,16 @@ TEST(Resolve, NamesAddressesAndSecrets) {
             EXPECT_TRUE(MacAllocator::validFor(Hypervisor::Kvm, nic.mac)) << nic.mac;
         }
     }
+}
+
+TEST(Resolve, IqnFollowsRfc3720) {
+    auto p = test::samplePlan("alpha", 100, 1);
+    p.site.iqnAuthority = "Org.Example.Cluster";
+    std::string iqn = resolve(p, {}).iqn;
+    EXPECT_TRUE(
+        std::regex_match(iqn, std::regex(R"(iqn\.[0-9]{4}-[0-9]{2}\.[a-z0-9.-]+:[a-z0-9.:-]+)")))
+        << iqn;
+    EXPECT_LE(iqn.size(), 223u);
 }
 
 TEST(Resolve, InterfaceNamesFitIfnamsiz) {
@@ -302,4 +314,37 @@ TEST(Generator, TeardownReversesApply) {
     EXPECT_LT(teardown.find("wanted iscsi"), teardown.find("wanted network"));
     std::string storage = hosts.at("storage-2-0").teardown.render();
     EXPECT_LT(storage.find("wanted target"), storage.find("wanted lvm"));
+}
+
+// apply.sh's file installation for real (the kit section, into a scratch
+// root): modes kept, a second run changes nothing, teardown removes the
+// files and tolerates running twice.
+TEST(Generator, KitSectionInstallsIdempotently) {
+    Materialisation m = sample();
+    test::TempDir dir;
+    generateTree(m).writeTo(dir / "tree");
+    const auto root = dir / "root";
+    const std::map<std::string, std::string> env = {{"VCLUSTER_SECTIONS", "kit"},
+                                                    {"VCLUSTER_ROOT", root.string()}};
+    const std::string apply = (dir / "tree/gateway-0-0/apply.sh").string();
+    const std::string teardown = (dir / "tree/gateway-0-0/teardown.sh").string();
+    auto r = test::runProcess({"bash", apply}, env);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto keys = root / "export/vcluster/alpha/kit/authorized_keys";
+    struct stat first {};
+    ASSERT_EQ(::stat(keys.c_str(), &first), 0);
+    EXPECT_EQ(first.st_mode & 0777, 0600u);
+    EXPECT_EQ(test::readFile(keys), m.plan.sshPublicKey + "\n");
+    r = test::runProcess({"bash", apply}, env);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    struct stat second {};
+    ASSERT_EQ(::stat(keys.c_str(), &second), 0);
+    EXPECT_EQ(first.st_ino, second.st_ino);
+    EXPECT_EQ(first.st_mtim.tv_nsec, second.st_mtim.tv_nsec);
+    for (int round = 0; round < 2; ++round) {
+        r = test::runProcess({"bash", teardown}, env);
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+    }
+    EXPECT_FALSE(std::filesystem::exists(keys));
+    EXPECT_FALSE(std::filesystem::exists(root / "export/vcluster/alpha/kit/site.attrs"));
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "util/Error.h"
+#include "util/Strings.h"
 #include "util/Validate.h"
 
 namespace vcluster::materialise {
@@ -115,7 +116,9 @@ std::string computeNodeName(const std::string& cluster, int rank) {
 }
 
 std::string targetIqn(const ClusterPlan& plan) {
-    return "iqn." + plan.site.iqnDate + "." + plan.site.iqnAuthority + ":vcluster." + plan.name;
+    // RFC 3720: lower case (cluster names already are).
+    return "iqn." + plan.site.iqnDate + "." + toLower(plan.site.iqnAuthority) + ":vcluster." +
+           plan.name;
 }
 
 std::string chapUser(const std::string& cluster) { return "vc-" + cluster; }
