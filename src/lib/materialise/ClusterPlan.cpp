@@ -1,5 +1,6 @@
 #include "materialise/ClusterPlan.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -28,12 +29,12 @@ void validatePath(const std::string& path, const std::string& what) {
     if (path.empty() || path.front() != '/') {
         throw Error(what + " must be an absolute path");
     }
-    for (char c : path) {
-        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
-                  c == '.' || c == ':' || c == '+';
-        if (!ok) {
-            throw Error(what + " '" + path + "' may only contain letters, digits and /_-.:+");
-        }
+    const bool ok = std::all_of(path.begin(), path.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+               c == '.' || c == ':' || c == '+';
+    });
+    if (!ok) {
+        throw Error(what + " '" + path + "' may only contain letters, digits and /_-.:+");
     }
 }
 
@@ -48,11 +49,12 @@ void validateLvmName(const std::string& name, const std::string& what) {
     if (name.empty() || name.size() > 100 || name.front() == '-') {
         throw Error(what + " '" + name + "' is not a valid LVM name");
     }
-    for (char c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
-            c != '+') {
-            throw Error(what + " '" + name + "' is not a valid LVM name");
-        }
+    const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+               c == '+';
+    });
+    if (!ok) {
+        throw Error(what + " '" + name + "' is not a valid LVM name");
     }
 }
 
@@ -63,7 +65,7 @@ void validateResources(int memoryMiB, int cpus, std::uint64_t diskBytes, const s
     if (cpus < 1 || cpus > 256) {
         throw Error(who + ": cpus must be between 1 and 256");
     }
-    if (diskBytes < 1024 * 1024 || diskBytes % 512 != 0) {
+    if (diskBytes < (std::uint64_t{1} << 20) || diskBytes % 512 != 0) {
         throw Error(who + ": disk must be at least 1 MiB and a multiple of 512 bytes");
     }
 }

@@ -22,7 +22,10 @@ void FileTree::add(const std::string& path, std::string content, unsigned mode) 
 
 void FileTree::merge(const std::string& prefix, const FileTree& other) {
     for (const auto& [path, file] : other.files_) {
-        add(prefix + "/" + path, file.content, file.mode);
+        std::string full = prefix;
+        full += '/';
+        full += path;
+        add(full, file.content, file.mode);
     }
 }
 

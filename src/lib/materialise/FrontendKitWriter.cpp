@@ -40,7 +40,10 @@ std::string FrontendKitWriter::siteAttrs(const FrontendKit& k) {
     };
     std::string s;
     for (const auto& [attr, value] : attrs) {
-        s += attr + ":" + value + "\n";
+        s += attr;
+        s += ':';
+        s += value;
+        s += '\n';
     }
     return s;
 }

@@ -14,7 +14,7 @@ std::string shellQuote(std::string_view text);
 // fixed snippets written in this code base may be raw.
 class Word {
   public:
-    Word(std::string text) : rendered_(shellQuote(text)) {}
+    Word(const std::string& text) : rendered_(shellQuote(text)) {}
     Word(const char* text) : rendered_(shellQuote(text)) {}
     // "$var" followed by a quoted suffix, e.g. under("root", "/etc/tgt/x.conf").
     static Word under(std::string_view variable, std::string_view suffix);

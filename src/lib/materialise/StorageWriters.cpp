@@ -115,7 +115,7 @@ void LioTargetWriter::apply(const TargetConfig& t, HostOutput& out) const {
     }
     // LIO's ACLs are by initiator name, each with the cluster's CHAP secret.
     for (const auto& name : t.initiatorNames) {
-        const std::string acl = tpg + "/acls/" + name;
+        const std::string acl = std::string(tpg).append("/acls/").append(name);
         out.apply.ensure({{"targetcli", acl, "ls"}},
                          {{"targetcli", tpg + "/acls", "create", name, "add_mapped_luns=true"}});
         out.apply.run(
@@ -150,11 +150,9 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
     const std::string secretFile = "files/iscsi/" + safeFileName(l.cluster) + ".secret";
     out.files.add(secretFile, l.chap.secret + "\n", 0600);
     const ShellCommand node = {"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal};
-    auto update = [&](const std::string& key, Word value) {
+    auto update = [&](const std::string& key, const Word& value) {
         ShellCommand c = node;
-        for (Word w : {Word("-o"), Word("update"), Word("-n"), Word(key), Word("-v"), value}) {
-            c.push_back(w);
-        }
+        c.insert(c.end(), {Word("-o"), Word("update"), Word("-n"), Word(key), Word("-v"), value});
         return c;
     };
     out.apply.section("iscsi");

@@ -99,7 +99,7 @@ std::string VmxWriter::vmdk(const VmDisk& disk) {
     VmxFile ddb;
     ddb.set("ddb.virtualHWVersion", "4");
     ddb.set("ddb.adapterType", "lsilogic");
-    ddb.set("ddb.geometry.cylinders", std::to_string(sectors / (255 * 63)));
+    ddb.set("ddb.geometry.cylinders", std::to_string(sectors / (std::uint64_t{255} * 63)));
     ddb.set("ddb.geometry.heads", "255");
     ddb.set("ddb.geometry.sectors", "63");
     return s + ddb.text;
