@@ -10,6 +10,7 @@
 #include "cluster/Attributes.h"
 #include "cluster/Networks.h"
 #include "materialise/MaterialisationPool.h"
+#include "materialise/SiteFacts.h"
 #include "support/Process.h"
 #include "util/Error.h"
 
@@ -282,4 +283,43 @@ TEST(MaterialisationProperty, RandomClustersShareNothing) {
         }
     }
     EXPECT_GT(pool.list().size(), 10u);
+}
+
+// The site half of a plan comes from the Rocks database (as after
+// tools/sample-cluster.sh): host addresses and attributes.
+TEST(SiteFacts, CompletesAPlacedPlanFromTheDatabase) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    InterfacePool ifaces(*db);
+    int n = 1;
+    for (const char* host : {"gateway-0-0", "vm-server-1-0", "vm-server-1-1", "storage-2-0"}) {
+        Interface i;
+        i.host = host;
+        i.device = "eth0";
+        i.mac = "52:54:00:10:00:0" + std::to_string(n);
+        i.ip = "10.1.250." + std::to_string(n++);
+        i.network = "private";
+        ifaces.add(i);
+    }
+    AttributePool attrs(*db);
+    attrs.setHost("storage-2-0", "vc_volume_group", "vg_site");
+    attrs.setHost("storage-2-0", "vc_lv_kind", "thin");
+    attrs.setHost("storage-2-0", "vc_iscsi_target", "lio");
+    attrs.setHost("vm-server-1-1", "vc_trunk_interface", "bond0");
+    attrs.setGlobal("Kickstart_Timezone", "Europe/Amsterdam");
+    ClusterPlan plan = test::samplePlan("alpha", 100, 2);
+    plan.site = SiteInfo{};
+    completeFromDatabase(*db, plan);
+    EXPECT_EQ(plan.site.hosts.size(), 4u);
+    EXPECT_EQ(plan.host("vm-server-1-0").address, "10.1.250.2");
+    EXPECT_EQ(plan.host("vm-server-1-1").trunkInterface, "bond0");
+    EXPECT_EQ(plan.storage.volumeGroup, "vg_site");
+    EXPECT_EQ(plan.storage.lvKind, LvKind::Thin);
+    EXPECT_EQ(plan.storage.target, TargetKind::Lio);
+    EXPECT_EQ(plan.site.timezone, "Europe/Amsterdam");
+    EXPECT_EQ(plan.site.iqnAuthority, "org.example");
+    Materialisation m = MaterialisationPool(*db).materialise(plan);
+    EXPECT_EQ(m.portalAddress, "10.1.250.4");
+    plan.computes[0].vmServer = "vm-server-1-3";  // no private interface
+    EXPECT_THROW(completeFromDatabase(*db, plan), Error);
 }

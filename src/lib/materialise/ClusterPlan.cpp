@@ -170,7 +170,14 @@ void validate(const ClusterPlan& plan) {
     }
     validateFqdn(plan.site.publicDomain, "public DNS domain");
     validateFqdn(plan.site.privateDomain, "private DNS domain");
-    validateIdentifier(plan.site.timezone, "time zone");
+    const std::string& tz = plan.site.timezone;
+    if (tz.empty() || tz.size() > 64 || tz.front() == '/' || tz.find("..") != std::string::npos ||
+        !std::all_of(tz.begin(), tz.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
+                   c == '-' || c == '+';
+        })) {
+        throw Error("time zone '" + tz + "' is not a tz database name such as Europe/Amsterdam");
+    }
     std::uint32_t net = parseIPv4(plan.site.privateNetwork, "private network");
     if (plan.site.privatePrefix < 8 || plan.site.privatePrefix > 24 ||
         (net & ~prefixToMask(plan.site.privatePrefix)) != 0) {
