@@ -130,6 +130,9 @@ void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     for (std::size_t i = 0; i < vm.disks.size(); ++i) {
         out.teardown.removeFile(vm.directory + "/" + vmdkName(vm, i));
     }
+    out.teardown.whenPresent(
+        {{"test", "-d", Word::under("root", vm.directory)}},
+        {{"rmdir", "--ignore-fail-on-non-empty", "--", Word::under("root", vm.directory)}});
 }
 
 std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
