@@ -131,7 +131,7 @@ void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
         out.teardown.removeFile(vm.directory + "/" + vmdkName(vm, i));
     }
     out.teardown.whenPresent(
-        {{"test", "-d", Word::under("root", vm.directory)}},
+        {{"stat", "--", Word::under("root", vm.directory)}},
         {{"rmdir", "--ignore-fail-on-non-empty", "--", Word::under("root", vm.directory)}});
 }
 
