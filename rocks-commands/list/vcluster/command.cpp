@@ -26,7 +26,7 @@ class ListVcluster : public Command {
         ReservationPool pool(ctx.db());
         std::vector<StoredReservation> rows;
         if (ctx.args().empty()) {
-            rows = pool.listLive();
+            rows = pool.listWithFailed();
         } else {
             for (const auto& name : ctx.args()) {
                 auto r = pool.findLive(name);
@@ -45,7 +45,8 @@ class ListVcluster : public Command {
                      {"memory"},
                      {"disk"},
                      {"vlan"},
-                     {"repeat"}});
+                     {"repeat"},
+                     {"failure"}});
         for (const auto& s : rows) {
             const auto& r = s.request;
             std::string net = std::to_string(s.networkId);
@@ -54,7 +55,8 @@ class ListVcluster : public Command {
             }
             table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
                           std::to_string(r.nodes), formatSizeMiB(r.memoryMiB),
-                          formatSizeMiB(r.diskMiB), net, r.repeat ? r.repeat->text() : ""});
+                          formatSizeMiB(r.diskMiB), net, r.repeat ? r.repeat->text() : "",
+                          s.failureReason});
         }
         ctx.print(table);
     }

@@ -13,9 +13,11 @@ class RemoveVcluster : public Command {
     std::vector<std::string> words() const override { return {"remove", "vcluster"}; }
     CommandHelp help() const override {
         return {"Cancel a virtual cluster reservation",
-                "A reservation that has not started yet is deleted; one that has is marked "
-                "cancelled and its end moved to now. Either way its future capacity (nodes, "
-                "storage, VLAN id, public address) is free for other reservations at once.",
+                "A reservation that has not started yet is deleted. One whose start passed but "
+                "that was never built is marked cancelled. One that was built (or partly built, "
+                "or failed) gets its end moved to now, so the next `rocks sync vcluster` tears "
+                "down everything it created and removes its rows. Either way its future capacity "
+                "(nodes, storage, VLAN id, public address) is free for other reservations at once.",
                 {{"name", "the vcluster", false, true}},
                 {},
                 {{"rocks remove vcluster dc1", "cancels dc1"}}};

@@ -11,6 +11,8 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         migrationRocksCore(),
         migrationReservations(),
+        migrationMaterialisation(),
+        migrationJournal(),
     };
     return all;
 }

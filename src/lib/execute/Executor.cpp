@@ -164,8 +164,9 @@ StepResult runCommand(const std::vector<std::string>& argv, const std::string& i
 
 StepResult DryRunExecutor::run(const Step& step) {
     std::lock_guard<std::mutex> lock(mutex_);
-    out_ << "--- " << step.host << ": " << step.name << " (dry-run, not executed)\n" << step.script;
-    if (!step.script.empty() && step.script.back() != '\n') {
+    const std::string& text = step.summary.empty() ? step.script : step.summary;
+    out_ << "--- " << step.host << ": " << step.name << " (dry-run, not executed)\n" << text;
+    if (!text.empty() && text.back() != '\n') {
         out_ << '\n';
     }
     return {};
@@ -177,6 +178,7 @@ StepResult LocalExecutor::run(const Step& step) {
         auto root = hostRoot_ / step.host;
         std::filesystem::create_directories(root);
         env["VCLUSTER_HOST_ROOT"] = root.string();
+        env["VCLUSTER_ROOT"] = root.string();  // generated scripts install their files under it
     }
     if (!extraPath_.empty()) {
         const char* path = std::getenv("PATH");

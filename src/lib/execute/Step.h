@@ -10,9 +10,10 @@ namespace vcluster::execute {
 // was interrupted must be harmless: that is what makes the journal enough for
 // crash safety.
 struct Step {
-    std::string host;    // physical host it runs on
-    std::string name;    // e.g. "storage", "network", "frontend-vm", "compute-vms"
-    std::string script;  // bash source
+    std::string host;       // physical host it runs on
+    std::string name;       // e.g. "storage", "network", "frontend-vm", "compute-vms"
+    std::string script;     // bash source
+    std::string summary{};  // what the step does, for people (dry-run prints it); "" = the script
 };
 
 // Steps of one stage run in parallel across hosts; stages run in order

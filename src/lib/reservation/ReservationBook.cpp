@@ -183,15 +183,31 @@ StoredReservation ReservationBook::change(const std::string& name, const Reserva
 
 void ReservationBook::cancel(const std::string& name, Time now) {
     ReservationPool pool(db_);
-    auto r = pool.findLive(name);
+    std::optional<StoredReservation> r;
+    for (auto& candidate : pool.listWithFailed()) {
+        if (candidate.request.name == name) {
+            r = std::move(candidate);
+        }
+    }
     if (!r) {
         throw Error("unknown vcluster '" + name + "'");
     }
-    if (r->request.start > now) {
+    if (r->request.start > now && r->state == "scheduled") {
         pool.erase(r->id);
         return;
     }
-    pool.setState(r->id, "cancelled");
+    if (r->state == "scheduled") {  // its start passed but nothing was built yet
+        pool.setState(r->id, "cancelled");
+        if (r->request.end > now) {
+            pool.setEnd(r->id, std::max(now, r->request.start + 1));
+        }
+        return;
+    }
+    // Built, or partly built: its end is now, so the next `rocks sync vcluster`
+    // tears down everything it created (a failed one included).
+    if (r->state == "failed") {
+        pool.setState(r->id, "releasing");
+    }
     if (r->request.end > now) {
         pool.setEnd(r->id, std::max(now, r->request.start + 1));
     }

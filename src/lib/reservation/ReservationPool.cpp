@@ -15,7 +15,7 @@ constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
     "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, r.Rolls, r.Appliances, r.SshKey, "
     "r.Fqdn, r.Hypervisor, r.Network, r.NetworkID, COALESCE(g.Name, ''), r.PublicIP, "
-    "COALESCE(s.Name, ''), r.Created "
+    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, '') "
     "FROM vcluster_reservations r LEFT JOIN nodes g ON g.ID = r.Gateway "
     "LEFT JOIN nodes s ON s.ID = r.Storage ";
 
@@ -84,6 +84,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         s.publicIp = row.text(22);
         s.storage = row.text(23);
         s.created = row.text(24);
+        s.failureReason = row.text(25);
         s.nodeHosts.assign(static_cast<std::size_t>(r.nodes), std::string());
         byId[s.id] = out.size();
         out.push_back(std::move(s));
@@ -111,6 +112,10 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
 
 std::vector<StoredReservation> ReservationPool::listLive() const {
     return load(std::string("WHERE ") + kLive, {});
+}
+
+std::vector<StoredReservation> ReservationPool::listWithFailed() const {
+    return load("WHERE r.State NOT IN ('released', 'cancelled')", {});
 }
 
 std::optional<StoredReservation> ReservationPool::findLive(const std::string& name) const {

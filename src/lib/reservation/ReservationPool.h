@@ -20,6 +20,7 @@ struct StoredReservation {
     std::string storage;                 // storage node holding the disks
     std::vector<std::string> nodeHosts;  // vm-server of each compute node, by index
     std::string created;
+    std::string failureReason;  // host, step and error of the last failed step
 };
 
 // A host taken out of service for an interval.
@@ -40,6 +41,8 @@ class ReservationPool {
     // by start time then name.
     std::vector<StoredReservation> listLive() const;
     std::optional<StoredReservation> findLive(const std::string& name) const;
+    // Live ones and failed ones (which hold no capacity but wait for the admin).
+    std::vector<StoredReservation> listWithFailed() const;
     std::int64_t countAll() const;
 
     std::int64_t insert(const StoredReservation& r);

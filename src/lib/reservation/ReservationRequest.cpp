@@ -1,5 +1,7 @@
 #include "reservation/ReservationRequest.h"
 
+#include <cstdlib>
+
 #include <cctype>
 
 #include "reservation/SshPublicKey.h"
@@ -182,8 +184,14 @@ ReservationRequest parseReservationRequest(const std::string& name,
     r.hypervisor =
         param("hypervisor") ? parseHypervisor(*param("hypervisor")) : defaults.hypervisor;
     r.network = param("network") ? parseNetworkKind(*param("network")) : defaults.network;
+    // The owner defaults to the admin running the command (root on a frontend).
     r.owner = param("owner").value_or("");
-    validateText(r.owner, "owner");
+    if (r.owner.empty()) {
+        const char* user = std::getenv("SUDO_USER");
+        user = user != nullptr && *user != '\0' ? user : std::getenv("USER");
+        r.owner = user != nullptr && *user != '\0' ? user : "root";
+    }
+    validateIdentifier(r.owner, "owner");
     if (r.owner.size() > 64) {
         throw Error("owner is longer than 64 characters");
     }

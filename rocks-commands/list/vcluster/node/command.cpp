@@ -1,49 +1,88 @@
-// rocks list vcluster node <name>: where each virtual node runs.
+// rocks list vcluster node [vcluster...]: where each virtual node runs and,
+// once the cluster is materialised, its MAC, IP and VLAN.
+#include <map>
+
 #include "cli/Plugin.h"
+#include "materialise/MaterialisationPool.h"
 #include "reservation/ReservationPool.h"
 
 namespace {
 
 using namespace vcluster;
 using namespace vcluster::cli;
-using namespace vcluster::reservation;
 
 class ListVclusterNode : public Command {
   public:
     std::vector<std::string> words() const override { return {"list", "vcluster", "node"}; }
     CommandHelp help() const override {
-        return {"List the virtual nodes of a virtual cluster and their physical hosts",
-                "One row per virtual node: the frontend (on a gateway, with its public address) "
-                "and each compute node (on a vm-server), with CPUs and memory; the storage node "
-                "holding the cluster's disks is shown as the STORAGE row.",
-                {{"name", "the vcluster"}},
+        return {"List the virtual nodes of virtual clusters and their physical hosts",
+                "One row per virtual node: its name in the physical database (<vcluster>-frontend, "
+                "<vcluster>-compute-0-N), the physical host that runs it (a gateway for the "
+                "frontend, a "
+                "vm-server for a compute), CPUs and memory, and, once the cluster is materialised, "
+                "the MAC "
+                "and IP of its private interface, the VLAN id (or VNI) and the frontend's public "
+                "address. "
+                "The storage node holding the cluster's disks is the last row.",
+                {{"vcluster", "a virtual cluster; all live ones when none is given", true, true}},
                 {outputFormatParam()},
-                {{"rocks list vcluster node dc1", "placement of dc1"}}};
+                {{"rocks list vcluster node dc1", "placement, MACs and IPs of dc1"}}};
     }
     void run(Context& ctx) override {
-        std::string name = ctx.requireArg(0, "name");
-        auto r = ReservationPool(ctx.db()).findLive(name);
-        if (!r) {
-            throw Error("unknown vcluster '" + name + "'");
+        reservation::ReservationPool reservations(ctx.db());
+        std::vector<reservation::StoredReservation> clusters;
+        if (ctx.args().empty()) {
+            clusters = reservations.listLive();
+        } else {
+            for (const auto& name : ctx.args()) {
+                auto r = reservations.findLive(name);
+                if (!r) {
+                    throw Error("unknown vcluster '" + name + "'");
+                }
+                clusters.push_back(*r);
+            }
         }
-        const auto& q = r->request;
+        materialise::MaterialisationPool materialised(ctx.db());
         Table table({{"node"},
-                     {"appliance"},
+                     {"vcluster"},
+                     {"role"},
                      {"host"},
                      {"cpus", Table::Kind::Number},
                      {"memory"},
                      {"disk"},
-                     {"address"}});
-        table.addRow({name, "frontend", r->gateway, std::to_string(q.feCpus),
-                      formatSizeMiB(q.feMemoryMiB), formatSizeMiB(q.feDiskMiB), r->publicIp});
-        std::string appliance = q.appliances.empty() ? "compute" : q.appliances.front();
-        for (std::size_t i = 0; i < r->nodeHosts.size(); ++i) {
-            table.addRow({name + "-" + appliance + "-0-" + std::to_string(i), appliance,
-                          r->nodeHosts[i], std::to_string(q.cpus), formatSizeMiB(q.memoryMiB),
-                          formatSizeMiB(q.diskMiB), ""});
+                     {"mac"},
+                     {"ip"},
+                     {"vlan", Table::Kind::Number},
+                     {"public"}});
+        for (const auto& r : clusters) {
+            const auto& q = r.request;
+            // Private interface of each materialised node, by node name.
+            std::map<std::string, materialise::VirtualNodeRow> privateIf;
+            for (const auto& row : materialised.nodes(q.name)) {
+                if (row.subnet == "private") {
+                    privateIf[row.name] = row;
+                }
+            }
+            auto add = [&](const std::string& node, const std::string& role,
+                           const std::string& host, int cpus, std::int64_t mem, std::int64_t disk,
+                           const std::string& pub) {
+                auto it = privateIf.find(node);
+                bool known = it != privateIf.end();
+                table.addRow({node, q.name, role, host, std::to_string(cpus),
+                              reservation::formatSizeMiB(mem), reservation::formatSizeMiB(disk),
+                              known ? it->second.mac : "", known ? it->second.ip : "",
+                              known ? optionalText(it->second.vlan) : std::to_string(r.networkId),
+                              pub});
+            };
+            add(q.name + "-frontend", "frontend", r.gateway, q.feCpus, q.feMemoryMiB, q.feDiskMiB,
+                r.publicIp);
+            for (std::size_t i = 0; i < r.nodeHosts.size(); ++i) {
+                add(q.name + "-compute-0-" + std::to_string(i), "compute", r.nodeHosts[i], q.cpus,
+                    q.memoryMiB, q.diskMiB, "");
+            }
+            table.addRow({q.name + "-storage", q.name, "storage", r.storage, "", "",
+                          reservation::formatSizeMiB(q.totalDiskMiB()), "", "", "", ""});
         }
-        table.addRow({name + "-storage", "storage", r->storage, "", "",
-                      formatSizeMiB(q.totalDiskMiB()), ""});
         ctx.print(table);
     }
 };

@@ -5,7 +5,9 @@
 // Each migration lives in its own file; Schema.cpp lists them in order.
 namespace vcluster::db {
 
-Migration migrationRocksCore();  // v1: Rocks core tables, VM tables, seed rows
-Migration migrationReservations();  // v2: vcluster reservations, allocations, maintenance
+Migration migrationRocksCore();        // v1: Rocks core tables, VM tables, seed rows
+Migration migrationReservations();     // v2: reservations, allocations, maintenance
+Migration migrationMaterialisation();  // v3: materialised virtual clusters
+Migration migrationJournal();          // v4: lifecycle journal, failure reasons
 
 }  // namespace vcluster::db

@@ -1,0 +1,75 @@
+// rocks sync vcluster [now=] [executor=] [width=]: perform every lifecycle
+// transition that is due. A systemd timer shipped by the roll runs it every
+// minute; now= makes the whole lifecycle testable without waiting.
+#include <unistd.h>
+
+#include "cli/Plugin.h"
+#include "cluster/Attributes.h"
+#include "execute/Executor.h"
+#include "lifecycle/Lifecycle.h"
+
+namespace {
+
+using namespace vcluster;
+using namespace vcluster::cli;
+
+class SyncVcluster : public Command {
+  public:
+    std::vector<std::string> words() const override { return {"sync", "vcluster"}; }
+    CommandHelp help() const override {
+        return {
+            "Build the virtual clusters whose start is due and release those whose end is due",
+            "At a reservation's start: its Rocks rows are created (virtual frontend and computes, "
+            "interfaces, VM rows), then on the hosts, in order: storage (LVs, iSCSI target), "
+            "networks "
+            "(VLAN/VXLAN bridges, iSCSI logins), the virtual frontend, the computes. At its end "
+            "the same in "
+            "reverse, then the rows are removed and the capacity is free. States: scheduled, "
+            "provisioning, "
+            "active, releasing, released (cancelled, failed). Every step is journalled before and "
+            "after it "
+            "runs, so an interrupted sync resumes; a failed step is retried by the next syncs up "
+            "to 3 "
+            "attempts, then the reservation is failed with the host, the step and its error.",
+            {},
+            {{"now", "the time to act at (ISO 8601)", "the clock"},
+             {"executor", "dry-run (print the steps), local (run here) or ssh (run on each host)",
+              "attribute vc_executor, else ssh"},
+             {"width", "how many hosts work in parallel", "8"},
+             {"host-root", "local executor: give each host a directory of its own under this path",
+              ""},
+             {"tool-path", "local executor: directory put first on PATH", ""}},
+            {{"rocks sync vcluster", "what a systemd timer runs every minute"},
+             {"rocks sync vcluster now=2026-12-07T09:00:00Z executor=dry-run",
+              "shows what the start of a reservation does"}}};
+    }
+    void run(Context& ctx) override {
+        reservation::Time now = ctx.has("now")
+                                    ? reservation::parseTime(ctx.requireParam("now"), "now")
+                                    : reservation::currentTime();
+        std::string kind =
+            ctx.param("executor", AttributePool(ctx.db()).global("vc_executor").value_or("ssh"));
+        auto width = optionalIntParam(ctx, "width").value_or(8);
+        if (width < 1 || width > 256) {
+            throw Error("width must be between 1 and 256");
+        }
+        auto executor = execute::makeExecutor(kind, ctx.out(), ctx.param("host-root", ""),
+                                              ctx.param("tool-path", ""));
+        execute::Progress progress(ctx.out(), isatty(STDOUT_FILENO) != 0);
+        lifecycle::Lifecycle engine(ctx.db(), *executor, progress, static_cast<std::size_t>(width));
+        auto reports = engine.sync(now);
+        Table table({{"vcluster"}, {"from"}, {"to"}, {"detail"}});
+        for (const auto& r : reports) {
+            table.addRow({r.cluster, r.from, r.to, r.detail});
+        }
+        if (reports.empty()) {
+            ctx.out() << "nothing is due at " << reservation::formatTime(now) << '\n';
+        } else {
+            ctx.print(table);
+        }
+    }
+};
+
+}  // namespace
+
+ROCKS_COMMAND(SyncVcluster)

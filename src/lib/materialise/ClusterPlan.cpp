@@ -1,0 +1,195 @@
+#include "materialise/ClusterPlan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "util/Error.h"
+#include "util/Validate.h"
+
+namespace vcluster::materialise {
+
+namespace {
+
+template <typename Enum, std::size_t N>
+Enum parseEnum(const std::string& text, const char* what, const Enum (&values)[N]) {
+    std::string known;
+    for (Enum v : values) {
+        if (text == toString(v)) {
+            return v;
+        }
+        known += (known.empty() ? "" : ", ") + std::string(toString(v));
+    }
+    throw Error(std::string("unknown ") + what + " '" + text + "' (known: " + known + ")");
+}
+
+// Characters that are safe in a path written into tgt's config, a .vmx
+// value or an ifcfg file without any quoting surprises.
+void validatePath(const std::string& path, const std::string& what) {
+    if (path.empty() || path.front() != '/') {
+        throw Error(what + " must be an absolute path");
+    }
+    const bool ok = std::all_of(path.begin(), path.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+               c == '.' || c == ':' || c == '+';
+    });
+    if (!ok) {
+        throw Error(what + " '" + path + "' may only contain letters, digits and /_-.:+");
+    }
+}
+
+void validateInterfaceName(const std::string& name, const std::string& what) {
+    validateIdentifier(name, what);
+    if (name.size() > 15) {
+        throw Error(what + " '" + name + "' is longer than Linux' 15-character limit");
+    }
+}
+
+void validateLvmName(const std::string& name, const std::string& what) {
+    if (name.empty() || name.size() > 100 || name.front() == '-') {
+        throw Error(what + " '" + name + "' is not a valid LVM name");
+    }
+    const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+               c == '+';
+    });
+    if (!ok) {
+        throw Error(what + " '" + name + "' is not a valid LVM name");
+    }
+}
+
+void validateResources(int memoryMiB, int cpus, std::uint64_t diskBytes, const std::string& who) {
+    if (memoryMiB < 64) {
+        throw Error(who + ": memory must be at least 64 MiB");
+    }
+    if (cpus < 1 || cpus > 256) {
+        throw Error(who + ": cpus must be between 1 and 256");
+    }
+    if (diskBytes < (std::uint64_t{1} << 20) || diskBytes % 512 != 0) {
+        throw Error(who + ": disk must be at least 1 MiB and a multiple of 512 bytes");
+    }
+}
+
+}  // namespace
+
+const char* toString(Hypervisor value) { return value == Hypervisor::VMware ? "vmware" : "kvm"; }
+const char* toString(NetworkKind value) { return value == NetworkKind::Vlan ? "vlan" : "vxlan"; }
+const char* toString(LvKind value) { return value == LvKind::Thick ? "thick" : "thin"; }
+const char* toString(TargetKind value) { return value == TargetKind::Tgt ? "tgt" : "lio"; }
+
+Hypervisor parseHypervisor(const std::string& text) {
+    static const Hypervisor all[] = {Hypervisor::VMware, Hypervisor::Kvm};
+    return parseEnum(text, "hypervisor", all);
+}
+NetworkKind parseNetworkKind(const std::string& text) {
+    static const NetworkKind all[] = {NetworkKind::Vlan, NetworkKind::Vxlan};
+    return parseEnum(text, "network kind", all);
+}
+LvKind parseLvKind(const std::string& text) {
+    static const LvKind all[] = {LvKind::Thick, LvKind::Thin};
+    return parseEnum(text, "logical volume kind", all);
+}
+TargetKind parseTargetKind(const std::string& text) {
+    static const TargetKind all[] = {TargetKind::Tgt, TargetKind::Lio};
+    return parseEnum(text, "iSCSI target kind", all);
+}
+
+const PhysicalHost& ClusterPlan::host(const std::string& hostName) const {
+    for (const auto& h : site.hosts) {
+        if (h.name == hostName) {
+            return h;
+        }
+    }
+    throw Error("virtual cluster '" + name + "': physical host '" + hostName +
+                "' is not described in the plan's site hosts");
+}
+
+void validate(const ClusterPlan& plan) {
+    validateHostName(plan.name, "virtual cluster name");
+    if (plan.name.size() > 40) {
+        throw Error("virtual cluster name '" + plan.name + "' is longer than 40 characters");
+    }
+    for (char c : plan.name) {
+        if (std::isupper(static_cast<unsigned char>(c))) {
+            throw Error("virtual cluster name '" + plan.name + "' must be lower case");
+        }
+    }
+    validateIdentifier(plan.owner, "owner");
+    if (plan.network == NetworkKind::Vlan && (plan.segmentId < 1 || plan.segmentId > 4094)) {
+        throw Error("VLAN id " + std::to_string(plan.segmentId) + " is outside 1-4094");
+    }
+    if (plan.network == NetworkKind::Vxlan && (plan.segmentId < 1 || plan.segmentId > 16777215)) {
+        throw Error("VNI " + std::to_string(plan.segmentId) + " is outside 1-16777215");
+    }
+    validateFqdn(plan.fqdn, "frontend FQDN");
+    validateText(plan.sshPublicKey, "ssh public key");
+    if (plan.sshPublicKey.rfind("ssh-", 0) != 0 && plan.sshPublicKey.rfind("ecdsa-", 0) != 0) {
+        throw Error("ssh public key must start with its type (ssh-ed25519, ssh-rsa, ecdsa-...)");
+    }
+    for (const auto& r : plan.rolls) {
+        validateIdentifier(r.name, "roll name");
+        validateIdentifier(r.version, "roll version");
+        validateIdentifier(r.arch, "roll arch");
+    }
+    std::set<std::string> hostNames;
+    for (const auto& h : plan.site.hosts) {
+        validateHostName(h.name);
+        if (!hostNames.insert(h.name).second) {
+            throw Error("physical host '" + h.name + "' is listed twice in the plan");
+        }
+        parseIPv4(h.address, "address of " + h.name);
+        validateInterfaceName(h.trunkInterface, "trunk interface of " + h.name);
+        validateInterfaceName(h.publicBridge, "public bridge of " + h.name);
+        validateInterfaceName(h.publicVnet, "public vnet of " + h.name);
+    }
+    plan.host(plan.frontend.gateway);
+    plan.host(plan.storage.node);
+    validateResources(plan.frontend.memoryMiB, plan.frontend.cpus, plan.frontend.diskBytes,
+                      "frontend");
+    parseIPv4(plan.frontend.publicIp, "frontend public IP");
+    parseNetmask(plan.frontend.publicNetmask);
+    if (!plan.frontend.publicGateway.empty()) {
+        parseIPv4(plan.frontend.publicGateway, "frontend public gateway");
+    }
+    for (std::size_t i = 0; i < plan.computes.size(); ++i) {
+        const auto& c = plan.computes[i];
+        plan.host(c.vmServer);
+        validateResources(c.memoryMiB, c.cpus, c.diskBytes, "compute " + std::to_string(i));
+    }
+    validateLvmName(plan.storage.volumeGroup, "volume group");
+    validateLvmName(plan.storage.thinPool, "thin pool");
+    if (plan.storage.portalPort < 1 || plan.storage.portalPort > 65535) {
+        throw Error("iSCSI portal port must be between 1 and 65535");
+    }
+    if (plan.site.iqnDate.size() != 7 || plan.site.iqnDate[4] != '-') {
+        throw Error("IQN date '" + plan.site.iqnDate + "' must be yyyy-mm");
+    }
+    validateFqdn(plan.site.iqnAuthority, "IQN naming authority");
+    for (const auto& dns : plan.site.dnsServers) {
+        parseIPv4(dns, "DNS server");
+    }
+    validateFqdn(plan.site.publicDomain, "public DNS domain");
+    validateFqdn(plan.site.privateDomain, "private DNS domain");
+    const std::string& tz = plan.site.timezone;
+    if (tz.empty() || tz.size() > 64 || tz.front() == '/' || tz.find("..") != std::string::npos ||
+        !std::all_of(tz.begin(), tz.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
+                   c == '-' || c == '+';
+        })) {
+        throw Error("time zone '" + tz + "' is not a tz database name such as Europe/Amsterdam");
+    }
+    std::uint32_t net = parseIPv4(plan.site.privateNetwork, "private network");
+    if (plan.site.privatePrefix < 8 || plan.site.privatePrefix > 24 ||
+        (net & ~prefixToMask(plan.site.privatePrefix)) != 0) {
+        throw Error("private network must be a /8 to /24 network address");
+    }
+    std::uint64_t hostsInSubnet = (1ULL << (32 - plan.site.privatePrefix)) - 2;
+    if (plan.computes.size() + 258 > hostsInSubnet) {
+        throw Error("private network /" + std::to_string(plan.site.privatePrefix) +
+                    " is too small for " + std::to_string(plan.computes.size()) + " computes");
+    }
+    validatePath(plan.site.installIso, "install ISO");
+    validatePath(plan.site.vmDirectory, "VM directory");
+}
+
+}  // namespace vcluster::materialise

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/Database.h"
+#include "materialise/ClusterPlan.h"
+#include "materialise/Materialisation.h"
+
+namespace vcluster::materialise {
+
+// One row of `rocks list vcluster node`.
+struct VirtualNodeRow {
+    std::string cluster;
+    std::string name;
+    std::string role;  // frontend / compute
+    std::string physicalHost;
+    std::string device;
+    std::string mac;
+    std::string ip;
+    std::string subnet;
+    std::optional<int> vlan;
+};
+
+// Owns the Rocks rows of materialised virtual clusters and their SQL:
+// `nodes` (with memberships Frontend/Compute), `networks`, `vm_nodes`,
+// `vm_disks`, plus the vc_* tables of schema version 3.
+class MaterialisationPool {
+  public:
+    explicit MaterialisationPool(db::Database& db) : db_(db) {}
+
+    // Resolves the plan (MACs unique across the whole `networks` table, a
+    // fresh CHAP secret) and inserts every row, in one transaction.
+    Materialisation materialise(const ClusterPlan& plan);
+    // Inserts an already resolved materialisation inside the caller's
+    // transaction. Refuses a cluster, node name, segment, public IP, MAC or
+    // CHAP user that is already in use, changing nothing.
+    void insert(const Materialisation& m);
+    // Deletes exactly the rows insert() added, inside the caller's
+    // transaction (db::Transaction); false when there were none.
+    bool remove(const std::string& cluster);
+
+    std::optional<Materialisation> find(const std::string& cluster) const;
+    Materialisation get(const std::string& cluster) const;  // throws Error when absent
+    std::vector<std::string> list() const;
+    // Virtual clusters with anything on the physical host (storage, VMs).
+    std::vector<std::string> clustersOnHost(const std::string& host) const;
+    std::vector<VirtualNodeRow> nodes(const std::optional<std::string>& cluster) const;
+    std::vector<std::string> usedMacs() const;
+
+  private:
+    db::Database& db_;
+};
+
+// The one place commands obtain a virtual cluster's resolved model. Today it
+// reads the materialised state; the reservation stage plugs in here.
+Materialisation loadPlan(db::Database& db, const std::string& cluster);
+
+}  // namespace vcluster::materialise

@@ -1,0 +1,130 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "materialise/ClusterPlan.h"
+#include "materialise/Materialisation.h"
+
+// Typed models of what is generated for one host. Writers turn these into
+// files and script steps; nothing else formats configuration text.
+namespace vcluster::materialise {
+
+struct LogicalVolume {
+    std::string volumeGroup;
+    std::string name;
+    std::uint64_t bytes = 0;
+    LvKind kind = LvKind::Thick;
+    std::string thinPool;
+};
+
+struct TargetLun {
+    int lun = 1;
+    std::string name;  // backstore name (the LV name)
+    std::string backingStore;
+    std::uint64_t bytes = 0;
+};
+
+// One iSCSI target per virtual cluster.
+struct TargetConfig {
+    std::string cluster;
+    std::string iqn;
+    std::vector<TargetLun> luns;
+    ChapCredentials chap;
+    std::vector<std::string> initiatorAddresses;  // tgt ACL
+    std::vector<std::string> initiatorNames;      // LIO ACL
+    std::string portalAddress;
+    int portalPort = 3260;
+};
+
+struct VlanBridge {
+    std::string trunk;
+    int vlanId = 0;
+    std::string vlanDevice;
+    std::string bridge;
+};
+
+struct VxlanBridge {
+    int vni = 0;
+    std::string device;
+    std::string bridge;
+    std::string underlay;
+    std::string localAddress;
+    std::vector<std::string> remoteAddresses;  // the other VTEPs of the cluster
+    int port = 4789;
+};
+
+struct IscsiLogin {
+    std::string cluster;
+    std::string iqn;
+    std::string portalAddress;
+    int portalPort = 3260;
+    ChapCredentials chap;
+    std::vector<std::string> byPaths;  // devices that must appear after login
+};
+
+struct VmNic {
+    std::string mac;
+    std::string bridge;  // KVM
+    std::string vnet;    // VMware
+    int mtu = 0;         // 0: the bridge's default; VXLAN clusters use 1450
+};
+
+struct VmDisk {
+    std::string devicePath;  // /dev/disk/by-path/...
+    std::uint64_t bytes = 0;
+    std::string guestDevice;  // vda / sda
+};
+
+struct VmDefinition {
+    std::string name;
+    std::string cluster;
+    int memoryMiB = 1024;
+    int cpus = 1;
+    std::vector<VmNic> nics;
+    std::vector<VmDisk> disks;
+    bool bootFromNetwork = true;  // computes PXE-boot; the frontend boots its ISO
+    std::string isoPath;          // frontend only
+    std::string directory;        // VMware: where the .vmx/.vmdk live
+};
+
+struct KitCompute {
+    std::string name;  // compute-0-N inside the cluster
+    int rank = 0;
+    std::string mac;
+    std::string ip;
+    int cpus = 1;
+};
+
+// What the virtual frontend's unattended install needs.
+struct FrontendKit {
+    std::string cluster;
+    std::string fqdn;
+    std::string hostName;
+    std::string publicIp;
+    std::string publicNetmask;
+    std::string publicGateway;
+    std::string publicDomain;
+    std::vector<std::string> dnsServers;
+    std::string privateIp;
+    std::string privateNetmask;
+    std::string privateNetwork;
+    std::string privateDomain;
+    std::string timezone;
+    std::vector<Roll> rolls;
+    std::string sshPublicKey;
+    std::vector<KitCompute> computes;
+};
+
+// Model builders: the one place that maps a materialisation onto each model.
+std::vector<LogicalVolume> logicalVolumes(const Materialisation& m);
+TargetConfig targetConfig(const Materialisation& m);
+VlanBridge vlanBridge(const Materialisation& m, const std::string& host);
+VxlanBridge vxlanBridge(const Materialisation& m, const std::string& host);
+IscsiLogin iscsiLogin(const Materialisation& m, const std::string& host);
+VmDefinition vmDefinition(const Materialisation& m, const VirtualNode& node);
+FrontendKit frontendKit(const Materialisation& m);
+std::string initiatorName(const ClusterPlan& plan, const PhysicalHost& host);
+
+}  // namespace vcluster::materialise

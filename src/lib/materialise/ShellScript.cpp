@@ -1,0 +1,233 @@
+#include "materialise/ShellScript.h"
+
+#include <cstdio>
+
+#include "util/Error.h"
+
+namespace vcluster::materialise {
+
+std::string shellQuote(std::string_view text) {
+    // Words made only of characters no shell treats specially stay bare, for
+    // readable scripts; anything else is single-quoted.
+    const bool plain = !text.empty() && text.find_first_not_of(
+                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789_-./:=@%+,") == std::string_view::npos;
+    if (plain) {
+        return std::string(text);
+    }
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    out += '\'';
+    return out;
+}
+
+Word Word::under(std::string_view variable, std::string_view suffix) {
+    return Word(RawTag{}, "\"${" + std::string(variable) + "}\"" + shellQuote(suffix));
+}
+
+Word Word::contentOf(std::string_view variable, std::string_view suffix) {
+    return Word(RawTag{},
+                "\"$(cat -- \"${" + std::string(variable) + "}\"" + shellQuote(suffix) + ")\"");
+}
+
+Word Word::raw(std::string_view snippet) { return Word(RawTag{}, std::string(snippet)); }
+
+std::string render(const ShellCommand& command) {
+    std::string out;
+    for (const auto& w : command) {
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += w.rendered();
+    }
+    return out;
+}
+
+std::string render(const ShellPipeline& pipeline) {
+    std::string out;
+    for (std::size_t i = 0; i < pipeline.size(); ++i) {
+        out += render(pipeline[i]);
+        // Only the status matters; grep reads all its input so pipefail never
+        // sees a SIGPIPE'd writer.
+        out += i + 1 < pipeline.size() ? " 2>/dev/null | " : " >/dev/null 2>&1";
+    }
+    return out;
+}
+
+namespace {
+
+// The prelude, in pieces: a script only carries the helpers it uses, so
+// shellcheck sees no unused variable.
+constexpr const char* kStrict = R"SH(set -euo pipefail
+umask 077
+export PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
+sections=${VCLUSTER_SECTIONS:-all}
+
+wanted() {
+    [[ $sections == all || " $sections " == *" $1 "* ]]
+}
+)SH";
+
+constexpr const char* kHere = R"SH(here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+)SH";
+
+constexpr const char* kRoot = R"SH(root=${VCLUSTER_ROOT:-}
+)SH";
+
+constexpr const char* kTgtOptions = R"SH(tgt_opts=()
+if [[ -n ${VCLUSTER_TGT_CONTROL_PORT:-} ]]; then
+    tgt_opts=(-C "$VCLUSTER_TGT_CONTROL_PORT")
+fi
+)SH";
+
+constexpr const char* kInstallFile = R"SH(
+# install_file SOURCE DEST MODE: copies only when the content differs.
+install_file() {
+    if [[ -f $2 ]] && cmp -s -- "$1" "$2"; then
+        chmod -- "$3" "$2"
+        return 0
+    fi
+    install -D -m "$3" -- "$1" "$2"
+}
+)SH";
+
+constexpr const char* kHasField = R"SH(
+# has_field N VALUE [N VALUE...]: succeeds when a line of stdin has exactly
+# VALUE as its Nth field (for every pair), e.g. an IQN in a listing.
+has_field() {
+    awk -v spec="$*" 'BEGIN { n = split(spec, s, " ") }
+        { ok = 1; for (i = 1; i < n; i += 2) if ($(s[i]) != s[i + 1]) ok = 0; if (ok) found = 1 }
+        END { exit !found }'
+}
+)SH";
+
+constexpr const char* kWaitForBlock = R"SH(
+# wait_for_block DEVICE: udev creates by-path links shortly after a login.
+wait_for_block() {
+    local tries
+    for ((tries = 0; tries < 30; tries++)); do
+        [[ -b $1 ]] && return 0
+        udevadm settle 2>/dev/null || sleep 1
+    done
+    echo "error - $1 did not appear" >&2
+    return 1
+}
+)SH";
+
+}  // namespace
+
+ShellScript::ShellScript(std::string title) : title_(std::move(title)) {}
+
+void ShellScript::section(const std::string& name) {
+    if (sections_.empty() || sections_.back().name != name) {
+        sections_.push_back({name, {}});
+    }
+}
+
+void ShellScript::add(std::string line) {
+    if (sections_.empty()) {
+        throw Error("internal: script step outside a section");
+    }
+    sections_.back().lines.push_back(std::move(line));
+}
+
+void ShellScript::comment(std::string_view text) {
+    std::string line = "# ";
+    for (char c : text) {
+        line += (c == '\n' || c == '\r') ? ' ' : c;
+    }
+    add(line);
+}
+
+void ShellScript::run(const ShellCommand& command) { add(materialise::render(command)); }
+
+void ShellScript::ensure(const ShellPipeline& present, const std::vector<ShellCommand>& create) {
+    std::string text = "if ! " + materialise::render(present) + "; then\n";
+    for (const auto& c : create) {
+        text += "    " + materialise::render(c) + "\n";
+    }
+    add(text + "fi");
+}
+
+void ShellScript::whenPresent(const ShellPipeline& present,
+                              const std::vector<ShellCommand>& remove) {
+    std::string text = "if " + materialise::render(present) + "; then\n";
+    for (const auto& c : remove) {
+        text += "    " + materialise::render(c) + "\n";
+    }
+    add(text + "fi");
+}
+
+void ShellScript::installFile(const std::string& relativeSource, const std::string& destination,
+                              unsigned mode) {
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", mode);
+    run({"install_file", Word::under("here", "/" + relativeSource),
+         Word::under("root", destination), std::string(octal)});
+}
+
+void ShellScript::removeFile(const std::string& destination) {
+    run({"rm", "-f", "--", Word::under("root", destination)});
+}
+
+bool ShellScript::empty() const {
+    for (const auto& s : sections_) {
+        if (!s.lines.empty()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string ShellScript::render() const {
+    std::string out =
+        "#!/bin/bash\n# " + title_ + "\n# Generated by the vcluster roll; do not edit.\n";
+    std::string body;
+    for (const auto& s : sections_) {
+        if (s.lines.empty()) {
+            continue;
+        }
+        body += "\nif wanted " + shellQuote(s.name) + "; then\n";
+        for (const auto& line : s.lines) {
+            std::size_t start = 0;
+            while (start < line.size()) {
+                std::size_t end = line.find('\n', start);
+                if (end == std::string::npos) {
+                    end = line.size();
+                }
+                body += "    " + line.substr(start, end - start) + "\n";
+                start = end + 1;
+            }
+        }
+        body += "fi\n";
+    }
+    auto uses = [&](const char* text) { return body.find(text) != std::string::npos; };
+    out += kStrict;
+    if (uses("${here}")) {
+        out += kHere;
+    }
+    if (uses("${root}")) {
+        out += kRoot;
+    }
+    if (uses("${tgt_opts[@]}")) {
+        out += kTgtOptions;
+    }
+    if (uses("install_file ")) {
+        out += kInstallFile;
+    }
+    if (uses("has_field ")) {
+        out += kHasField;
+    }
+    if (uses("wait_for_block ")) {
+        out += kWaitForBlock;
+    }
+    return out + body;
+}
+
+}  // namespace vcluster::materialise

@@ -1,0 +1,91 @@
+#include "materialise/SiteFacts.h"
+
+#include <algorithm>
+
+#include "cluster/Attributes.h"
+#include "cluster/Networks.h"
+#include "util/Error.h"
+#include "util/Strings.h"
+
+namespace vcluster::materialise {
+
+namespace {
+
+std::string reversedDomain(const std::string& domain) {
+    std::vector<std::string> labels = split(domain, '.');
+    std::reverse(labels.begin(), labels.end());
+    return toLower(join(labels, "."));
+}
+
+std::vector<std::string> namedHosts(const ClusterPlan& plan) {
+    std::vector<std::string> hosts = {plan.frontend.gateway, plan.storage.node};
+    for (const auto& c : plan.computes) {
+        hosts.push_back(c.vmServer);
+    }
+    std::sort(hosts.begin(), hosts.end());
+    hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+    return hosts;
+}
+
+}  // namespace
+
+void completeFromDatabase(db::Database& db, ClusterPlan& plan) {
+    AttributePool attrs(db);
+    SiteInfo& site = plan.site;
+    if (auto dns = attrs.global("Kickstart_PublicDNSServers")) {
+        site.dnsServers.clear();
+        for (const auto& s : split(*dns, ',')) {
+            if (!trim(s).empty()) {
+                site.dnsServers.push_back(trim(s));
+            }
+        }
+    }
+    site.timezone = attrs.global("Kickstart_Timezone").value_or(site.timezone);
+    site.publicDomain = attrs.global("Kickstart_PublicDNSDomain").value_or(site.publicDomain);
+    site.privateDomain = attrs.global("Kickstart_PrivateDNSDomain").value_or(site.privateDomain);
+    site.iqnAuthority =
+        attrs.global("vc_iqn_authority").value_or(reversedDomain(site.publicDomain));
+    site.iqnDate = attrs.global("vc_iqn_date").value_or(site.iqnDate);
+    if (auto net = attrs.global("vc_private_network")) {
+        const auto slash = net->find('/');
+        if (slash == std::string::npos) {
+            throw Error("vc_private_network '" + *net + "' must be written a.b.c.d/prefix");
+        }
+        site.privateNetwork = net->substr(0, slash);
+        site.privatePrefix = static_cast<int>(parseInteger(net->substr(slash + 1), "prefix"));
+    }
+
+    const std::string& storage = plan.storage.node;
+    plan.storage.volumeGroup =
+        attrs.resolve(storage, "vc_volume_group").value_or(plan.storage.volumeGroup);
+    plan.storage.thinPool = attrs.resolve(storage, "vc_thin_pool").value_or(plan.storage.thinPool);
+    if (auto kind = attrs.resolve(storage, "vc_lv_kind")) {
+        plan.storage.lvKind = parseLvKind(*kind);
+    }
+    if (auto target = attrs.resolve(storage, "vc_iscsi_target")) {
+        plan.storage.target = parseTargetKind(*target);
+    }
+
+    InterfacePool interfaces(db);
+    site.hosts.clear();
+    for (const auto& name : namedHosts(plan)) {
+        PhysicalHost h;
+        h.name = name;
+        for (const auto& i : interfaces.list(name)) {
+            if (i.network == "private" && !i.ip.empty()) {
+                h.address = i.ip;
+                break;
+            }
+        }
+        if (h.address.empty()) {
+            throw Error("host '" + name + "' has no interface with an IP on the private network");
+        }
+        h.trunkInterface = attrs.resolve(name, "vc_trunk_interface").value_or(h.trunkInterface);
+        h.publicBridge = attrs.resolve(name, "vc_public_bridge").value_or(h.publicBridge);
+        h.publicVnet = attrs.resolve(name, "vc_public_vnet").value_or(h.publicVnet);
+        h.initiatorName = attrs.resolve(name, "vc_initiator_name").value_or("");
+        site.hosts.push_back(std::move(h));
+    }
+}
+
+}  // namespace vcluster::materialise

@@ -1,0 +1,179 @@
+// The lifecycle engine through the real `rocks` binary: a reservation is
+// materialised and built at its start, released at its end with nothing
+// left behind, a failing step is retried and then fails the reservation.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "db/Schema.h"
+#include "db/SqliteDatabase.h"
+#include "support/Keys.h"
+#include "support/Process.h"
+
+using namespace vcluster;
+using namespace vcluster::test;
+
+namespace {
+
+const char* kCounted[] = {"nodes", "networks", "vm_nodes", "vm_disks", "attributes", "catindex"};
+
+class Sync : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::map<std::string, std::string> env{{"ROCKS_DB", rocks_.db().string()},
+                                               {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}};
+        auto r = runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
+                             VCLUSTER_ROCKS_BINARY},
+                            env);
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        writeFile(dir_ / "tenant.pub", sshKeyLine("ssh-ed25519", "tenant@example.org") + "\n");
+        baseline_ = counts();
+    }
+
+    std::map<std::string, std::int64_t> counts() {
+        db::SqliteDatabase db(rocks_.db().string());
+        std::map<std::string, std::int64_t> out;
+        for (const char* table : kCounted) {
+            out[table] = db.queryOne(std::string("SELECT COUNT(*) FROM ") + table)->integer(0);
+        }
+        return out;
+    }
+    std::string state(const std::string& name) {
+        db::SqliteDatabase db(rocks_.db().string());
+        auto row = db.queryOne(
+            "SELECT State, COALESCE(FailureReason, '') FROM vcluster_reservations WHERE Name = ? "
+            "ORDER BY ID DESC",
+            {name});
+        return row ? row->text(0) + (row->text(1).empty() ? "" : ": " + row->text(1)) : "";
+    }
+    void reserve(const std::string& name, int nodes) {
+        rocks_.ok({"add", "vcluster", name, "start=2026-12-07T09:00:00Z",
+                   "end=2026-12-31T23:59:59Z", "nodes=" + std::to_string(nodes), "memory=2GiB",
+                   "disk=20GiB", "rolls=base,kernel,os,hpc,sge",
+                   "sshkey=" + (dir_ / "tenant.pub").string(), "owner=provider",
+                   "fqdn=" + name + ".example.org"});
+    }
+
+    TempDir dir_;
+    Rocks rocks_{dir_ / "cluster.db"};
+    std::map<std::string, std::int64_t> baseline_;
+};
+
+}  // namespace
+
+TEST_F(Sync, StartBuildsInTheSeedsOrderAndEndLeavesNothing) {
+    reserve("dc1", 4);
+    EXPECT_EQ(rocks_.ok({"sync", "vcluster", "now=2026-12-07T08:59:00Z", "executor=dry-run"}),
+              "nothing is due at 2026-12-07T08:59:00Z\n");
+    EXPECT_EQ(state("dc1"), "scheduled");
+
+    std::string out =
+        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=dry-run"});
+    EXPECT_EQ(state("dc1"), "active");
+    // Storage first, then networks, the frontend, then the computes.
+    auto storage = out.find("--- storage-2-0: storage");
+    auto network = out.find(": network (dry-run");
+    auto frontend = out.find("--- gateway-0-0: frontend");
+    auto computes = out.find(": computes (dry-run");
+    ASSERT_NE(storage, std::string::npos) << out;
+    ASSERT_NE(computes, std::string::npos) << out;
+    EXPECT_LT(storage, network);
+    EXPECT_LT(network, frontend);
+    EXPECT_LT(frontend, computes);
+    EXPECT_NE(out.find("apply.sh sections: lvm target"), std::string::npos);
+
+    // Rows: the frontend and 4 computes, their interfaces (frontend: private
+    // and public), VM rows and disks.
+    auto now = counts();
+    EXPECT_EQ(now["nodes"] - baseline_["nodes"], 5);
+    EXPECT_EQ(now["networks"] - baseline_["networks"], 6);
+    EXPECT_EQ(now["vm_nodes"] - baseline_["vm_nodes"], 5);
+    EXPECT_EQ(now["vm_disks"] - baseline_["vm_disks"], 5);
+    std::string nodes = rocks_.ok({"list", "vcluster", "node", "dc1"});
+    EXPECT_NE(nodes.find("dc1-frontend:    dc1      frontend gateway-0-0"), std::string::npos)
+        << nodes;
+    EXPECT_NE(nodes.find("10.1.1.1"), std::string::npos) << nodes;
+    EXPECT_NE(nodes.find("10.1.255.254"), std::string::npos) << nodes;
+    {
+        db::SqliteDatabase db(rocks_.db().string());
+        EXPECT_EQ(
+            db.queryOne("SELECT COUNT(*) FROM vcluster_journal WHERE State = 'done'")->integer(0),
+            5);
+    }
+
+    // A second sync at the same time changes nothing.
+    EXPECT_EQ(rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:01:00Z", "executor=dry-run"}),
+              "nothing is due at 2026-12-07T09:01:00Z\n");
+    EXPECT_EQ(counts(), now);
+
+    out = rocks_.ok({"sync", "vcluster", "now=2027-01-01T00:00:00Z", "executor=dry-run"});
+    EXPECT_EQ(state("dc1"), "released");
+    EXPECT_LT(out.find(": computes (dry-run"), out.find("--- storage-2-0: storage"))
+        << "release in reverse";
+    EXPECT_EQ(counts(), baseline_) << "rows left behind after the end";
+    EXPECT_EQ(rocks_.ok({"list", "vcluster"}).find("dc1"), std::string::npos);
+
+    // The capacity is free again: the same reservation fits right after.
+    rocks_.ok({"add", "vcluster", "dc2", "start=2027-01-02T00:00:00Z", "end=2027-01-03T00:00:00Z",
+               "nodes=4", "sshkey=" + (dir_ / "tenant.pub").string()});
+}
+
+TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
+    reserve("dc1", 2);
+    // Hosts are directories of a fake root; the LVM tools there fail as on a
+    // storage node whose volume group is missing.
+    const std::filesystem::path fs_ = dir_ / "tools";
+    writeFile(fs_ / "lvs", "#!/bin/sh\nexit 5\n");
+    writeFile(fs_ / "lvcreate",
+              "#!/bin/sh\necho '  Volume group \"vg_vcluster\" not found' >&2\nexit 5\n");
+    for (const char* tool : {"lvs", "lvcreate"}) {
+        std::filesystem::permissions(fs_ / tool, std::filesystem::perms::owner_all);
+    }
+    std::vector<std::string> sync{"sync",
+                                  "vcluster",
+                                  "now=2026-12-07T09:00:30Z",
+                                  "executor=local",
+                                  "host-root=" + (dir_ / "hosts").string(),
+                                  "tool-path=" + fs_.string()};
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        auto r = rocks_(sync);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_NE(
+            r.out.find(
+                "storage-2-0: storage failed (exit 5):   Volume group \"vg_vcluster\" not found"),
+            std::string::npos)
+            << r.out;
+    }
+    EXPECT_EQ(
+        state("dc1"),
+        "failed: storage-2-0: storage failed (exit 5):   Volume group \"vg_vcluster\" not found");
+    std::string list = rocks_.ok({"list", "vcluster"});
+    EXPECT_NE(list.find("dc1: provider failed"), std::string::npos) << list;
+    EXPECT_NE(list.find("storage-2-0: storage failed (exit 5)"), std::string::npos) << list;
+    // Nothing after the storage stage ran on any other host.
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "hosts/gateway-0-0"));
+
+    // The admin removes the failed cluster: the next sync tears down what it
+    // had created (its rows included) and it is gone.
+    EXPECT_EQ(
+        rocks_({"remove", "vcluster", "dc1"}, {{"VCLUSTER_NOW", "2026-12-07T09:05:00Z"}}).exitCode,
+        0);
+    std::string out =
+        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:10:00Z", "executor=dry-run"});
+    EXPECT_NE(out.find("dc1:     releasing released"), std::string::npos) << out;
+    EXPECT_EQ(
+        state("dc1"),
+        "released: storage-2-0: storage failed (exit 5):   Volume group \"vg_vcluster\" not found");
+    EXPECT_EQ(counts(), baseline_);
+}
+
+TEST_F(Sync, RemovingAnActiveClusterReleasesItAtTheNextSync) {
+    reserve("dc1", 3);
+    rocks_.ok({"sync", "vcluster", "now=2026-12-08T00:00:00Z", "executor=dry-run"});
+    EXPECT_EQ(state("dc1"), "active");
+    rocks_({"remove", "vcluster", "dc1"}, {{"VCLUSTER_NOW", "2026-12-09T00:00:00Z"}});
+    EXPECT_EQ(state("dc1"), "active");
+    rocks_.ok({"sync", "vcluster", "now=2026-12-09T00:00:30Z", "executor=dry-run"});
+    EXPECT_EQ(state("dc1"), "released");
+    EXPECT_EQ(counts(), baseline_);
+}

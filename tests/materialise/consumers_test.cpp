@@ -1,0 +1,101 @@
+// The generated files checked by the real tools that read them: bash -n and
+// shellcheck for every script, virt-xml-validate for every libvirt domain,
+// xmllint for every other XML file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "Fixtures.h"
+#include "materialise/Generator.h"
+#include "support/Process.h"
+
+using namespace vcluster;
+using namespace vcluster::materialise;
+
+namespace {
+
+struct Variant {
+    Hypervisor hypervisor;
+    NetworkKind network;
+    TargetKind target;
+    LvKind lv;
+};
+
+std::filesystem::path writeVariant(const test::TempDir& dir, const Variant& v, int index) {
+    auto plan =
+        test::samplePlan("v" + std::to_string(index), 100 + index, 5, v.hypervisor, v.network);
+    plan.storage.target = v.target;
+    plan.storage.lvKind = v.lv;
+    std::filesystem::path root = dir / ("variant" + std::to_string(index));
+    generateTree(resolve(plan, {})).writeTo(root);
+    return root;
+}
+
+std::vector<std::filesystem::path> filesEndingWith(const std::filesystem::path& root,
+                                                   const std::string& suffix) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+        const std::string name = e.path().string();
+        if (e.is_regular_file() && name.size() >= suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            out.push_back(e.path());
+        }
+    }
+    return out;
+}
+
+const std::vector<Variant> kVariants = {
+    {Hypervisor::Kvm, NetworkKind::Vlan, TargetKind::Tgt, LvKind::Thick},
+    {Hypervisor::Kvm, NetworkKind::Vxlan, TargetKind::Lio, LvKind::Thin},
+    {Hypervisor::VMware, NetworkKind::Vlan, TargetKind::Lio, LvKind::Thick},
+    {Hypervisor::VMware, NetworkKind::Vxlan, TargetKind::Tgt, LvKind::Thin},
+};
+
+}  // namespace
+
+TEST(Consumers, EveryScriptPassesBashAndShellcheck) {
+    test::TempDir dir;
+    std::size_t scripts = 0;
+    for (std::size_t i = 0; i < kVariants.size(); ++i) {
+        auto root = writeVariant(dir, kVariants[i], static_cast<int>(i));
+        for (const auto& script : filesEndingWith(root, ".sh")) {
+            ++scripts;
+            auto syntax = test::runProcess({"bash", "-n", script.string()});
+            EXPECT_EQ(syntax.exitCode, 0) << script << "\n" << syntax.err;
+            auto lint = test::runProcess({"shellcheck", "-s", "bash", script.string()});
+            EXPECT_EQ(lint.exitCode, 0) << script << "\n" << lint.out << lint.err;
+        }
+    }
+    EXPECT_GE(scripts, 4u * 5u);
+}
+
+TEST(Consumers, VirtXmlValidateAcceptsEveryDomain) {
+    test::TempDir dir;
+    std::size_t domains = 0;
+    for (std::size_t i = 0; i < kVariants.size(); ++i) {
+        if (kVariants[i].hypervisor != Hypervisor::Kvm) {
+            continue;
+        }
+        auto root = writeVariant(dir, kVariants[i], static_cast<int>(i));
+        for (const auto& xml : filesEndingWith(root, ".xml")) {
+            if (xml.parent_path().filename() != "libvirt") {
+                continue;
+            }
+            ++domains;
+            auto r = test::runProcess({"virt-xml-validate", xml.string(), "domain"});
+            EXPECT_EQ(r.exitCode, 0) << xml << "\n" << r.out << r.err;
+        }
+    }
+    EXPECT_EQ(domains, 2u * 6u);
+}
+
+TEST(Consumers, EveryXmlIsWellFormed) {
+    test::TempDir dir;
+    for (std::size_t i = 0; i < kVariants.size(); ++i) {
+        auto root = writeVariant(dir, kVariants[i], static_cast<int>(i));
+        for (const auto& xml : filesEndingWith(root, ".xml")) {
+            auto r = test::runProcess({"xmllint", "--noout", xml.string()});
+            EXPECT_EQ(r.exitCode, 0) << xml << "\n" << r.err;
+        }
+    }
+}

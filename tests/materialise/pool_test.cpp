@@ -1,0 +1,325 @@
+// The Rocks rows of a materialisation: inserted in one transaction, read
+// back identically, removed exactly.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "Fixtures.h"
+#include "cluster/Attributes.h"
+#include "cluster/Networks.h"
+#include "materialise/MaterialisationPool.h"
+#include "materialise/SiteFacts.h"
+#include "support/Process.h"
+#include "util/Error.h"
+
+using namespace vcluster;
+using namespace vcluster::materialise;
+
+namespace {
+
+const char* kTables[] = {"nodes",
+                         "networks",
+                         "vm_nodes",
+                         "vm_disks",
+                         "catindex",
+                         "attributes",
+                         "vc_materialisations",
+                         "vc_chap_secrets",
+                         "vc_materialised_nodes",
+                         "vc_materialisation_settings"};
+
+// Every row of the tables materialisation touches, as text, for exact
+// before/after comparisons.
+std::map<std::string, std::multiset<std::string>> snapshot(db::Database& db) {
+    std::map<std::string, std::multiset<std::string>> out;
+    for (const char* table : kTables) {
+        for (const auto& row : db.query(std::string("SELECT * FROM ") + table)) {
+            std::string line;
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                line += row.text(i) + "|";
+            }
+            out[table].insert(line);
+        }
+    }
+    return out;
+}
+
+std::int64_t count(db::Database& db, const std::string& sql,
+                   const std::vector<db::Value>& params = {}) {
+    return db.queryOne(sql, params)->integer(0);
+}
+
+}  // namespace
+
+TEST(MaterialisationPool, InsertsRocksRows) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    MaterialisationPool pool(*db);
+    Materialisation m = pool.materialise(test::samplePlan("alpha", 100, 4));
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM nodes WHERE Comment = 'vcluster alpha'"), 5);
+    EXPECT_EQ(count(*db,
+                    "SELECT COUNT(*) FROM nodes n JOIN memberships m ON m.ID = n.Membership "
+                    "WHERE n.Name = 'alpha-frontend' AND m.Name = 'Frontend'"),
+              1);
+    EXPECT_EQ(count(*db,
+                    "SELECT COUNT(*) FROM nodes n JOIN memberships m ON m.ID = n.Membership "
+                    "WHERE n.Name LIKE 'alpha-compute-0-%' AND m.Name = 'Compute'"),
+              4);
+    EXPECT_EQ(count(*db,
+                    "SELECT v.Mem FROM vm_nodes v JOIN nodes n ON n.ID = v.Node "
+                    "JOIN nodes p ON p.ID = v.PhysNode WHERE n.Name = 'alpha-compute-0-3' "
+                    "AND p.Name = 'vm-server-1-3'"),
+              2048);
+    EXPECT_EQ(count(*db, "SELECT CPUs FROM nodes WHERE Name = 'alpha-frontend'"), 2);
+    EXPECT_EQ(count(*db,
+                    "SELECT d.Size FROM vm_disks d JOIN vm_nodes v ON v.ID = d.Vm_Node "
+                    "JOIN nodes n ON n.ID = v.Node WHERE n.Name = 'alpha-frontend'"),
+              40);
+    // Interfaces through the existing pool, as `rocks list host interface` sees them.
+    auto ifaces = InterfacePool(*db).list(std::string("alpha-frontend"));
+    ASSERT_EQ(ifaces.size(), 2u);
+    EXPECT_EQ(ifaces[0].network, "private");
+    EXPECT_EQ(ifaces[0].ip, "10.1.1.1");
+    EXPECT_EQ(ifaces[0].vlan, 100);
+    EXPECT_EQ(ifaces[1].network, "public");
+    EXPECT_EQ(ifaces[1].ip, "192.0.2.100");
+    EXPECT_EQ(ifaces[0].mac, m.frontend().nics[0].mac);
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM vc_chap_secrets WHERE Secret = ?", {m.chap.secret}),
+              1);
+}
+
+TEST(MaterialisationPool, LoadsBackWhatItStored) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    MaterialisationPool pool(*db);
+    Materialisation m = pool.materialise(
+        test::samplePlan("beta", 20000, 5, Hypervisor::VMware, NetworkKind::Vxlan));
+    Materialisation back = loadPlan(*db, "beta");
+    EXPECT_EQ(back.iqn, m.iqn);
+    EXPECT_EQ(back.chap.user, m.chap.user);
+    EXPECT_EQ(back.chap.secret, m.chap.secret);
+    EXPECT_EQ(back.plan.hypervisor, Hypervisor::VMware);
+    EXPECT_EQ(back.plan.network, NetworkKind::Vxlan);
+    EXPECT_EQ(back.plan.rolls.size(), 3u);
+    EXPECT_EQ(back.plan.sshPublicKey, m.plan.sshPublicKey);
+    ASSERT_EQ(back.nodes.size(), m.nodes.size());
+    for (std::size_t i = 0; i < m.nodes.size(); ++i) {
+        const auto& a = m.nodes[i];
+        const auto& b = back.nodes[i];
+        EXPECT_EQ(a.name, b.name);
+        EXPECT_EQ(a.guestName, b.guestName);
+        EXPECT_EQ(a.physicalHost, b.physicalHost);
+        EXPECT_EQ(a.memoryMiB, b.memoryMiB);
+        EXPECT_EQ(a.cpus, b.cpus);
+        ASSERT_EQ(a.nics.size(), b.nics.size());
+        for (std::size_t k = 0; k < a.nics.size(); ++k) {
+            EXPECT_EQ(a.nics[k].mac, b.nics[k].mac);
+            EXPECT_EQ(a.nics[k].ip, b.nics[k].ip);
+            EXPECT_EQ(a.nics[k].bridge, b.nics[k].bridge);
+            EXPECT_EQ(a.nics[k].vlan, b.nics[k].vlan);
+        }
+        ASSERT_EQ(a.disks.size(), b.disks.size());
+        EXPECT_EQ(a.disks[0].bytes, b.disks[0].bytes);
+        EXPECT_EQ(a.disks[0].byPath, b.disks[0].byPath);
+        EXPECT_EQ(a.disks[0].lun, b.disks[0].lun);
+    }
+}
+
+TEST(MaterialisationPool, RemoveDeletesExactlyItsRows) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    MaterialisationPool pool(*db);
+    pool.materialise(test::samplePlan("alpha", 100, 3));
+    // Unrelated rows that must survive: a host attribute, another cluster.
+    db->execute(
+        "INSERT INTO attributes (Attr, Value, Category, Catindex) SELECT 'x', 'y', c.ID, i.ID "
+        "FROM categories c JOIN catindex i ON i.Category = c.ID WHERE c.Name = 'host' AND "
+        "i.Name = 'vm-server-1-0'");
+    auto before = snapshot(*db);
+    pool.materialise(test::samplePlan("beta", 101, 4));
+    db->execute(
+        "INSERT INTO attributes (Attr, Value, Category, Catindex) SELECT 'x', 'y', c.ID, i.ID "
+        "FROM categories c JOIN catindex i ON i.Category = c.ID WHERE c.Name = 'host' AND "
+        "i.Name = 'beta-compute-0-1'");
+    EXPECT_NE(snapshot(*db), before);
+    db::Transaction tx(*db);
+    EXPECT_TRUE(pool.remove("beta"));
+    tx.commit();
+    EXPECT_EQ(snapshot(*db), before);
+    EXPECT_FALSE(pool.remove("beta"));
+    EXPECT_EQ(pool.list(), std::vector<std::string>{"alpha"});
+}
+
+TEST(MaterialisationPool, RefusesConflictsChangingNothing) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    MaterialisationPool pool(*db);
+    pool.materialise(test::samplePlan("alpha", 100, 2));
+    auto before = snapshot(*db);
+    EXPECT_THROW(pool.materialise(test::samplePlan("alpha", 102, 2)), Error);   // same name
+    EXPECT_THROW(pool.materialise(test::samplePlan("beta", 100, 2)), Refusal);  // same VLAN
+    auto samePublic = test::samplePlan("gamma", 103, 2);
+    samePublic.frontend.publicIp = "192.0.2.100";
+    EXPECT_THROW(pool.materialise(samePublic), Refusal);
+    auto noHost = test::samplePlan("delta", 104, 2);
+    noHost.site.hosts.push_back(
+        {"vm-server-9-9", "10.1.254.99", "eth0", "br-public", "vmnet0", ""});
+    noHost.computes[0].vmServer = "vm-server-9-9";
+    EXPECT_THROW(pool.materialise(noHost), Error);
+    EXPECT_EQ(snapshot(*db), before);
+    // The same VLAN id is fine once the other cluster is gone.
+    {
+        db::Transaction tx(*db);
+        pool.remove("alpha");
+        tx.commit();
+    }
+    EXPECT_NO_THROW(pool.materialise(test::samplePlan("beta", 100, 2)));
+}
+
+TEST(MaterialisationPool, PublicIpComesFromTheGatewaysPool) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    AttributePool(*db).setHost("gateway-0-0", "vc_public_ips", "192.0.2.100-192.0.2.149");
+    MaterialisationPool pool(*db);
+    auto outside = test::samplePlan("alpha", 60, 1);  // 192.0.2.160
+    EXPECT_THROW(pool.materialise(outside), Refusal);
+    EXPECT_NO_THROW(pool.materialise(test::samplePlan("beta", 49, 1)));  // 192.0.2.149
+}
+
+TEST(MaterialisationPool, MacsAvoidPhysicalInterfaces) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    Interface i;
+    i.host = "vm-server-1-0";
+    i.device = "eth0";
+    i.mac = "52:54:00:00:00:01";
+    i.ip = "10.1.254.1";
+    i.network = "private";
+    InterfacePool(*db).add(i);
+    i.device = "eth1";
+    i.mac = "52:54:00:00:00:02";
+    i.ip = "10.1.254.101";
+    InterfacePool(*db).add(i);
+    Materialisation m = MaterialisationPool(*db).materialise(test::samplePlan("alpha", 100, 1));
+    EXPECT_EQ(m.frontend().nics[0].mac, "52:54:00:00:00:03");
+}
+
+// Property: many random clusters live at the same time (all materialised in
+// one database) never share a MAC, public IP, IQN, LV name, VLAN id/VNI,
+// CHAP user or bridge; private IPs are unique inside each cluster.
+TEST(MaterialisationProperty, RandomClustersShareNothing) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    MaterialisationPool pool(*db);
+    std::mt19937 rng(4242);
+    std::set<int> usedVlans, usedVnis, usedPublic;
+    std::vector<std::string> live;
+    for (int round = 0; round < 60; ++round) {
+        // Sometimes release a cluster, as the end of a reservation would.
+        if (!live.empty() && rng() % 4 == 0) {
+            std::string gone = live[rng() % live.size()];
+            db::Transaction tx(*db);
+            ASSERT_TRUE(pool.remove(gone));
+            tx.commit();
+            live.erase(std::find(live.begin(), live.end(), gone));
+            continue;
+        }
+        const bool vxlan = rng() % 3 == 0;
+        int segment;
+        do {
+            segment =
+                vxlan ? 10000 + static_cast<int>(rng() % 50) : 2 + static_cast<int>(rng() % 60);
+        } while ((vxlan ? usedVnis : usedVlans).count(segment) != 0 &&
+                 (vxlan ? usedVnis : usedVlans).size() < 50);
+        if ((vxlan ? usedVnis : usedVlans).count(segment) != 0) {
+            continue;
+        }
+        auto plan = test::samplePlan("vc" + std::to_string(round), segment,
+                                     1 + static_cast<int>(rng() % 12),
+                                     rng() % 2 ? Hypervisor::Kvm : Hypervisor::VMware,
+                                     vxlan ? NetworkKind::Vxlan : NetworkKind::Vlan);
+        int pub;
+        do {
+            pub = 2 + static_cast<int>(rng() % 250);
+        } while (usedPublic.count(pub) != 0);
+        plan.frontend.publicIp = "192.0.2." + std::to_string(pub);
+        for (auto& c : plan.computes) {
+            c.vmServer = "vm-server-1-" + std::to_string(rng() % 4);
+        }
+        pool.materialise(plan);
+        live.push_back(plan.name);
+        (vxlan ? usedVnis : usedVlans).insert(segment);
+        usedPublic.insert(pub);
+        // Release bookkeeping for removed clusters is rebuilt below.
+        usedVlans.clear();
+        usedVnis.clear();
+        usedPublic.clear();
+        std::set<std::string> macs, publicIps, iqns, lvs, chapUsers, bridges;
+        std::set<std::pair<std::string, int>> segments;
+        for (const auto& name : pool.list()) {
+            Materialisation m = pool.get(name);
+            (m.plan.network == NetworkKind::Vxlan ? usedVnis : usedVlans).insert(m.plan.segmentId);
+            usedPublic.insert(std::stoi(m.plan.frontend.publicIp.substr(8)));
+            EXPECT_TRUE(iqns.insert(m.iqn).second) << m.iqn;
+            EXPECT_TRUE(chapUsers.insert(m.chap.user).second) << m.chap.user;
+            EXPECT_TRUE(bridges.insert(m.clusterBridge).second) << m.clusterBridge;
+            EXPECT_TRUE(segments.insert({toString(m.plan.network), m.plan.segmentId}).second);
+            EXPECT_TRUE(publicIps.insert(m.plan.frontend.publicIp).second);
+            std::set<std::string> privateIps;
+            for (const auto& n : m.nodes) {
+                for (const auto& nic : n.nics) {
+                    EXPECT_TRUE(macs.insert(nic.mac).second) << nic.mac;
+                    EXPECT_TRUE(MacAllocator::validFor(m.plan.hypervisor, nic.mac)) << nic.mac;
+                    if (nic.subnet == "private") {
+                        EXPECT_TRUE(privateIps.insert(nic.ip).second) << nic.ip;
+                    }
+                }
+                for (const auto& d : n.disks) {
+                    EXPECT_TRUE(lvs.insert(d.logicalVolume).second) << d.logicalVolume;
+                }
+            }
+        }
+    }
+    EXPECT_GT(pool.list().size(), 10u);
+}
+
+// The site half of a plan comes from the Rocks database (as after
+// tools/sample-cluster.sh): host addresses and attributes.
+TEST(SiteFacts, CompletesAPlacedPlanFromTheDatabase) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    InterfacePool ifaces(*db);
+    int n = 1;
+    for (const char* host : {"gateway-0-0", "vm-server-1-0", "vm-server-1-1", "storage-2-0"}) {
+        Interface i;
+        i.host = host;
+        i.device = "eth0";
+        i.mac = "52:54:00:10:00:0" + std::to_string(n);
+        i.ip = "10.1.250." + std::to_string(n++);
+        i.network = "private";
+        ifaces.add(i);
+    }
+    AttributePool attrs(*db);
+    attrs.setHost("storage-2-0", "vc_volume_group", "vg_site");
+    attrs.setHost("storage-2-0", "vc_lv_kind", "thin");
+    attrs.setHost("storage-2-0", "vc_iscsi_target", "lio");
+    attrs.setHost("vm-server-1-1", "vc_trunk_interface", "bond0");
+    attrs.setGlobal("Kickstart_Timezone", "Europe/Amsterdam");
+    ClusterPlan plan = test::samplePlan("alpha", 100, 2);
+    plan.site = SiteInfo{};
+    completeFromDatabase(*db, plan);
+    EXPECT_EQ(plan.site.hosts.size(), 4u);
+    EXPECT_EQ(plan.host("vm-server-1-0").address, "10.1.250.2");
+    EXPECT_EQ(plan.host("vm-server-1-1").trunkInterface, "bond0");
+    EXPECT_EQ(plan.storage.volumeGroup, "vg_site");
+    EXPECT_EQ(plan.storage.lvKind, LvKind::Thin);
+    EXPECT_EQ(plan.storage.target, TargetKind::Lio);
+    EXPECT_EQ(plan.site.timezone, "Europe/Amsterdam");
+    EXPECT_EQ(plan.site.iqnAuthority, "org.example");
+    Materialisation m = MaterialisationPool(*db).materialise(plan);
+    EXPECT_EQ(m.portalAddress, "10.1.250.4");
+    plan.computes[0].vmServer = "vm-server-1-3";  // no private interface
+    EXPECT_THROW(completeFromDatabase(*db, plan), Error);
+}
