@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make demo` must stay true: run the main job end to end on a temporary
+# database and check what it promises (reservations admitted, a refusal with
+# the earliest start, materialised nodes with MACs, nothing left at the end).
+set -euo pipefail
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export ROCKS_DB="$tmp/cluster.db"
+unset ROCKS_PLUGIN_PATH
+bash "$VCLUSTER_SOURCE_DIR/tools/demo.sh" "$VCLUSTER_BINARY_DIR" > "$tmp/out" 2>&1 || {
+    cat "$tmp/out"
+    exit 1
+}
+expect() {
+    grep -qF -- "$1" "$tmp/out" || { echo "demo output lacks: $1"; cat "$tmp/out"; exit 1; }
+}
+expect "earliest start that fits: 2026-12-31T23:59:59Z"
+expect "dc1:     scheduled active built on 17 VMs"
+expect "dc1-compute-0-15: dc1      compute"
+expect "hosts in the database: 13 physical + 17 virtual"
+expect "dc1:     active released"
+expect "virtual hosts left in the database: 0"
+grep -q '<svg' "$tmp/calendar.svg"
+test -s "$tmp/dc1-config/gateway-0-0/files/kit/dc1/authorized_keys"
+echo "demo: ok"
