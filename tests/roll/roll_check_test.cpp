@@ -87,7 +87,7 @@ TEST(RollCheck, EdgeCyclesAreReportedWithThePath) {
     // it enters at vcluster-gateway -> vcluster-kvm, so it is vm-server -> kvm.
     long line =
         roll.lineOf("graphs/default/vcluster.xml",
-                    "<edge from=\"vcluster-vm-server\" cond=\"vcluster_hypervisor == 'kvm'\"");
+                    "<edge from=\"vcluster-vm-server\" cond=\"vc_default_hypervisor == 'kvm'\"");
     EXPECT_TRUE(hasProblem(problems, "graphs/default/vcluster.xml", line,
                            "edge cycle: vcluster-kvm -> vcluster-vm-server -> vcluster-kvm"))
         << describe(problems);

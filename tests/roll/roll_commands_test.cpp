@@ -72,8 +72,8 @@ TEST(RollCommands, ReportApplianceKickstartShowsPackagesAndPostSections) {
     EXPECT_NE(out.find("# appliance storage (membership Storage)"), std::string::npos) << out;
     EXPECT_NE(out.find("# 1. client -- a node of Rocks' own rolls"), std::string::npos) << out;
     EXPECT_NE(out.find("<package>scsi-target-utils</package>"), std::string::npos) << out;
-    EXPECT_NE(out.find("/sbin/vgcreate &vcluster_storage_vg;"), std::string::npos) << out;
-    EXPECT_NE(out.find("if ! /sbin/vgs &vcluster_storage_vg; > /dev/null 2>&1; then"),
+    EXPECT_NE(out.find("/sbin/vgcreate &vc_volume_group;"), std::string::npos) << out;
+    EXPECT_NE(out.find("if ! /sbin/vgs &vc_volume_group; > /dev/null 2>&1; then"),
               std::string::npos)
         << out;
     EXPECT_LT(out.find("vcluster-iscsi-target.xml"), out.find("vcluster-storage.xml"));

@@ -28,7 +28,7 @@ TEST(RollWalk, AVmServerGetsItsNodesInKickstartOrder) {
     EXPECT_EQ(names(steps),
               (Names{"client", "vcluster-base", "vcluster-network", "vcluster-iscsi-initiator",
                      "vcluster-kvm", "vcluster-vmware", "vcluster-vm-server"}));
-    EXPECT_EQ(steps[4].conditions, "cond=\"vcluster_hypervisor == 'kvm'\"");
+    EXPECT_EQ(steps[4].conditions, "cond=\"vc_default_hypervisor == 'kvm'\"");
     EXPECT_EQ(steps[0].file, nullptr);  // Rocks' base roll
     ASSERT_NE(steps[1].file, nullptr);
     EXPECT_EQ(steps[1].file->where.file, "nodes/vcluster-base.xml");

@@ -121,7 +121,7 @@ constexpr std::array<std::string_view, 52> kAttributes = {
     "version",
 };
 
-constexpr std::string_view kRollAttributePrefix = "vcluster_";
+constexpr std::string_view kRollAttributePrefix = "vc_";
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, const std::string& name) {

@@ -19,7 +19,7 @@ bool isRocksRoot(const std::string& name);
 bool isOrderAnchor(const std::string& name);
 
 // A Rocks attribute that kpp substitutes for &name; in node files: Rocks'
-// standard attributes, or one of this roll's own (prefix "vcluster_").
+// standard attributes, or one of this roll's own (prefix "vc_").
 bool isKnownAttribute(const std::string& name);
 
 }  // namespace vcluster::roll

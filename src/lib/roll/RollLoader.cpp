@@ -381,7 +381,7 @@ class RollLoader {
             }
             if (!isKnownAttribute(entity)) {
                 problem({rel, line}, "unknown Rocks attribute &" + entity +
-                                         "; (neither a standard Rocks attribute nor vcluster_*)");
+                                         "; (neither a standard Rocks attribute nor vc_*)");
             }
             out += "&amp;" + entity + ";";
         }
