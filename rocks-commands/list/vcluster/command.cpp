@@ -51,7 +51,7 @@ class ListVcluster : public Command {
             const auto& r = s.request;
             std::string net = std::to_string(s.networkId);
             if (r.network == NetworkKind::Vxlan) {
-                net = "vxlan:" + net;
+                net.insert(0, "vxlan:");
             }
             table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
                           std::to_string(r.nodes), formatSizeMiB(r.memoryMiB),

@@ -332,7 +332,7 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
                                                         const Demand& demand, Policy policy,
                                                         Time latestStart) {
     const Time requested = demand.hold.start;
-    constexpr Time kWeek = 7 * 86400;
+    constexpr Time kWeek = Time{7} * 86400;
     Time cursor = requested;
     while (cursor <= latestStart) {
         Demand d = shifted(demand, cursor - requested);

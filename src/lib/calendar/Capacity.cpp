@@ -17,8 +17,12 @@ const char* poolNoun(Pool pool) {
 }
 
 Policy parsePolicy(const std::string& text) {
-    if (text == "pack") return Policy::Pack;
-    if (text == "spread") return Policy::Spread;
+    if (text == "pack") {
+        return Policy::Pack;
+    }
+    if (text == "spread") {
+        return Policy::Spread;
+    }
     throw Error("invalid placement policy '" + text + "': expected pack or spread");
 }
 

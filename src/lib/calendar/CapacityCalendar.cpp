@@ -8,6 +8,7 @@ namespace {
 
 std::vector<Amount> capacities(const std::vector<HostCapacity>& hosts) {
     std::vector<Amount> out;
+    out.reserve(hosts.size());
     for (const auto& h : hosts) {
         out.push_back(h.capacity);
     }
@@ -16,6 +17,7 @@ std::vector<Amount> capacities(const std::vector<HostCapacity>& hosts) {
 
 std::vector<Amount> capacities(const std::vector<GatewayCapacity>& hosts) {
     std::vector<Amount> out;
+    out.reserve(hosts.size());
     for (const auto& h : hosts) {
         out.push_back(h.capacity);
     }

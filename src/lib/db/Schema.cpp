@@ -1,4 +1,5 @@
 #include "db/Schema.h"
+#include "util/Clock.h"
 
 #include <ctime>
 
@@ -27,14 +28,7 @@ void ensureVersionTable(Database& db) {
         " Version INTEGER PRIMARY KEY, Description TEXT NOT NULL, Applied TEXT NOT NULL)");
 }
 
-std::string nowUtc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string nowUtc() { return utcNow(); }
 
 int recordedVersion(Database& db) {
     auto row = db.queryOne("SELECT COALESCE(MAX(Version), 0) FROM vcluster_schema");

@@ -61,7 +61,10 @@ std::vector<std::string> environment(const std::map<std::string, std::string>& e
     std::vector<std::string> out;
     out.reserve(merged.size());
     for (const auto& [k, v] : merged) {
-        out.push_back(k + "=" + v);
+        std::string entry = k;
+        entry += '=';
+        entry += v;
+        out.push_back(std::move(entry));
     }
     return out;
 }
@@ -87,12 +90,14 @@ StepResult runCommand(const std::vector<std::string>& argv, const std::string& i
 
     std::vector<std::string> envStrings = environment(extraEnv);
     std::vector<char*> envp;
+    envp.reserve(envStrings.size() + 1);
     for (auto& s : envStrings) {
         envp.push_back(s.data());
     }
     envp.push_back(nullptr);
     std::vector<std::string> args = argv;
     std::vector<char*> cargv;
+    cargv.reserve(args.size() + 1);
     for (auto& a : args) {
         cargv.push_back(a.data());
     }

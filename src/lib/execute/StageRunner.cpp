@@ -1,4 +1,5 @@
 #include "execute/StageRunner.h"
+#include "util/Clock.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,14 +12,7 @@ namespace vcluster::execute {
 
 namespace {
 
-std::string clock() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-    return buf;
-}
+std::string clock() { return utcNow("%H:%M:%S"); }
 
 std::string firstLine(const std::string& text) {
     auto end = text.find('\n');
@@ -131,6 +125,7 @@ std::optional<StepFailure> StageRunner::runStage(const std::string& transition,
         byHost[step.host].push_back(&step);
     }
     std::vector<const std::vector<const Step*>*> queues;
+    queues.reserve(byHost.size());
     for (const auto& [host, steps] : byHost) {
         queues.push_back(&steps);
     }

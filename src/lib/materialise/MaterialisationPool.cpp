@@ -1,4 +1,5 @@
 #include "materialise/MaterialisationPool.h"
+#include "util/Clock.h"
 
 #include <ctime>
 #include <map>
@@ -114,14 +115,7 @@ void applySettings(const Settings& s, ClusterPlan& p) {
     }
 }
 
-std::string nowUtc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string nowUtc() { return utcNow(); }
 
 // Runs one prepared statement many times with different parameters.
 class Batch {

@@ -70,12 +70,12 @@ std::vector<int> subRows(const std::vector<GanttChart::Bar>& bars, int& rows) {
 }
 
 Time tickStep(Time span) {
-    for (Time step : {Time{3600}, Time{6 * 3600}, Time{86400}, Time{7 * 86400}, Time{30 * 86400}}) {
+    for (Time step : {Time{3600}, Time{6} * 3600, Time{86400}, Time{7} * 86400, Time{30} * 86400}) {
         if (span / step <= 14) {
             return step;
         }
     }
-    return 365 * 86400;
+    return Time{365} * 86400;
 }
 
 }  // namespace

@@ -15,14 +15,22 @@ const char* hypervisorName(Hypervisor h) { return h == Hypervisor::Kvm ? "kvm" :
 const char* networkName(NetworkKind n) { return n == NetworkKind::Vlan ? "vlan" : "vxlan"; }
 
 Hypervisor parseHypervisor(const std::string& text) {
-    if (text == "kvm") return Hypervisor::Kvm;
-    if (text == "vmware") return Hypervisor::VMware;
+    if (text == "kvm") {
+        return Hypervisor::Kvm;
+    }
+    if (text == "vmware") {
+        return Hypervisor::VMware;
+    }
     throw Error("invalid hypervisor '" + text + "': expected kvm or vmware");
 }
 
 NetworkKind parseNetworkKind(const std::string& text) {
-    if (text == "vlan") return NetworkKind::Vlan;
-    if (text == "vxlan") return NetworkKind::Vxlan;
+    if (text == "vlan") {
+        return NetworkKind::Vlan;
+    }
+    if (text == "vxlan") {
+        return NetworkKind::Vxlan;
+    }
     throw Error("invalid network '" + text + "': expected vlan or vxlan");
 }
 

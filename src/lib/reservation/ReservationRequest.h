@@ -23,15 +23,15 @@ NetworkKind parseNetworkKind(const std::string& text);
 struct ReservationDefaults {
     int cpus = 1;
     std::int64_t memoryMiB = 2048;
-    std::int64_t diskMiB = 20 * 1024;
+    std::int64_t diskMiB = std::int64_t{20} * 1024;
     int feCpus = 2;
     std::int64_t feMemoryMiB = 4096;
-    std::int64_t feDiskMiB = 50 * 1024;
+    std::int64_t feDiskMiB = std::int64_t{50} * 1024;
     Hypervisor hypervisor = Hypervisor::Kvm;
     NetworkKind network = NetworkKind::Vlan;
     std::vector<std::string> rolls = {"base", "kernel", "os"};
     std::string publicDomain = "example.org";
-    Time horizonSeconds = 365 * 86400;
+    Time horizonSeconds = Time{365} * 86400;
 };
 
 // Reads the defaults through `lookup` (attribute name -> value); malformed

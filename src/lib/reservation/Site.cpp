@@ -29,6 +29,7 @@ std::vector<std::string> parseAddressList(const std::string& text, const std::st
                                        static_cast<std::uint32_t>(parseInteger(rest, what) & 0xff)
                                  : parseIPv4(rest, what);
         if (last < first || last - first > 65535) {
+            // NOLINTNEXTLINE(performance-inefficient-string-concatenation): an error path
             throw Error("invalid " + what + " range '" + t + "'");
         }
         for (std::uint32_t a = first; a <= last; ++a) {

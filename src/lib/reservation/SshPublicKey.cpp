@@ -26,11 +26,21 @@ constexpr std::array<const char*, 7> kKnownTypes = {
 };
 
 int base64Value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '+') {
+        return 62;
+    }
+    if (c == '/') {
+        return 63;
+    }
     return -1;
 }
 
@@ -60,8 +70,12 @@ std::optional<std::vector<unsigned char>> decodeBase64(std::string_view text) {
             acc = (acc << 6U) | static_cast<std::uint32_t>(v);
         }
         out.push_back(static_cast<unsigned char>(acc >> 16U));
-        if (pad < 2) out.push_back(static_cast<unsigned char>((acc >> 8U) & 0xffU));
-        if (pad < 1) out.push_back(static_cast<unsigned char>(acc & 0xffU));
+        if (pad < 2) {
+            out.push_back(static_cast<unsigned char>((acc >> 8U) & 0xffU));
+        }
+        if (pad < 1) {
+            out.push_back(static_cast<unsigned char>(acc & 0xffU));
+        }
     }
     return out;
 }

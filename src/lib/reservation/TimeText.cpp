@@ -104,7 +104,7 @@ Time parseTime(std::string_view text, std::string_view what) {
     if (offH < 0 || offH > 14 || offM < 0 || offM > 59) {
         badTime(text, what);
     }
-    return base - sign * (offH * 3600 + offM * 60);
+    return base - Time{sign} * (Time{offH} * 3600 + Time{offM} * 60);
 }
 
 Time currentTime() {
@@ -154,7 +154,7 @@ Time parseDuration(std::string_view text, std::string_view what) {
     } else if (unit == "d") {
         scale = 86400;
     } else if (unit == "w") {
-        scale = 7 * 86400;
+        scale = Time{7} * 86400;
     } else {
         throw Error("invalid " + std::string(what) + " '" + std::string(text) + "': expected " +
                     expected);
@@ -174,7 +174,7 @@ std::int64_t parseSizeMiB(std::string_view text, std::string_view what) {
     } else if (unit == "g" || unit == "gib") {
         scale = 1024;
     } else if (unit == "t" || unit == "tib") {
-        scale = 1024 * 1024;
+        scale = std::int64_t{1024} * 1024;
     } else {
         throw Error("invalid " + std::string(what) + " '" + std::string(text) + "': expected " +
                     expected);
@@ -187,8 +187,8 @@ std::int64_t parseSizeMiB(std::string_view text, std::string_view what) {
 }
 
 std::string formatSizeMiB(std::int64_t mib) {
-    if (mib != 0 && mib % (1024 * 1024) == 0) {
-        return std::to_string(mib / (1024 * 1024)) + " TiB";
+    if (mib != 0 && mib % (std::int64_t{1024} * 1024) == 0) {
+        return std::to_string(mib / (std::int64_t{1024} * 1024)) + " TiB";
     }
     if (mib != 0 && mib % 1024 == 0) {
         return std::to_string(mib / 1024) + " GiB";

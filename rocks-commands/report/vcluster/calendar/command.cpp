@@ -38,7 +38,8 @@ class ReportVclusterCalendar : public Command {
         Time now = currentTime();
         Interval span;
         span.start = ctx.has("from") ? parseTime(*ctx.param("from"), "from") : now;
-        span.end = ctx.has("to") ? parseTime(*ctx.param("to"), "to") : span.start + 30 * 86400;
+        span.end =
+            ctx.has("to") ? parseTime(*ctx.param("to"), "to") : span.start + Time{30} * 86400;
         if (span.end <= span.start) {
             throw Error("to must be after from");
         }
