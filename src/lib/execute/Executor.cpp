@@ -188,6 +188,9 @@ StepResult LocalExecutor::run(const Step& step) {
     if (!extraPath_.empty()) {
         const char* path = std::getenv("PATH");
         env["PATH"] = extraPath_ + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+        // Generated scripts put the system directories first on PATH; this
+        // puts the tool path back in front of them (fake hosts in tests).
+        env["VCLUSTER_TOOL_PATH"] = extraPath_;
     }
     return runCommand({"bash", "-s"}, step.script, env);
 }

@@ -66,7 +66,7 @@ namespace {
 // shellcheck sees no unused variable.
 constexpr const char* kStrict = R"SH(set -euo pipefail
 umask 077
-export PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
+export PATH=${VCLUSTER_TOOL_PATH:+$VCLUSTER_TOOL_PATH:}/usr/sbin:/sbin:/usr/bin:/bin:$PATH
 sections=${VCLUSTER_SECTIONS:-all}
 
 wanted() {
@@ -108,11 +108,12 @@ has_field() {
 )SH";
 
 constexpr const char* kWaitForBlock = R"SH(
-# wait_for_block DEVICE: udev creates by-path links shortly after a login.
+# wait_for_block DEVICE: udev creates by-path links shortly after a login
+# (looked up under $VCLUSTER_ROOT when set, as every installed file is).
 wait_for_block() {
     local tries
     for ((tries = 0; tries < 30; tries++)); do
-        [[ -b $1 ]] && return 0
+        [[ -b ${VCLUSTER_ROOT:-}$1 ]] && return 0
         udevadm settle 2>/dev/null || sleep 1
     done
     echo "error - $1 did not appear" >&2
