@@ -37,12 +37,17 @@ std::string base64Encode(const std::string& bytes) {
 }
 
 std::string bundleScript(const materialise::HostOutput& host, bool teardown,
-                         const std::string& sections) {
+                         const std::string& sections, const std::string& name) {
     using materialise::shellQuote;
     std::string s =
         "set -euo pipefail\n"
         "umask 077\n"
-        "bundle=$(mktemp -d \"${TMPDIR:-/tmp}/vcluster.XXXXXX\")\n"
+        "mkdir -p -m 0700 -- \"${VCLUSTER_ROOT:-}/run/vcluster\"\n"
+        "bundle=\"${VCLUSTER_ROOT:-}/run/vcluster/\"" +
+        shellQuote(name) +
+        "\n"
+        "rm -rf -- \"$bundle\"\n"
+        "mkdir -m 0700 -- \"$bundle\"\n"
         "trap 'rm -rf -- \"$bundle\"' EXIT\n";
     materialise::FileTree tree = materialise::hostTree(host);
     for (const auto& [path, file] : tree.files()) {

@@ -80,7 +80,10 @@ std::vector<execute::Stage> Lifecycle::stages(const reservation::StoredReservati
             summary += " " + path;
         }
         return std::vector<execute::Step>{
-            {host, name, bundleScript(it->second, teardown, sections), summary + "\n"}};
+            {host, name,
+             bundleScript(it->second, teardown, sections,
+                          r.request.name + "-" + name + (teardown ? "-teardown" : "-apply")),
+             summary + "\n"}};
     };
     auto stage = [&](const std::string& name, const std::vector<std::string>& on,
                      const std::string& stepName, const std::string& sections) {
