@@ -1,5 +1,4 @@
 #include "execute/StageRunner.h"
-#include "util/Clock.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,16 +7,14 @@
 #include <mutex>
 #include <thread>
 
+#include "util/Clock.h"
+#include "util/Strings.h"
+
 namespace vcluster::execute {
 
 namespace {
 
 std::string clock() { return utcNow("%H:%M:%S"); }
-
-std::string firstLine(const std::string& text) {
-    auto end = text.find('\n');
-    return end == std::string::npos ? text : text.substr(0, end);
-}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "materialise/Generator.h"
 #include "materialise/MaterialisationPool.h"
 #include "util/Error.h"
+#include "util/Strings.h"
 
 namespace vcluster::lifecycle {
 
@@ -15,11 +16,6 @@ namespace {
 
 std::string clusterKey(const reservation::StoredReservation& r) {
     return r.request.name + "#" + std::to_string(r.id);
-}
-
-std::string firstLine(const std::string& text) {
-    auto end = text.find('\n');
-    return end == std::string::npos ? text : text.substr(0, end);
 }
 
 }  // namespace

@@ -45,6 +45,10 @@ std::string trim(std::string_view text) {
     return std::string(text);
 }
 
+std::string firstLine(std::string_view text) {
+    return std::string(text.substr(0, text.find('\n')));
+}
+
 std::string toLower(std::string_view text) {
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(),

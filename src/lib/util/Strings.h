@@ -10,6 +10,8 @@ std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 std::string trim(std::string_view text);
 std::string toLower(std::string_view text);
+// The text up to its first newline (all of it when there is none).
+std::string firstLine(std::string_view text);
 std::string toUpper(std::string_view text);
 bool startsWith(std::string_view text, std::string_view prefix);
 bool endsWith(std::string_view text, std::string_view suffix);
