@@ -75,6 +75,12 @@ TEST(Executors, SshSendsTheScriptOnStdinToTheHost) {
     EXPECT_EQ(r.output, "remote\n");
     EXPECT_EQ(readFile(dir / "args"),
               "-o\nBatchMode=yes\n-o\nConnectTimeout=10\ngateway-0-0\nbash\n-s\n");
+
+    SshExecutor withConfig((dir / "fake-ssh").string(), "/etc/vcluster/ssh_config");
+    EXPECT_EQ(withConfig.run({"gateway-0-0", "network", "true"}).exitCode, 0);
+    EXPECT_EQ(readFile(dir / "args"),
+              "-F\n/etc/vcluster/ssh_config\n-o\nBatchMode=yes\n-o\n"
+              "ConnectTimeout=10\ngateway-0-0\nbash\n-s\n");
 }
 
 namespace {

@@ -3,6 +3,8 @@
 // minute; now= makes the whole lifecycle testable without waiting.
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "cli/Plugin.h"
 #include "cluster/Attributes.h"
 #include "execute/Executor.h"
@@ -38,7 +40,9 @@ class SyncVcluster : public Command {
              {"width", "how many hosts work in parallel", "8"},
              {"host-root", "local executor: give each host a directory of its own under this path",
               ""},
-             {"tool-path", "local executor: directory put first on PATH", ""}},
+             {"tool-path", "local executor: directory put first on PATH", ""},
+             {"ssh-config", "ssh executor: an ssh_config file (ssh -F) naming how to reach hosts",
+              "attribute vc_ssh_config, else ssh's own"}},
             {{"rocks sync vcluster", "what a systemd timer runs every minute"},
              {"rocks sync vcluster now=2026-12-07T09:00:00Z executor=dry-run",
               "shows what the start of a reservation does"}}};
@@ -53,8 +57,14 @@ class SyncVcluster : public Command {
         if (width < 1 || width > 256) {
             throw Error("width must be between 1 and 256");
         }
-        auto executor = execute::makeExecutor(kind, ctx.out(), ctx.param("host-root", ""),
-                                              ctx.param("tool-path", ""));
+        AttributePool attrs(ctx.db());
+        execute::ExecutorOptions options{
+            ctx.param("host-root", ""), ctx.param("tool-path", ""),
+            ctx.param("ssh-config", attrs.global("vc_ssh_config").value_or(""))};
+        if (!options.sshConfig.empty() && !std::filesystem::is_regular_file(options.sshConfig)) {
+            throw Error("ssh-config: no such file '" + options.sshConfig + "'");
+        }
+        auto executor = execute::makeExecutor(kind, ctx.out(), options);
         execute::Progress progress(ctx.out(), isatty(STDOUT_FILENO) != 0);
         lifecycle::Lifecycle engine(ctx.db(), *executor, progress, static_cast<std::size_t>(width));
         auto reports = engine.sync(now);

@@ -198,22 +198,25 @@ StepResult LocalExecutor::run(const Step& step) {
 StepResult SshExecutor::run(const Step& step) {
     // The host name is a validated Rocks host name; the script travels on
     // stdin, so nothing of it is parsed by a remote shell's command line.
-    return runCommand(
-        {ssh_, "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", step.host, "bash", "-s"},
-        step.script);
+    std::vector<std::string> argv{ssh_};
+    if (!config_.empty()) {
+        argv.insert(argv.end(), {"-F", config_});
+    }
+    argv.insert(argv.end(),
+                {"-o", "BatchMode=yes", "-o", "ConnectTimeout=10", step.host, "bash", "-s"});
+    return runCommand(argv, step.script);
 }
 
 std::unique_ptr<Executor> makeExecutor(const std::string& kind, std::ostream& out,
-                                       const std::filesystem::path& hostRoot,
-                                       const std::string& extraPath) {
+                                       const ExecutorOptions& options) {
     if (kind == "dry-run") {
         return std::make_unique<DryRunExecutor>(out);
     }
     if (kind == "local") {
-        return std::make_unique<LocalExecutor>(hostRoot, extraPath);
+        return std::make_unique<LocalExecutor>(options.hostRoot, options.extraPath);
     }
     if (kind == "ssh") {
-        return std::make_unique<SshExecutor>();
+        return std::make_unique<SshExecutor>("ssh", options.sshConfig);
     }
     throw Error("executor must be dry-run, local or ssh, not '" + kind + "'");
 }

@@ -50,21 +50,31 @@ class LocalExecutor : public Executor {
 
 // Runs the script on the host over ssh (`ssh -o BatchMode=yes <host> bash -s`),
 // the standard way on a Rocks cluster, where the manager has root keys on
-// every node. `sshCommand` replaces "ssh" (e.g. a wrapper with options).
+// every node. `sshCommand` replaces "ssh" (e.g. a wrapper with options);
+// a non-empty `configFile` is passed as `ssh -F <file>` (host aliases,
+// ports, keys: how a test or a lab points host names at its own sshd).
 class SshExecutor : public Executor {
   public:
-    explicit SshExecutor(std::string sshCommand = "ssh") : ssh_(std::move(sshCommand)) {}
+    explicit SshExecutor(std::string sshCommand = "ssh", std::string configFile = {})
+        : ssh_(std::move(sshCommand)), config_(std::move(configFile)) {}
     StepResult run(const Step& step) override;
     std::string name() const override { return "ssh"; }
 
   private:
     std::string ssh_;
+    std::string config_;
+};
+
+// What the executors need besides their kind; each uses only its own part.
+struct ExecutorOptions {
+    std::filesystem::path hostRoot;  // local: a directory per host under it
+    std::string extraPath;           // local: put first on PATH
+    std::string sshConfig;           // ssh: `ssh -F` file
 };
 
 // "dry-run", "local" or "ssh"; throws Error for anything else.
 std::unique_ptr<Executor> makeExecutor(const std::string& kind, std::ostream& out,
-                                       const std::filesystem::path& hostRoot = {},
-                                       const std::string& extraPath = {});
+                                       const ExecutorOptions& options = {});
 
 // Runs argv (no shell) with `input` on stdin; used by the executors.
 StepResult runCommand(const std::vector<std::string>& argv, const std::string& input,
