@@ -39,7 +39,7 @@ PowerWanted powerWanted(const reservation::StoredReservation& r, reservation::Ti
     if (!r.request.repeat) {
         return {true, r.request.start};
     }
-    constexpr reservation::Time kWeek = 7 * 86400;
+    constexpr reservation::Time kWeek = reservation::Time{7} * 86400;
     // Windows never cross midnight, so one that holds `now` started within a day.
     auto current = r.request.repeat->expand({std::max(r.request.start, now - 86400), now + 1});
     if (!current.empty() && current.back().end > now) {
