@@ -15,11 +15,22 @@ expect() {
     grep -qF -- "$1" "$tmp/out" || { echo "demo output lacks: $1"; cat "$tmp/out"; exit 1; }
 }
 expect "earliest start that fits: 2026-12-31T23:59:59Z"
-expect "dc1:     scheduled active built on 17 VMs"
+expect "dc1:     scheduled active storage, networks and the frontend VM started; install taken as finished (dry-run), snapshot 'installed' taken, computes started: built on 17 VMs"
+expect "(dry-run: the install is taken as finished)"
+expect "dc1:     active active snapshot 'before-upgrade' taken"
+expect "--- storage-2-0: merge (dry-run, not executed)"
+expect "dc1:     active active rolled back to snapshot 'before-upgrade', VMs restarted"
 expect "dc1-compute-0-15: dc1      compute"
 expect "hosts in the database: 13 physical + 17 virtual"
 expect "dc1:     active released"
 expect "virtual hosts left in the database: 0"
+expect "hpc101:  scheduled powered-off storage, networks and the frontend VM started; install taken as finished (dry-run), snapshot 'installed' taken, computes started: built on 9 VMs; outside its windows: VMs off, disks kept"
+expect "hpc101:  powered-off active window opened at 2027-02-02T13:00:00Z: VMs on"
+expect "hpc101:  active active rolled back to snapshot 'installed', VMs restarted"
+expect "hpc101:  active powered-off window closed at 2027-02-02T16:00:00Z: VMs off, disks kept"
+expect "hpc101:  powered-off active window opened at 2027-03-09T13:00:00Z: VMs on"
+expect "hpc101:  active released storage, snapshots, networks, VMs and rows removed"
+[[ $(grep -c "^virtual hosts left in the database: 0$" "$tmp/out") -eq 2 ]]
 grep -q '<svg' "$tmp/calendar.svg"
 test -s "$tmp/dc1-config/gateway-0-0/files/kit/dc1/authorized_keys"
 echo "demo: ok"

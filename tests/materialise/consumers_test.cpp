@@ -7,6 +7,7 @@
 
 #include "Fixtures.h"
 #include "materialise/Generator.h"
+#include "materialise/Operations.h"
 #include "support/Process.h"
 
 using namespace vcluster;
@@ -98,4 +99,37 @@ TEST(Consumers, EveryXmlIsWellFormed) {
             EXPECT_EQ(r.exitCode, 0) << xml << "\n" << r.err;
         }
     }
+}
+
+// The lifecycle's own scripts (power, install probe, snapshots), for every
+// variant, with a label that needs no quoting and one at the longest allowed.
+TEST(Consumers, LifecycleScriptsPassBashAndShellcheck) {
+    test::TempDir dir;
+    std::size_t scripts = 0;
+    for (std::size_t i = 0; i < kVariants.size(); ++i) {
+        const auto& v = kVariants[i];
+        auto plan = test::samplePlan("v" + std::to_string(i), 100 + static_cast<int>(i), 5,
+                                     v.hypervisor, v.network);
+        plan.storage.target = v.target;
+        plan.storage.lvKind = v.lv;
+        const Materialisation m = resolve(plan, {});
+        std::vector<ShellScript> all{
+            installProbeScript(m), snapshotScript(m, "installed"), mergeScript(m, "before-lab-3"),
+            removeSnapshotsScript(m, {"installed", "x-24-characters-long-ab"})};
+        for (const std::string host : {"gateway-0-0", "vm-server-1-0"}) {
+            for (bool on : {true, false}) {
+                all.push_back(powerScript(m, host, VmSelection::All, on));
+            }
+        }
+        for (const auto& s : all) {
+            ASSERT_FALSE(s.empty());
+            auto path = dir / ("script-" + std::to_string(scripts++) + ".sh");
+            test::writeFile(path, s.render());
+            auto syntax = test::runProcess({"bash", "-n", path.string()});
+            EXPECT_EQ(syntax.exitCode, 0) << s.render() << "\n" << syntax.err;
+            auto lint = test::runProcess({"shellcheck", "-s", "bash", path.string()});
+            EXPECT_EQ(lint.exitCode, 0) << s.render() << "\n" << lint.out << lint.err;
+        }
+    }
+    EXPECT_EQ(scripts, 4u * 8u);
 }

@@ -23,16 +23,22 @@ class SyncVcluster : public Command {
             "Build the virtual clusters whose start is due and release those whose end is due",
             "At a reservation's start: its Rocks rows are created (virtual frontend and computes, "
             "interfaces, VM rows), then on the hosts, in order: storage (LVs, iSCSI target), "
-            "networks "
-            "(VLAN/VXLAN bridges, iSCSI logins), the virtual frontend, the computes. At its end "
-            "the same in "
-            "reverse, then the rows are removed and the capacity is free. States: scheduled, "
-            "provisioning, "
-            "active, releasing, released (cancelled, failed). Every step is journalled before and "
-            "after it "
-            "runs, so an interrupted sync resumes; a failed step is retried by the next syncs up "
-            "to 3 "
-            "attempts, then the reservation is failed with the host, the step and its error.",
+            "networks (VLAN/VXLAN bridges, iSCSI logins), the virtual frontend (its install kit, "
+            "its VM, started). Then it is installing: each sync runs one probe on the gateway "
+            "(the VM runs and sshd answers on the frontend's public address, port 22); 'not yet' "
+            "is no failure, but the install must end within the vc_install_timeout attribute "
+            "(default 2h). Once it is installed, every disk is snapshotted as 'installed' and the "
+            "computes are defined and started: active. A weekly reservation (repeat=) is built "
+            "at its start and then powered on at each window's opening and off at its close "
+            "(powered-off in between, disks kept); a sync converges to the power state due at "
+            "now whatever syncs were missed. Snapshots and roll-backs asked with `rocks create "
+            "vcluster snapshot` and `rocks rollback vcluster` are done for active clusters. At "
+            "its end the same in reverse, the snapshots too, then the rows are removed and the "
+            "capacity is free. States: scheduled, provisioning, installing, active, powered-off, "
+            "releasing, released (cancelled, failed). Every step is journalled before and after "
+            "it runs, so an interrupted sync resumes; a failed step is retried by the next syncs "
+            "up to 3 attempts, then the reservation is failed with the host, the step and its "
+            "error. The dry-run executor takes the install probe as passed.",
             {},
             {{"now", "the time to act at (ISO 8601)", "the clock"},
              {"executor", "dry-run (print the steps), local (run here) or ssh (run on each host)",
@@ -45,7 +51,9 @@ class SyncVcluster : public Command {
               "attribute vc_ssh_config, else ssh's own"}},
             {{"rocks sync vcluster", "what a systemd timer runs every minute"},
              {"rocks sync vcluster now=2026-12-07T09:00:00Z executor=dry-run",
-              "shows what the start of a reservation does"}}};
+              "shows what the start of a reservation does"},
+             {"rocks sync vcluster executor=ssh ssh-config=/etc/vcluster/ssh_config",
+              "reaches the hosts as that ssh_config says (ports, keys, SetEnv)"}}};
     }
     void run(Context& ctx) override {
         reservation::Time now = ctx.has("now")

@@ -51,11 +51,14 @@ void Progress::stepStarted(const Step& step) {
 
 void Progress::stepFinished(const Step& step, const StepResult& result, bool skipped) {
     ++finished_;
-    std::string status = skipped ? "already done" : result.exitCode == 0 ? "done" : "FAILED";
+    std::string status = skipped                          ? "already done"
+                         : result.exitCode == 0           ? "done"
+                         : result.exitCode == kExitNotYet ? "not yet"
+                                                          : "FAILED";
     if (!terminal_) {
         out_ << clock() << ' ' << transition_ << ": " << step.host << ": " << step.name << ' '
              << status;
-        if (result.exitCode != 0) {
+        if (result.exitCode != 0 && result.exitCode != kExitNotYet) {
             out_ << " (exit " << result.exitCode << ": " << firstLine(result.error) << ')';
         }
         out_ << " [" << finished_ << '/' << total_ << "]\n";

@@ -23,6 +23,11 @@ struct Stage {
     std::vector<Step> steps;
 };
 
+// The exit status of a step that says "not yet" (EX_TEMPFAIL), e.g. a probe
+// of an install still running: the step is run again by a later sync and
+// the reservation does not count it as a failed attempt.
+constexpr int kExitNotYet = 75;
+
 struct StepResult {
     int exitCode = 0;
     std::string output;  // stdout

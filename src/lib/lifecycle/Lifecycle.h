@@ -12,10 +12,15 @@
 
 namespace vcluster::lifecycle {
 
-// States a reservation moves through (the `State` column):
-//   scheduled -> provisioning -> active -> releasing -> released
+// States a reservation moves through:
+//   scheduled -> provisioning -> installing -> active -> releasing -> released
+//   active <-> powered-off (weekly reservations, between their windows)
 //   cancelled (removed before it started), failed (with a reason)
-// `rocks sync vcluster` performs every transition due at `now`.
+// provisioning builds storage, networks and the virtual frontend and starts
+// it; installing waits (one probe per sync) for its install to finish, then
+// takes the "installed" snapshot and starts the computes. `rocks sync
+// vcluster` performs every transition due at `now`, and the snapshots and
+// roll-backs requested of active clusters.
 struct TransitionReport {
     std::string cluster;
     std::string from;
@@ -43,6 +48,7 @@ class JournalPool : public execute::StepJournal {
 class Lifecycle {
   public:
     static constexpr int kMaxAttempts = 3;
+    static constexpr const char* kDefaultInstallTimeout = "2h";
 
     Lifecycle(db::Database& db, execute::Executor& executor, execute::Progress& progress,
               std::size_t width)
@@ -51,17 +57,24 @@ class Lifecycle {
     // Performs every transition due at `now`, in start-time order.
     std::vector<TransitionReport> sync(reservation::Time now);
 
-    // The stages that build (teardown=false) or release a materialised
-    // cluster, in the seed's order: storage, networks, the frontend, then
-    // the computes; and the reverse to release.
-    std::vector<execute::Stage> stages(const reservation::StoredReservation& r,
-                                       bool teardown) const;
-
   private:
-    TransitionReport provision(const reservation::StoredReservation& r);
-    TransitionReport release(const reservation::StoredReservation& r);
-    TransitionReport fail(const reservation::StoredReservation& r, const std::string& from,
-                          const execute::StepFailure& failure);
+    struct Context;
+    // Each performs what is due for one reservation and returns its reports;
+    // `state` follows the reservation's state.
+    void provision(Context& c);
+    void install(Context& c);
+    void power(Context& c);
+    void requests(Context& c);
+    void release(Context& c);
+    void report(Context& c, const std::string& to, const std::string& detail);
+    enum class Outcome { Done, NotYet, Failed };
+    // Runs the stages; a failed step is counted (fail()), a "not yet"
+    // (execute::kExitNotYet) is not.
+    Outcome runStages(Context& c, const std::string& transition,
+                      const std::vector<execute::Stage>& stages);
+    void fail(Context& c, const execute::StepFailure& failure);
+    void failNow(Context& c, const std::string& reason);
+    void setState(Context& c, const std::string& state);
     db::Database& db_;
     execute::Executor& executor_;
     execute::Progress& progress_;

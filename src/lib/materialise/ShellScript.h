@@ -53,6 +53,8 @@ class ShellScript {
     void removeFile(const std::string& destination);
     bool empty() const;
     std::string render() const;
+    // The commands only (no prelude), for people: what a dry-run shows.
+    std::string commands() const;
 
   private:
     struct Section {

@@ -119,11 +119,26 @@ void VmxWriter::apply(const VmDefinition& vm, HostOutput& out) const {
                      {{"vmware-cmd", "-s", "register", Word::under("root", vmxPath)}});
 }
 
+std::string VmxWriter::vmxPath(const VmDefinition& vm) {
+    return vm.directory + "/" + vm.name + ".vmx";
+}
+
+ShellPipeline VmxWriter::running(const VmDefinition& vm) const {
+    return {{"vmware-cmd", vmxPath(vm), "getstate"}, {"grep", "-Fw", "--", "on"}};
+}
+
+ShellCommand VmxWriter::powerOn(const VmDefinition& vm) const {
+    return {"vmware-cmd", vmxPath(vm), "start"};
+}
+
+ShellCommand VmxWriter::powerOff(const VmDefinition& vm) const {
+    return {"vmware-cmd", vmxPath(vm), "stop", "hard"};
+}
+
 void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
-    const std::string vmxPath = vm.directory + "/" + vm.name + ".vmx";
+    const std::string vmxPath = VmxWriter::vmxPath(vm);
     out.teardown.section("vm");
-    out.teardown.whenPresent({{"vmware-cmd", vmxPath, "getstate"}, {"grep", "-Fw", "--", "on"}},
-                             {{"vmware-cmd", vmxPath, "stop", "hard"}});
+    out.teardown.whenPresent(running(vm), {powerOff(vm)});
     out.teardown.whenPresent({{"vmware-cmd", "-l"}, {"grep", "-Fx", "--", vmxPath}},
                              {{"vmware-cmd", "-s", "unregister", vmxPath}});
     out.teardown.removeFile(vmxPath);
@@ -217,10 +232,21 @@ void LibvirtDomainWriter::apply(const VmDefinition& vm, HostOutput& out) const {
     out.apply.run({"virsh", "define", Word::under("root", kLibvirtDir + vm.name + ".xml")});
 }
 
+ShellPipeline LibvirtDomainWriter::running(const VmDefinition& vm) const {
+    return {{"virsh", "domstate", vm.name}, {"grep", "-Fx", "--", "running"}};
+}
+
+ShellCommand LibvirtDomainWriter::powerOn(const VmDefinition& vm) const {
+    return {"virsh", "start", vm.name};
+}
+
+ShellCommand LibvirtDomainWriter::powerOff(const VmDefinition& vm) const {
+    return {"virsh", "destroy", vm.name};
+}
+
 void LibvirtDomainWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     out.teardown.section("vm");
-    out.teardown.whenPresent({{"virsh", "domstate", vm.name}, {"grep", "-Fx", "--", "running"}},
-                             {{"virsh", "destroy", vm.name}});
+    out.teardown.whenPresent(running(vm), {powerOff(vm)});
     out.teardown.whenPresent({{"virsh", "dominfo", vm.name}}, {{"virsh", "undefine", vm.name}});
     out.teardown.removeFile(kLibvirtDir + vm.name + ".xml");
 }

@@ -96,6 +96,11 @@ class HypervisorDriver {
     virtual ~HypervisorDriver() = default;
     virtual void apply(const VmDefinition& vm, HostOutput& out) const = 0;
     virtual void teardown(const VmDefinition& vm, HostOutput& out) const = 0;
+    // Power: succeeds when the VM runs; starts it; powers it off (no
+    // graceful shutdown, as in the seed).
+    virtual ShellPipeline running(const VmDefinition& vm) const = 0;
+    virtual ShellCommand powerOn(const VmDefinition& vm) const = 0;
+    virtual ShellCommand powerOff(const VmDefinition& vm) const = 0;
 };
 
 // VMware Server: a .vmx and, per disk, a raw-device .vmdk descriptor.
@@ -106,6 +111,10 @@ class VmxWriter : public HypervisorDriver {
     static std::string vmdkName(const VmDefinition& vm, std::size_t index);
     void apply(const VmDefinition& vm, HostOutput& out) const override;
     void teardown(const VmDefinition& vm, HostOutput& out) const override;
+    ShellPipeline running(const VmDefinition& vm) const override;
+    ShellCommand powerOn(const VmDefinition& vm) const override;
+    ShellCommand powerOff(const VmDefinition& vm) const override;
+    static std::string vmxPath(const VmDefinition& vm);
 };
 
 // KVM: libvirt domain XML built with libxml2.
@@ -114,6 +123,9 @@ class LibvirtDomainWriter : public HypervisorDriver {
     static std::string domainXml(const VmDefinition& vm);
     void apply(const VmDefinition& vm, HostOutput& out) const override;
     void teardown(const VmDefinition& vm, HostOutput& out) const override;
+    ShellPipeline running(const VmDefinition& vm) const override;
+    ShellCommand powerOn(const VmDefinition& vm) const override;
+    ShellCommand powerOff(const VmDefinition& vm) const override;
 };
 
 std::unique_ptr<HypervisorDriver> makeHypervisorDriver(Hypervisor kind);

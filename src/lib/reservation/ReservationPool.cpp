@@ -15,15 +15,27 @@ constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
     "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, r.Rolls, r.Appliances, r.SshKey, "
     "r.Fqdn, r.Hypervisor, r.Network, r.NetworkID, COALESCE(g.Name, ''), r.PublicIP, "
-    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, '') "
+    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase "
     "FROM vcluster_reservations r LEFT JOIN nodes g ON g.ID = r.Gateway "
     "LEFT JOIN nodes s ON s.ID = r.Storage ";
 
+// The states that are a phase of a stored State (see migration 5).
+std::pair<std::string, std::string> stateAndPhase(const std::string& state) {
+    if (state == "installing") {
+        return {"provisioning", state};
+    }
+    if (state == "powered-off") {
+        return {"active", state};
+    }
+    return {state, ""};
+}
+
 std::vector<db::Value> rowValues(const StoredReservation& s) {
     const auto& r = s.request;
+    auto [state, phase] = stateAndPhase(s.state);
     return {r.name,
             r.owner,
-            s.state,
+            state,
             r.start,
             r.end,
             r.repeat ? r.repeat->text() : std::string(),
@@ -44,7 +56,8 @@ std::vector<db::Value> rowValues(const StoredReservation& s) {
             s.gateway,
             s.publicIp,
             s.storage,
-            s.created};
+            s.created,
+            phase};
 }
 
 }  // namespace
@@ -60,7 +73,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         auto& r = s.request;
         r.name = row.text(1);
         r.owner = row.text(2);
-        s.state = row.text(3);
+        s.state = row.text(26).empty() ? row.text(3) : row.text(26);
         r.start = row.integer(4);
         r.end = row.integer(5);
         if (!row.text(6).empty()) {
@@ -135,9 +148,9 @@ std::int64_t ReservationPool::insert(const StoredReservation& s) {
     std::int64_t id = db_.insert(
         "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
         "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
-        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created) VALUES "
+        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?)",
+        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?, ?)",
         values);
     StoredReservation copy = s;
     copy.id = id;
@@ -153,8 +166,8 @@ void ReservationPool::update(const StoredReservation& s) {
         "EndTime = ?, RepeatSpec = ?, Nodes = ?, CPUs = ?, Memory = ?, Disk = ?, FeCPUs = ?, "
         "FeMemory = ?, FeDisk = ?, Rolls = ?, Appliances = ?, SshKey = ?, Fqdn = ?, "
         "Hypervisor = ?, Network = ?, NetworkID = ?, Gateway = (SELECT ID FROM nodes WHERE Name "
-        "= ?), PublicIP = ?, Storage = (SELECT ID FROM nodes WHERE Name = ?), Created = ? "
-        "WHERE ID = ?",
+        "= ?), PublicIP = ?, Storage = (SELECT ID FROM nodes WHERE Name = ?), Created = ?, "
+        "Phase = ? WHERE ID = ?",
         values);
     writeAllocations(s);
 }
@@ -178,7 +191,9 @@ void ReservationPool::erase(std::int64_t id) {
 }
 
 void ReservationPool::setState(std::int64_t id, const std::string& state) {
-    db_.execute("UPDATE vcluster_reservations SET State = ? WHERE ID = ?", {state, id});
+    auto [stored, phase] = stateAndPhase(state);
+    db_.execute("UPDATE vcluster_reservations SET State = ?, Phase = ? WHERE ID = ?",
+                {stored, phase, id});
 }
 
 void ReservationPool::setEnd(std::int64_t id, Time end) {

@@ -1,0 +1,49 @@
+#include "lifecycle/SnapshotRequests.h"
+
+#include "lifecycle/SnapshotPool.h"
+#include "materialise/Operations.h"
+#include "util/Error.h"
+
+namespace vcluster::lifecycle {
+
+reservation::StoredReservation activeCluster(db::Database& db, const std::string& name) {
+    auto r = reservation::ReservationPool(db).findLive(name);
+    if (!r) {
+        throw Error("unknown vcluster '" + name + "'");
+    }
+    if (r->state != "active") {
+        throw Error("vcluster '" + name + "' is " + r->state + ", not active");
+    }
+    return *r;
+}
+
+void requestSnapshot(db::Database& db, const std::string& name, const std::string& label,
+                     reservation::Time now) {
+    materialise::validateSnapshotLabel(label);
+    db::Transaction tx(db);
+    auto r = activeCluster(db, name);
+    SnapshotPool pool(db, r.id);
+    if (pool.find(label)) {
+        throw Error("vcluster '" + name + "' already has a snapshot '" + label + "'");
+    }
+    pool.request(label, reservation::formatTime(now));
+    tx.commit();
+}
+
+void requestRollback(db::Database& db, const std::string& name, const std::string& label) {
+    materialise::validateSnapshotLabel(label);
+    db::Transaction tx(db);
+    auto r = activeCluster(db, name);
+    SnapshotPool pool(db, r.id);
+    auto s = pool.find(label);
+    if (!s) {
+        throw Error("vcluster '" + name + "' has no snapshot '" + label + "'");
+    }
+    if (s->rollbackPending()) {
+        throw Error("a roll-back of '" + name + "' to '" + label + "' is already pending");
+    }
+    pool.requestRollback(label);
+    tx.commit();
+}
+
+}  // namespace vcluster::lifecycle

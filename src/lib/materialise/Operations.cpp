@@ -1,0 +1,126 @@
+#include "materialise/Operations.h"
+
+#include "materialise/Writers.h"
+#include "util/Error.h"
+
+namespace vcluster::materialise {
+
+ShellScript powerScript(const Materialisation& m, const std::string& host, VmSelection selection,
+                        bool on) {
+    ShellScript s(std::string(on ? "power on" : "power off") + " the VMs of virtual cluster " +
+                  m.plan.name + " on " + host);
+    s.section("power");
+    const auto hypervisor = makeHypervisorDriver(m.plan.hypervisor);
+    for (const auto& node : m.nodes) {
+        bool wanted = selection == VmSelection::All ||
+                      (selection == VmSelection::Frontend) == (node.role == NodeRole::Frontend);
+        if (!wanted || node.physicalHost != host) {
+            continue;
+        }
+        const VmDefinition vm = vmDefinition(m, node);
+        if (on) {
+            s.ensure(hypervisor->running(vm), {hypervisor->powerOn(vm)});
+        } else {
+            s.whenPresent(hypervisor->running(vm), {hypervisor->powerOff(vm)});
+        }
+    }
+    return s;
+}
+
+ShellScript installProbeScript(const Materialisation& m) {
+    ShellScript s("is the virtual frontend of " + m.plan.name + " installed? (exit 0 yes, " +
+                  std::to_string(kProbeNotYet) + " not yet)");
+    s.section("probe");
+    const auto hypervisor = makeHypervisorDriver(m.plan.hypervisor);
+    for (const auto& node : m.nodes) {
+        if (node.role != NodeRole::Frontend) {
+            continue;
+        }
+        const VmDefinition vm = vmDefinition(m, node);
+        s.ensure(hypervisor->running(vm),
+                 {{"echo", "error - the VM " + node.name + " is not running", Word::raw(">&2")},
+                  {"exit", "1"}});
+        s.ensure(
+            {{"ssh-keyscan", "-T", "5", "-p", "22", m.plan.frontend.publicIp}, {"grep", "-q", "."}},
+            {{"echo", "the install of " + node.name + " is not finished yet"},
+             {"exit", std::to_string(kProbeNotYet)}});
+        s.run({"echo", node.name + " is installed: sshd answers on " + m.plan.frontend.publicIp +
+                           " port 22"});
+    }
+    return s;
+}
+
+void validateSnapshotLabel(const std::string& label) {
+    if (label.empty() || label.size() > 24) {
+        throw Error("label must be 1 to 24 characters, not '" + label + "'");
+    }
+    for (std::size_t i = 0; i < label.size(); ++i) {
+        const char c = label[i];
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
+        if (!ok) {
+            throw Error("label '" + label +
+                        "' may only have lower-case letters, digits and '-' (not first)");
+        }
+    }
+}
+
+std::string snapshotVolumeName(const std::string& logicalVolume, const std::string& label) {
+    return logicalVolume + "." + label;
+}
+
+namespace {
+
+ShellCommand createSnapshot(const LogicalVolume& lv, const std::string& label) {
+    const std::string origin = lv.volumeGroup + "/" + lv.name;
+    const std::string name = snapshotVolumeName(lv.name, label);
+    if (lv.kind == LvKind::Thin) {
+        // A thin snapshot shares the pool; -kn so it can be activated to merge.
+        return {"lvcreate", "--yes", "-s", "-kn", "-n", name, origin};
+    }
+    return {"lvcreate", "--yes", "-s", "-l", "100%ORIGIN", "-n", name, origin};
+}
+
+}  // namespace
+
+ShellScript snapshotScript(const Materialisation& m, const std::string& label) {
+    validateSnapshotLabel(label);
+    ShellScript s("snapshot '" + label + "' of the disks of virtual cluster " + m.plan.name);
+    s.section("snapshot");
+    for (const auto& lv : logicalVolumes(m)) {
+        const std::string path = lv.volumeGroup + "/" + snapshotVolumeName(lv.name, label);
+        s.ensure({{"lvs", path}}, {createSnapshot(lv, label)});
+    }
+    return s;
+}
+
+ShellScript mergeScript(const Materialisation& m, const std::string& label) {
+    validateSnapshotLabel(label);
+    ShellScript s("roll the disks of virtual cluster " + m.plan.name + " back to snapshot '" +
+                  label + "'");
+    s.section("merge");
+    for (const auto& lv : logicalVolumes(m)) {
+        const std::string path = lv.volumeGroup + "/" + snapshotVolumeName(lv.name, label);
+        // The merge consumes the snapshot; taking it again keeps the label
+        // for the next roll-back. A re-run after the merge finds no snapshot
+        // (or the new one, whose merge changes nothing).
+        s.whenPresent({{"lvs", path}}, {{"lvconvert", "--merge", path}});
+        s.ensure({{"lvs", path}}, {createSnapshot(lv, label)});
+    }
+    return s;
+}
+
+ShellScript removeSnapshotsScript(const Materialisation& m,
+                                  const std::vector<std::string>& labels) {
+    ShellScript s("remove the snapshots of virtual cluster " + m.plan.name);
+    s.section("snapshot");
+    for (const auto& label : labels) {
+        validateSnapshotLabel(label);
+        for (const auto& lv : logicalVolumes(m)) {
+            const std::string path = lv.volumeGroup + "/" + snapshotVolumeName(lv.name, label);
+            s.whenPresent({{"lvs", path}}, {{"lvremove", "--yes", path}});
+        }
+    }
+    return s;
+}
+
+}  // namespace vcluster::materialise

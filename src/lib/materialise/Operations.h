@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "materialise/Materialisation.h"
+#include "materialise/ShellScript.h"
+
+// Scripts of the lifecycle's operations on a built cluster, beside the
+// apply/teardown scripts of Generator.h: powering VMs on and off, probing the
+// virtual frontend's install, and the LVM snapshots of its disks. Each is
+// self-contained (no files travel with it), idempotent and quotes every value
+// it interpolates.
+namespace vcluster::materialise {
+
+// Exit status of a probe that says "not yet" (EX_TEMPFAIL): not a failure.
+constexpr int kProbeNotYet = 75;
+
+enum class VmSelection { Frontend, Computes, All };
+
+// Starts (on=true) or powers off the cluster's VMs of `selection` on `host`.
+ShellScript powerScript(const Materialisation& m, const std::string& host, VmSelection selection,
+                        bool on);
+
+// Runs on the gateway: exit 0 when the virtual frontend is installed (its VM
+// runs and sshd answers on its public address, port 22: the installer only
+// has an ssh server on port 2200, so port 22 means the installed system has
+// booted), kProbeNotYet while the install goes on, 1 when its VM is not running.
+ShellScript installProbeScript(const Materialisation& m);
+
+// A snapshot label: 1-24 of [a-z0-9-], starting with a letter or digit.
+// Throws Error naming the problem otherwise.
+void validateSnapshotLabel(const std::string& label);
+
+// The snapshot LV of an LV: "<lv>.<label>" (LV names of clusters have no '.').
+std::string snapshotVolumeName(const std::string& logicalVolume, const std::string& label);
+
+// Runs on the storage node: an LVM snapshot of every LV of the cluster
+// (thick: as large as its origin, so it cannot overflow; thin: in the pool).
+ShellScript snapshotScript(const Materialisation& m, const std::string& label);
+
+// Runs on the storage node while no target exports the LVs: merges each
+// snapshot back into its origin, then takes it again so the label survives.
+ShellScript mergeScript(const Materialisation& m, const std::string& label);
+
+// Runs on the storage node: removes the snapshots of these labels.
+ShellScript removeSnapshotsScript(const Materialisation& m, const std::vector<std::string>& labels);
+
+}  // namespace vcluster::materialise

@@ -1,0 +1,292 @@
+// The lifecycle's second half through the real `rocks` binary with the local
+// executor against fake hosts (tests/fakehost/bin): the wait for the virtual
+// frontend's install, the automatic snapshot, snapshots and roll-backs that
+// really restore the fake volumes' content, weekly power windows that
+// converge whatever syncs were missed, and an end that leaves nothing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "db/SqliteDatabase.h"
+#include "support/Keys.h"
+#include "support/Process.h"
+
+using namespace vcluster;
+using namespace vcluster::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
+
+class Phases : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::map<std::string, std::string> env{{"ROCKS_DB", rocks_.db().string()},
+                                               {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}};
+        auto r = runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
+                             VCLUSTER_ROCKS_BINARY},
+                            env);
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        writeFile(dir_ / "tenant.pub", sshKeyLine("ssh-ed25519", "tenant@example.org") + "\n");
+    }
+
+    void reserve(const std::vector<std::string>& extra) {
+        std::vector<std::string> args{"add",
+                                      "vcluster",
+                                      "c1",
+                                      "nodes=1",
+                                      "memory=1GiB",
+                                      "disk=10GiB",
+                                      "sshkey=" + (dir_ / "tenant.pub").string(),
+                                      "fqdn=c1.example.org"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = rocks_(args, env_);
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+    }
+
+    // One sync at `now`; returns its output (the test fails on a non-zero exit).
+    std::string sync(const std::string& now) {
+        auto r = rocks_({"sync", "vcluster", "now=" + now, "executor=local",
+                         "host-root=" + hosts_.string(), "tool-path=" + kTools},
+                        env_);
+        EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+        return r.out;
+    }
+
+    std::string state() {
+        db::SqliteDatabase db(rocks_.db().string());
+        auto row = db.queryOne(
+            "SELECT CASE WHEN Phase <> '' THEN Phase ELSE State END, Attempts, "
+            "COALESCE(FailureReason, '') FROM vcluster_reservations WHERE Name = 'c1'");
+        if (!row) {
+            return "";
+        }
+        std::string s = row->text(0);
+        if (row->integer(1) != 0 || !row->text(2).empty()) {
+            s += " (attempts " + std::to_string(row->integer(1)) + ": " + row->text(2) + ")";
+        }
+        return s;
+    }
+
+    // A fake domain's state ("running", "shut off") or "" when undefined.
+    std::string domain(const std::string& host, const std::string& name) {
+        fs::path f = hosts_ / host / "state/domain" / name;
+        if (!fs::exists(f)) {
+            return "";
+        }
+        std::string s = readFile(f);
+        return s.substr(0, s.find('\n'));
+    }
+
+    fs::path disk(const std::string& lv) {
+        return hosts_ / "storage-2-0/state/disk/vg_vcluster" / lv;
+    }
+
+    // Every file the fakes keep (their call logs aside).
+    std::vector<std::string> leftovers() {
+        std::vector<std::string> out;
+        if (!fs::exists(hosts_)) {
+            return out;
+        }
+        for (const auto& e : fs::recursive_directory_iterator(hosts_)) {
+            if ((e.is_regular_file() || e.is_symlink()) && e.path().filename() != "calls.log") {
+                out.push_back(e.path().lexically_relative(hosts_).string());
+            }
+        }
+        return out;
+    }
+
+    std::int64_t snapshotRows() {
+        db::SqliteDatabase db(rocks_.db().string());
+        return db.queryOne("SELECT COUNT(*) FROM vcluster_snapshots")->integer(0);
+    }
+
+    TempDir dir_;
+    Rocks rocks_{dir_ / "cluster.db"};
+    fs::path hosts_ = dir_ / "hosts";
+    std::map<std::string, std::string> env_{{"TZ", "UTC"}};
+};
+
+}  // namespace
+
+TEST_F(Phases, TheComputesWaitForTheFrontendsInstallAndNotYetBurnsNoAttempt) {
+    reserve({"start=2026-12-07T09:00:00Z", "end=2026-12-31T00:00:00Z"});
+    // The fake install answers the 5th probe: 4 "not yet" first, more than
+    // the 3 attempts a failing step gets.
+    env_["VCLUSTER_FAKE_INSTALL_PROBES"] = "4";
+    std::string out = sync("2026-12-07T09:00:30Z");
+    EXPECT_EQ(state(), "installing") << out;
+    EXPECT_NE(out.find("install-probe not yet"), std::string::npos) << out;
+    EXPECT_EQ(out.find("FAILED"), std::string::npos) << out;
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "") << "computes before the install";
+    EXPECT_FALSE(fs::exists(disk("vc-c1-frontend.installed")));
+    for (const char* now :
+         {"2026-12-07T09:01:00Z", "2026-12-07T09:02:00Z", "2026-12-07T09:03:00Z"}) {
+        out = sync(now);
+        EXPECT_EQ(state(), "installing") << now << "\n" << out;
+        EXPECT_NE(out.find("c1:      installing installing waiting for the frontend's install "
+                           "(since 2026-12-07T09:00:30Z, timeout 2h)"),
+                  std::string::npos)
+            << out;
+        EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "");
+    }
+    out = sync("2026-12-07T09:04:00Z");
+    EXPECT_EQ(state(), "active") << out;
+    EXPECT_NE(out.find("c1:      installing active frontend installed, snapshot 'installed' "
+                       "taken, computes started: built on 2 VMs"),
+              std::string::npos)
+        << out;
+    // The snapshot was taken before the computes started, of every volume.
+    for (const char* lv : {"vc-c1-frontend.installed", "vc-c1-compute-0-0.installed"}) {
+        EXPECT_TRUE(fs::exists(disk(lv))) << lv;
+    }
+    std::string calls = readFile(hosts_ / "vm-server-1-0/state/calls.log");
+    EXPECT_NE(calls.find("virsh start c1-compute-0-0"), std::string::npos) << calls;
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "snapshot", "c1"}),
+              "LABEL      STATE   REQUESTED            CREATED              ROLLBACKS PENDING\n"
+              "installed: present 2026-12-07T09:04:00Z 2026-12-07T09:04:00Z 0\n");
+    // Nothing more is due.
+    EXPECT_EQ(sync("2026-12-07T09:05:00Z"), "nothing is due at 2026-12-07T09:05:00Z\n");
+}
+
+TEST_F(Phases, AnInstallThatOutlastsItsTimeoutFailsWithTheReasonAndIsTornDown) {
+    rocks_.ok({"set", "attr", "vc_install_timeout", "30m"});
+    reserve({"start=2026-12-07T09:00:00Z", "end=2026-12-31T00:00:00Z"});
+    env_["VCLUSTER_FAKE_INSTALL_PROBES"] = "1000";
+    sync("2026-12-07T09:00:00Z");
+    sync("2026-12-07T09:29:59Z");
+    EXPECT_EQ(state(), "installing");
+    std::string out = sync("2026-12-07T09:30:00Z");
+    const std::string reason =
+        "gateway-0-0: install-probe: the install of c1-frontend did not finish within 30m "
+        "(vc_install_timeout), since 2026-12-07T09:00:00Z";
+    EXPECT_EQ(state(), "failed (attempts 0: " + reason + ")") << out;
+    EXPECT_NE(rocks_.ok({"list", "vcluster"}).find(reason), std::string::npos);
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "");
+    // The admin removes it: everything it had is torn down.
+    ASSERT_EQ(
+        rocks_({"remove", "vcluster", "c1"}, {{"VCLUSTER_NOW", "2026-12-07T10:00:00Z"}}).exitCode,
+        0);
+    sync("2026-12-07T10:00:30Z");
+    EXPECT_EQ(state().rfind("released", 0), 0U) << state();
+    EXPECT_EQ(leftovers(), std::vector<std::string>{});
+}
+
+// Snapshots and roll-backs on thick and on thin volumes.
+class Rollback : public Phases, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(Rollback, ReturnsTheDisksToTheSnapshotRepeatablyAndTheEndRemovesEverySnapshot) {
+    rocks_.ok({"set", "host", "attr", "storage-2-0", "vc_lv_kind", GetParam()});
+    reserve({"start=2026-12-07T09:00:00Z", "end=2026-12-31T00:00:00Z"});
+    sync("2026-12-07T09:00:30Z");
+    ASSERT_EQ(state(), "active");
+    // The guests write to their disks.
+    writeFile(disk("vc-c1-frontend"), "lab 1 done\n");
+    writeFile(disk("vc-c1-compute-0-0"), "scratch 1\n");
+    auto r = rocks_({"create", "vcluster", "snapshot", "c1", "label=lab-1"},
+                    {{"VCLUSTER_NOW", "2026-12-08T10:00:00Z"}});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "c1: snapshot 'lab-1' requested; the next rocks sync vcluster takes it\n");
+    std::string out = sync("2026-12-08T10:00:30Z");
+    EXPECT_NE(out.find("c1:      active active snapshot 'lab-1' taken"), std::string::npos) << out;
+    EXPECT_EQ(readFile(disk("vc-c1-frontend.lab-1")), "lab 1 done\n");
+
+    // Twice on thick volumes; once is enough to cover thin ones.
+    const int rounds = std::string(GetParam()) == "thick" ? 2 : 1;
+    for (int round = 0; round < rounds; ++round) {
+        writeFile(disk("vc-c1-frontend"), "broken " + std::to_string(round) + "\n");
+        writeFile(disk("vc-c1-compute-0-0"), "scratch 2\n");
+        r = rocks_({"rollback", "vcluster", "c1", "label=lab-1"});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        out = sync("2026-12-08T11:0" + std::to_string(round) + ":00Z");
+        EXPECT_NE(out.find("c1:      active active rolled back to snapshot 'lab-1', VMs restarted"),
+                  std::string::npos)
+            << out;
+        EXPECT_EQ(readFile(disk("vc-c1-frontend")), "lab 1 done\n") << "round " << round;
+        EXPECT_EQ(readFile(disk("vc-c1-compute-0-0")), "scratch 1\n");
+        EXPECT_TRUE(fs::exists(disk("vc-c1-frontend.lab-1"))) << "the snapshot survives";
+        EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running");
+        EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+        EXPECT_EQ(state(), "active");
+    }
+    // The order on the storage node: the target went away before the merge
+    // (the fake lvconvert refuses an exported origin) and came back after.
+    std::string calls = readFile(hosts_ / "storage-2-0/state/calls.log");
+    auto del = calls.rfind("tgt-admin --force --delete");
+    auto merge = calls.rfind("lvconvert --merge vg_vcluster/vc-c1-frontend.lab-1");
+    auto update = calls.rfind("tgt-admin -c");
+    ASSERT_NE(merge, std::string::npos) << calls;
+    EXPECT_LT(del, merge);
+    EXPECT_LT(merge, update);
+    // And the hosts logged out of the target before, and back in after.
+    std::string vm = readFile(hosts_ / "vm-server-1-0/state/calls.log");
+    EXPECT_NE(vm.find("--logout"), std::string::npos);
+    EXPECT_GT(vm.rfind("--login"), vm.rfind("--logout"));
+
+    // Back to the freshly installed cluster: the disks are as the start left them.
+    rocks_.ok({"rollback", "vcluster", "c1"});
+    sync("2026-12-08T12:00:00Z");
+    EXPECT_EQ(readFile(disk("vc-c1-frontend")), "");
+    EXPECT_EQ(snapshotRows(), 2);
+
+    out = sync("2026-12-31T00:00:30Z");
+    EXPECT_EQ(state(), "released") << out;
+    EXPECT_EQ(leftovers(), std::vector<std::string>{});
+    EXPECT_EQ(snapshotRows(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(LvKinds, Rollback, ::testing::Values("thick", "thin"));
+
+// Weekly windows: Tuesdays 13:00-16:00 UTC. 2027-02-02 is a Tuesday.
+TEST_F(Phases, WeeklyPowerWindowsConvergeWhateverSyncsWereMissed) {
+    reserve({"start=2027-02-01T00:00:00Z", "end=2027-03-01T00:00:00Z", "repeat=tue@13:00-16:00"});
+    auto vmsAre = [&](const std::string& want) {
+        EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), want);
+        EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), want);
+    };
+    // Built at its start (a Monday), then off until the first window.
+    std::string out = sync("2027-02-01T00:00:30Z");
+    EXPECT_EQ(state(), "powered-off") << out;
+    EXPECT_NE(out.find("c1:      scheduled powered-off"), std::string::npos) << out;
+    EXPECT_NE(out.find("outside its windows: VMs off, disks kept"), std::string::npos) << out;
+    vmsAre("shut off");
+    EXPECT_TRUE(fs::exists(disk("vc-c1-frontend.installed")));
+    EXPECT_EQ(sync("2027-02-02T12:59:59Z"), "nothing is due at 2027-02-02T12:59:59Z\n");
+
+    out = sync("2027-02-02T13:00:00Z");
+    EXPECT_EQ(state(), "active");
+    EXPECT_NE(out.find("window opened at 2027-02-02T13:00:00Z: VMs on"), std::string::npos) << out;
+    vmsAre("running");
+    writeFile(disk("vc-c1-frontend"), "homework\n");
+
+    // Every sync of the close and of the next opening is missed: a sync in
+    // the next window finds it on, as it should be.
+    EXPECT_EQ(sync("2027-02-09T14:00:00Z"), "nothing is due at 2027-02-09T14:00:00Z\n");
+    vmsAre("running");
+    // A sync long after the close, missing the one at 16:00.
+    out = sync("2027-02-11T08:00:00Z");
+    EXPECT_EQ(state(), "powered-off");
+    EXPECT_NE(out.find("window closed at 2027-02-09T16:00:00Z: VMs off, disks kept"),
+              std::string::npos)
+        << out;
+    vmsAre("shut off");
+    EXPECT_EQ(readFile(disk("vc-c1-frontend")), "homework\n") << "disks kept";
+    // Snapshots and roll-backs need it on.
+    auto r = rocks_({"rollback", "vcluster", "c1"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "error - vcluster 'c1' is powered-off, not active\n");
+    // The last minute of a window, after two missed weeks.
+    sync("2027-02-23T15:59:59Z");
+    EXPECT_EQ(state(), "active");
+    vmsAre("running");
+    sync("2027-02-23T16:00:00Z");
+    EXPECT_EQ(state(), "powered-off");
+    vmsAre("shut off");
+    // The end, from powered-off.
+    out = sync("2027-03-01T00:00:00Z");
+    EXPECT_EQ(state(), "released") << out;
+    EXPECT_EQ(leftovers(), std::vector<std::string>{});
+}
