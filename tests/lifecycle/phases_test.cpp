@@ -290,3 +290,27 @@ TEST_F(Phases, WeeklyPowerWindowsConvergeWhateverSyncsWereMissed) {
     EXPECT_EQ(state(), "released") << out;
     EXPECT_EQ(leftovers(), std::vector<std::string>{});
 }
+
+TEST_F(Phases, AVmwareClusterIsRegisteredStartedAndUnregisteredByTheSamePaths) {
+    // VMware Server VMs are registered by path: registering, power and
+    // unregistering must name the same .vmx, or the end leaks a registration.
+    reserve({"start=2026-12-07T09:00:00Z", "end=2026-12-31T00:00:00Z", "hypervisor=vmware"});
+    std::string out = sync("2026-12-07T09:00:30Z");
+    EXPECT_EQ(state(), "active") << out;
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running") << out;
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running") << out;
+    std::string registered = readFile(hosts_ / "vm-server-1-0/state/vmware/registered");
+    EXPECT_NE(registered.find((hosts_ / "vm-server-1-0").string()), std::string::npos)
+        << "registered under the host's root: " << registered;
+    out = sync("2026-12-31T00:00:30Z");
+    EXPECT_EQ(state(), "released") << out;
+    EXPECT_EQ(readFile(hosts_ / "vm-server-1-0/state/vmware/registered"), "");
+    EXPECT_EQ(readFile(hosts_ / "gateway-0-0/state/vmware/registered"), "");
+    std::vector<std::string> left;
+    for (const auto& f : leftovers()) {
+        if (f.find("state/vmware/registered") == std::string::npos) {
+            left.push_back(f);
+        }
+    }
+    EXPECT_TRUE(left.empty()) << ::testing::PrintToString(left);
+}

@@ -193,7 +193,9 @@ TEST(LibvirtDomainWriter, FrontendHasTwoNicsAndIso) {
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p.all("/domain/devices/interface/source/@bridge"),
               (std::vector<std::string>{"vcbr100", "br-public"}));
-    EXPECT_EQ(p.all("/domain/os/boot/@dev"), (std::vector<std::string>{"cdrom", "hd"}));
+    // Disk first: an empty disk falls through to the CD, an installed one
+    // boots (no reinstall loop after the installer's reboot).
+    EXPECT_EQ(p.all("/domain/os/boot/@dev"), (std::vector<std::string>{"hd", "cdrom"}));
     EXPECT_EQ(p.one("/domain/devices/disk[@device='cdrom']/source/@file"),
               "/export/isos/rocks-frontend.iso");
 }
@@ -228,7 +230,7 @@ TEST(VmxWriter, ComputeAndFrontend) {
     std::string fe = VmxWriter::vmx(vmDefinition(m, m.frontend()));
     EXPECT_NE(fe.find("ethernet1.vnet = \"vmnet0\""), std::string::npos);
     EXPECT_NE(fe.find("ide1:0.deviceType = \"cdrom-image\""), std::string::npos);
-    EXPECT_NE(fe.find("bios.bootOrder = \"cdrom,hdd\""), std::string::npos);
+    EXPECT_NE(fe.find("bios.bootOrder = \"hdd,cdrom\""), std::string::npos);
     std::string vmdk = VmxWriter::vmdk(vmDefinition(m, m.nodes[1]).disks[0]);
     EXPECT_NE(vmdk.find("createType=\"fullDevice\""), std::string::npos);
     EXPECT_NE(vmdk.find("RW 41943040 FLAT \"" + m.nodes[1].disks[0].byPath + "\" 0"),

@@ -80,7 +80,10 @@ std::string VmxWriter::vmx(const VmDefinition& vm) {
         f.set("ide1:0.fileName", vm.isoPath);
         f.set("ide1:0.startConnected", "TRUE");
     }
-    f.set("bios.bootOrder", vm.bootFromNetwork ? "ethernet0,hdd" : "cdrom,hdd");
+    // The frontend boots its disk first: empty, it is not bootable and the
+    // BIOS falls through to the install CD; once installed, the installer's
+    // reboot comes up from the disk instead of installing again.
+    f.set("bios.bootOrder", vm.bootFromNetwork ? "ethernet0,hdd" : "hdd,cdrom");
     return f.text;
 }
 
@@ -115,8 +118,9 @@ void VmxWriter::apply(const VmDefinition& vm, HostOutput& out) const {
                               vm.directory + "/" + vmdkName(vm, i), 0644);
     }
     out.apply.installFile("files/vmware/" + vm.name + ".vmx", vmxPath, 0644);
-    out.apply.ensure({{"vmware-cmd", "-l"}, {"grep", "-Fx", "--", vmxPath}},
-                     {{"vmware-cmd", "-s", "register", Word::under("root", vmxPath)}});
+    const Word registered = Word::under("root", vmxPath);
+    out.apply.ensure({{"vmware-cmd", "-l"}, {"grep", "-Fx", "--", registered}},
+                     {{"vmware-cmd", "-s", "register", registered}});
 }
 
 std::string VmxWriter::vmxPath(const VmDefinition& vm) {
@@ -124,23 +128,27 @@ std::string VmxWriter::vmxPath(const VmDefinition& vm) {
 }
 
 ShellPipeline VmxWriter::running(const VmDefinition& vm) const {
-    return {{"vmware-cmd", vmxPath(vm), "getstate"}, {"grep", "-Fw", "--", "on"}};
+    // Registered under the install root (empty on a real host), like every
+    // path the generated scripts touch.
+    return {{"vmware-cmd", Word::under("root", vmxPath(vm)), "getstate"},
+            {"grep", "-Fw", "--", "on"}};
 }
 
 ShellCommand VmxWriter::powerOn(const VmDefinition& vm) const {
-    return {"vmware-cmd", vmxPath(vm), "start"};
+    return {"vmware-cmd", Word::under("root", vmxPath(vm)), "start"};
 }
 
 ShellCommand VmxWriter::powerOff(const VmDefinition& vm) const {
-    return {"vmware-cmd", vmxPath(vm), "stop", "hard"};
+    return {"vmware-cmd", Word::under("root", vmxPath(vm)), "stop", "hard"};
 }
 
 void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     const std::string vmxPath = VmxWriter::vmxPath(vm);
     out.teardown.section("vm");
     out.teardown.whenPresent(running(vm), {powerOff(vm)});
-    out.teardown.whenPresent({{"vmware-cmd", "-l"}, {"grep", "-Fx", "--", vmxPath}},
-                             {{"vmware-cmd", "-s", "unregister", vmxPath}});
+    const Word registered = Word::under("root", vmxPath);
+    out.teardown.whenPresent({{"vmware-cmd", "-l"}, {"grep", "-Fx", "--", registered}},
+                             {{"vmware-cmd", "-s", "unregister", registered}});
     out.teardown.removeFile(vmxPath);
     for (std::size_t i = 0; i < vm.disks.size(); ++i) {
         out.teardown.removeFile(vm.directory + "/" + vmdkName(vm, i));
@@ -160,8 +168,9 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
     XmlDocument::child(d, "vcpu", std::to_string(vm.cpus));
     xmlNodePtr os = XmlDocument::child(d, "os");
     XmlDocument::attr(XmlDocument::child(os, "type", "hvm"), "arch", "x86_64");
+    // Disk before CD for the frontend: see the .vmx writer's bootOrder.
     for (const char* dev : vm.bootFromNetwork ? std::vector<const char*>{"network", "hd"}
-                                              : std::vector<const char*>{"cdrom", "hd"}) {
+                                              : std::vector<const char*>{"hd", "cdrom"}) {
         XmlDocument::attr(XmlDocument::child(os, "boot"), "dev", dev);
     }
     xmlNodePtr features = XmlDocument::child(d, "features");
