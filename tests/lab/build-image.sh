@@ -151,4 +151,6 @@ cp "$work/kernel/boot/vmlinuz-$kver" "$work/image/vmlinuz"
 echo "$versions" > "$work/image/versions"
 rm -rf "$image"
 mv "$work/image" "$image"
+# Older images (other package versions) are not needed any more.
+find "$out" -maxdepth 1 -name 'image-*' ! -name "image-$key" -exec rm -rf -- {} +
 echo "$image"
