@@ -90,6 +90,9 @@ done < <(perl -MConfig::General -MGetopt::Long -MEnglish -MFile::Spec::Functions
     -e 'print "$_\n" for values %INC' | grep -E '^/.*\.pm$')
 # NSS for the name "root" (dropbear, ssh) and a shell for root.
 copy_with_libs /lib/x86_64-linux-gnu/libnss_files.so.2
+# glibc dlopens libgcc_s for pthread_cancel (tgtd's backing-store threads on
+# a target's deletion): without it tgtd aborts; ldd does not list it.
+copy_with_libs /lib/x86_64-linux-gnu/libgcc_s.so.1
 printf 'root:x:0:0:root:/root:/bin/bash\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 printf 'root::1::::::\n' > "$root/etc/shadow"

@@ -375,11 +375,11 @@ check_isolation() { # A B VLAN_A VLAN_B
     sleep 1
     local leaked=0 seen_b
     for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
-        seen_b=$(g "$host" "tcpdump -r /tmp/capb.pcap -nn -e 2>/dev/null | grep -ci -- '$mac0' || true")
+        seen_b=$(g "$host" "tcpdump -Z root -r /tmp/capb.pcap -nn -e 2>/dev/null | grep -ci -- '$mac0' || true")
         leaked=$((leaked + seen_b))
     done
     local tagged arp_tagged
-    g "$h0" "tcpdump -r /tmp/trunk.pcap -nn -e 2>/dev/null | grep -i -- '$mac0'" > "$work/trunk.txt" || true
+    g "$h0" "tcpdump -Z root -r /tmp/trunk.pcap -nn -e 2>/dev/null | grep -i -- '$mac0'" > "$work/trunk.txt" || true
     tagged=$(grep -c "vlan $vlan_a," "$work/trunk.txt" || true)
     arp_tagged=$(grep "vlan $vlan_a," "$work/trunk.txt" | grep -c 'ARP.*10\.1\.200\.200' || true)
     if ((ok == 1)) && ((leaked == 0)) && ((tagged > 0)) && ((arp_tagged > 0)); then
