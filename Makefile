@@ -32,6 +32,7 @@ $(ASAN_BUILD)/Makefile:
 test: deps
 	$(MAKE) lint
 	$(MAKE) test-fast
+	$(MAKE) lab
 	$(MAKE) test-asan
 
 test-fast: build
