@@ -405,8 +405,16 @@ check_storage() { # A B
     for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
         expect=$(for c in "$a" "$b"; do hosts_of "$c" | grep -qx "$host" && iqn_of "$c"; done | sort)
         [[ $(sessions "$host") == "$expect" ]] || { ok=0; echo "sessions on $host: $(sessions "$host" | tr '\n' ' ') want $expect"; }
-        g "$host" "iscsiadm -m node -T $(iqn_of "$a") -o show 2>/dev/null | grep -q 'node.session.auth.authmethod = CHAP'" ||
-            hosts_of "$a" | grep -qvx "$host" || true
+        # Each cluster's node record keeps its own CHAP account (a later
+        # cluster's discovery on the same host must not reset it), so the
+        # host can log in again after a reboot.
+        for c in "$a" "$b"; do
+            hosts_of "$c" | grep -qx "$host" || continue
+            local auth
+            auth=$(g "$host" "iscsiadm -m node -T $(iqn_of "$c") -p 10.1.253.1:3260 -o show 2>/dev/null |
+                grep -E '^node.session.auth.(authmethod|username) '" | awk '{ print $3 }' | tr '\n' ' ')
+            [[ $auth == "CHAP vc-$c " ]] || { ok=0; echo "node record of $c on $host has auth '$auth', not CHAP vc-$c"; }
+        done
     done
     # b's credentials on a's target, from a host in a's initiator ACL, through
     # a second iSCSI interface so that a's own session stays up.
