@@ -13,7 +13,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-fast test-asan demo bench roll format lint lint-format clean
+.PHONY: all deps build test test-fast test-asan lab lab-scale demo bench roll format lint lint-format clean
 
 all: build
 
@@ -32,6 +32,7 @@ $(ASAN_BUILD)/Makefile:
 test: deps
 	$(MAKE) lint
 	$(MAKE) test-fast
+	$(MAKE) lab
 	$(MAKE) test-asan
 
 test-fast: build
@@ -43,6 +44,15 @@ test-asan: $(ASAN_BUILD)/Makefile
 	  VCLUSTER_SANITIZED=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -E '^crash\.'
 # (the 50-kill-point crash test runs in the plain build only: it exercises
 # process kills and re-runs, not memory, and is 4 minutes long already)
+
+# The QEMU lab (tests/lab/README): four guests on Debian's cloud kernel run
+# the generated scripts for real; 802.1Q, LVM, tgt+CHAP, open-iscsi, VXLAN.
+lab: build
+	bash tests/lab/lab.sh $(BUILD) 2 both
+
+# Provisioning time against cluster size: 1, 4 and 16 nodes per cluster.
+lab-scale: deps build
+	bash tests/lab/scale.sh $(BUILD)
 
 demo: deps build
 	bash tools/demo.sh $(BUILD)

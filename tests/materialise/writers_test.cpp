@@ -305,6 +305,25 @@ TEST(Generator, HostsAndSecretModes) {
     EXPECT_EQ(st.st_mode & 0777, 0755u);
 }
 
+// Discovery on a host that already has another cluster's node record must not
+// rewrite it: iscsiadm's default discovery also updates existing records from
+// iscsid.conf, which drops their CHAP settings (found in the QEMU lab: the
+// second cluster built on a vm-server reset the first one's record). Records
+// are only ever added (-o new); each cluster then sets its own.
+TEST(IscsiLoginWriter, DiscoveryOnlyAddsRecords) {
+    Materialisation m = sample();
+    const std::string apply = generateHosts(m).at("vm-server-1-0").apply.render();
+    std::size_t discoveries = 0;
+    std::size_t pos = 0;
+    while ((pos = apply.find("iscsiadm -m discovery", pos)) != std::string::npos) {
+        const std::string line = apply.substr(pos, apply.find('\n', pos) - pos);
+        EXPECT_TRUE(line.size() > 7 && line.compare(line.size() - 7, 7, " -o new") == 0) << line;
+        ++discoveries;
+        ++pos;
+    }
+    EXPECT_EQ(discoveries, 1u) << apply;
+}
+
 TEST(Generator, TeardownReversesApply) {
     Materialisation m = sample();
     auto hosts = generateHosts(m);

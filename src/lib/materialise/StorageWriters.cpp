@@ -156,7 +156,11 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
         return c;
     };
     out.apply.section("iscsi");
-    out.apply.ensure({node}, {{"iscsiadm", "-m", "discovery", "-t", "sendtargets", "-p", portal}});
+    // Only add records: a plain discovery also rewrites the records of targets
+    // already known here (another cluster's) from iscsid.conf, dropping their
+    // CHAP settings.
+    out.apply.ensure(
+        {node}, {{"iscsiadm", "-m", "discovery", "-t", "sendtargets", "-p", portal, "-o", "new"}});
     out.apply.run(update("node.session.auth.authmethod", "CHAP"));
     out.apply.run(update("node.session.auth.username", l.chap.user));
     out.apply.run(update("node.session.auth.password", Word::contentOf("here", "/" + secretFile)));
