@@ -10,10 +10,8 @@ namespace vcluster::db {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        migrationRocksCore(),
-        migrationReservations(),
-        migrationMaterialisation(),
-        migrationJournal(),
+        migrationRocksCore(), migrationReservations(),   migrationMaterialisation(),
+        migrationJournal(),   migrationPortalAccounts(),
     };
     return all;
 }

@@ -9,5 +9,6 @@ Migration migrationRocksCore();        // v1: Rocks core tables, VM tables, seed
 Migration migrationReservations();     // v2: reservations, allocations, maintenance
 Migration migrationMaterialisation();  // v3: materialised virtual clusters
 Migration migrationJournal();          // v4: lifecycle journal, failure reasons
+Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
 
 }  // namespace vcluster::db
