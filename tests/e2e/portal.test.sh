@@ -8,11 +8,12 @@ set -euo pipefail
 : "${ROCKS:?} ${VCLUSTER_SOURCE_DIR:?} ${VCLUSTER_BINARY_DIR:?}"
 here="$VCLUSTER_SOURCE_DIR/tests/e2e"
 
-# playwright-core, once per lock file content.
+# playwright-core into the build tree, once per lock file content.
 lock_sum=$(sha256sum "$here/package-lock.json" | cut -c1-16)
-modules="${XDG_CACHE_HOME:-$HOME/.cache}/vcluster-e2e/$lock_sum"
+modules="$VCLUSTER_BINARY_DIR/e2e-node/$lock_sum"
 if [[ ! -f "$modules/node_modules/playwright-core/package.json" ]]; then
-    staging=$(mktemp -d)
+    mkdir -p "$VCLUSTER_BINARY_DIR/e2e-node"
+    staging=$(mktemp -d "$VCLUSTER_BINARY_DIR/e2e-node/staging.XXXXXX")
     cp "$here/package.json" "$here/package-lock.json" "$staging/"
     (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
     mkdir -p "$(dirname "$modules")"
