@@ -308,14 +308,19 @@ void Portal::webRoutes() {
                     requireCsrf(*caller, req.get_param_value("csrf"));
                 }
                 handler(req, res, *caller, form);
-            } catch (const HttpError& e) {
-                sendHtml(res, e.status(), "vcluster portal",
-                         "<p class=\"error\" role=\"alert\">" + htmlEscape(e.what()) +
-                             "</p><p><a href=\"/\">Back</a></p>");
-            } catch (const Refusal& e) {
-                homePage(*caller, res, 409, "", e.what(), form);
             } catch (const Error& e) {
-                homePage(*caller, res, 400, "", e.what(), form);
+                const auto* http = dynamic_cast<const HttpError*>(&e);
+                int status = http != nullptr
+                                 ? http->status()
+                                 : (dynamic_cast<const Refusal*>(&e) != nullptr ? 409 : 400);
+                if (http != nullptr || !caller) {
+                    // No page to show it on (or not the caller's to see): a bare message.
+                    sendHtml(res, status, "vcluster portal",
+                             "<p class=\"error\" role=\"alert\">" + htmlEscape(e.what()) +
+                                 "</p><p><a href=\"/\">Back</a></p>");
+                } else {
+                    homePage(*caller, res, status, "", e.what(), form);
+                }
             }
         };
     };
