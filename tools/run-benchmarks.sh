@@ -8,3 +8,5 @@ for b in "$build"/bin/bench-*; do
     "$b"
     echo
 done
+echo "== portal (wrk)"
+bash "$(dirname "$0")/../bench/portal_bench.sh" "$build"

@@ -1,6 +1,9 @@
 // rocks add vcluster <name> start= end= ...: reserves a virtual cluster.
 #include "cli/Plugin.h"
+#include "portal/PortalClient.h"
 #include "reservation/ReservationBook.h"
+#include "reservation/ReservationTables.h"
+#include "reservation/SshPublicKey.h"
 
 namespace {
 
@@ -25,25 +28,26 @@ class AddVcluster : public Command {
             "vc_default_* attributes (docs/attributes.md). Placement follows vc_placement (pack "
             "or spread).",
             {{"name", "the virtual cluster's name (lower-case, <= 20 characters)"}},
-            {{"start", "start time, or 'earliest' (with duration=)", "", true},
-             {"end", "end time (or give duration=)", ""},
-             {"duration", "length instead of end=, e.g. 12h, 30d, 2w", ""},
-             {"nodes", "number of compute nodes (0 allowed)", "1"},
-             {"cpus", "CPUs per compute node", "vc_default_cpus"},
-             {"memory", "memory per compute node", "vc_default_memory"},
-             {"disk", "disk per compute node", "vc_default_disk"},
-             {"fe-cpus", "CPUs of the virtual frontend", "vc_default_fe_cpus"},
-             {"fe-memory", "memory of the virtual frontend", "vc_default_fe_memory"},
-             {"fe-disk", "disk of the virtual frontend", "vc_default_fe_disk"},
-             {"rolls", "comma-separated rolls for the frontend", "vc_default_rolls"},
-             {"appliances", "comma-separated appliances of the nodes", "compute"},
-             {"sshkey", "the tenant's OpenSSH public key, or a file holding it", "", true},
-             {"owner", "who the cluster is for", ""},
-             {"fqdn", "public name of the virtual frontend", "<name>.<public domain>"},
-             {"hypervisor", "kvm or vmware", "vc_default_hypervisor"},
-             {"network", "vlan or vxlan", "vc_default_network"},
-             {"repeat", "weekly windows, e.g. tue,thu@13:00-16:00 (CPUs/memory held only then)",
-              ""}},
+            portal::withPortalParams(
+                {{"start", "start time, or 'earliest' (with duration=)", "", true},
+                 {"end", "end time (or give duration=)", ""},
+                 {"duration", "length instead of end=, e.g. 12h, 30d, 2w", ""},
+                 {"nodes", "number of compute nodes (0 allowed)", "1"},
+                 {"cpus", "CPUs per compute node", "vc_default_cpus"},
+                 {"memory", "memory per compute node", "vc_default_memory"},
+                 {"disk", "disk per compute node", "vc_default_disk"},
+                 {"fe-cpus", "CPUs of the virtual frontend", "vc_default_fe_cpus"},
+                 {"fe-memory", "memory of the virtual frontend", "vc_default_fe_memory"},
+                 {"fe-disk", "disk of the virtual frontend", "vc_default_fe_disk"},
+                 {"rolls", "comma-separated rolls for the frontend", "vc_default_rolls"},
+                 {"appliances", "comma-separated appliances of the nodes", "compute"},
+                 {"sshkey", "the tenant's OpenSSH public key, or a file holding it", "", true},
+                 {"owner", "who the cluster is for", ""},
+                 {"fqdn", "public name of the virtual frontend", "<name>.<public domain>"},
+                 {"hypervisor", "kvm or vmware", "vc_default_hypervisor"},
+                 {"network", "vlan or vxlan", "vc_default_network"},
+                 {"repeat", "weekly windows, e.g. tue,thu@13:00-16:00 (CPUs/memory held only then)",
+                  ""}}),
             {{"rocks add vcluster dc1 start=2026-12-07T09:00:00Z end=2026-12-31T23:59:59Z nodes=16 "
               "memory=2GiB disk=20GiB rolls=base,kernel,os,hpc,sge sshkey=/root/provider.pub "
               "owner=provider",
@@ -53,10 +57,28 @@ class AddVcluster : public Command {
               "a course cluster running every Tuesday afternoon of a term"},
              {"rocks add vcluster farm2 start=earliest duration=14d nodes=32 "
               "sshkey=/root/farm.pub",
-              "the earliest two weeks for which 32 extra nodes fit"}}};
+              "the earliest two weeks for which 32 extra nodes fit"},
+             {"rocks add vcluster dc1 start=2026-12-07T09:00:00Z end=2026-12-31T23:59:59Z "
+              "sshkey=~/.ssh/id_ed25519.pub portal=https://manager.example.org:8443 "
+              "token-file=~/.vcluster-token",
+              "the same request through a remote portal (as the token's user)"}}};
     }
     void run(Context& ctx) override {
         std::string name = ctx.requireArg(0, "name");
+        if (auto portal = portal::portalConfig(ctx.params())) {
+            // The key file is read here, on the client; the portal takes key text only.
+            nlohmann::json body = nlohmann::json::object();
+            for (const auto& [key, value] : portal::withoutClientParams(ctx.params())) {
+                body[key] = key == "sshkey" ? loadSshPublicKey(value).line() : value;
+            }
+            body["name"] = name;
+            nlohmann::json rows =
+                portal::PortalClient(*portal).call("POST", "/api/v1/reservations", body);
+            NetworkKind kind =
+                !rows.empty() && rows[0].contains("vxlan") ? NetworkKind::Vxlan : NetworkKind::Vlan;
+            ctx.print(portal::tableFromJson(bookedColumns(kind), rows));
+            return;
+        }
         Time now = currentTime();
         db::Transaction tx(ctx.db());
         Site site = loadSite(ctx.db());
@@ -64,18 +86,7 @@ class AddVcluster : public Command {
             parseReservationRequest(name, ctx.params(), site.defaults, now);
         StoredReservation r = ReservationBook(ctx.db()).add(std::move(request), now);
         tx.commit();
-        Table table({{"vcluster"},
-                     {"start"},
-                     {"end"},
-                     {"nodes", Table::Kind::Number},
-                     {networkName(r.request.network)},
-                     {"gateway"},
-                     {"public-ip"},
-                     {"storage"}});
-        table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
-                      std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
-                      r.publicIp, r.storage});
-        ctx.print(table);
+        ctx.print(bookedTable(r));
     }
 };
 

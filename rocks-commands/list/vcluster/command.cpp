@@ -1,6 +1,8 @@
 // rocks list vcluster [name...]: the reservations in the calendar.
 #include "cli/Plugin.h"
+#include "portal/PortalClient.h"
 #include "reservation/ReservationPool.h"
+#include "reservation/ReservationTables.h"
 
 namespace {
 
@@ -12,17 +14,35 @@ class ListVcluster : public Command {
   public:
     std::vector<std::string> words() const override { return {"list", "vcluster"}; }
     CommandHelp help() const override {
-        return {"List the reserved virtual clusters",
-                "One row per reservation still in the calendar (not released or cancelled): its "
-                "owner, state, period (UTC), number of compute nodes, memory and disk per node, "
-                "and its VLAN id (or VNI, shown as vxlan:<id>). Weekly reservations show their "
-                "windows in REPEAT.",
-                {{"name", "a vcluster name; lists all when none is given", true, true}},
-                {outputFormatParam()},
-                {{"rocks list vcluster", "all reservations"},
-                 {"rocks list vcluster dc1 output-format=json", "one, as JSON"}}};
+        return {
+            "List the reserved virtual clusters",
+            "One row per reservation still in the calendar (not released or cancelled): its "
+            "owner, state, period (UTC), number of compute nodes, memory and disk per node, "
+            "and its VLAN id (or VNI, shown as vxlan:<id>). Weekly reservations show their "
+            "windows in REPEAT.",
+            {{"name", "a vcluster name; lists all when none is given", true, true}},
+            portal::withPortalParams({outputFormatParam()}),
+            {{"rocks list vcluster", "all reservations"},
+             {"rocks list vcluster dc1 output-format=json", "one, as JSON"},
+             {"VCLUSTER_PORTAL=https://manager:8443 VCLUSTER_PORTAL_TOKEN_FILE=~/.vcluster-token "
+              "rocks list vcluster",
+              "what a remote portal shows this token's user"}}};
     }
     void run(Context& ctx) override {
+        if (auto portal = portal::portalConfig(ctx.params())) {
+            portal::PortalClient client(*portal);
+            nlohmann::json rows = nlohmann::json::array();
+            if (ctx.args().empty()) {
+                rows = client.call("GET", "/api/v1/reservations");
+            } else {
+                for (const auto& name : ctx.args()) {
+                    rows.push_back(client.call(
+                        "GET", "/api/v1/reservations/" + portal::PortalClient::segment(name)));
+                }
+            }
+            ctx.print(portal::tableFromJson(listColumns(), rows));
+            return;
+        }
         ReservationPool pool(ctx.db());
         std::vector<StoredReservation> rows;
         if (ctx.args().empty()) {
@@ -36,29 +56,7 @@ class ListVcluster : public Command {
                 rows.push_back(*r);
             }
         }
-        Table table({{"name"},
-                     {"owner"},
-                     {"state"},
-                     {"start"},
-                     {"end"},
-                     {"nodes", Table::Kind::Number},
-                     {"memory"},
-                     {"disk"},
-                     {"vlan"},
-                     {"repeat"},
-                     {"failure"}});
-        for (const auto& s : rows) {
-            const auto& r = s.request;
-            std::string net = std::to_string(s.networkId);
-            if (r.network == NetworkKind::Vxlan) {
-                net.insert(0, "vxlan:");
-            }
-            table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
-                          std::to_string(r.nodes), formatSizeMiB(r.memoryMiB),
-                          formatSizeMiB(r.diskMiB), net, r.repeat ? r.repeat->text() : "",
-                          s.failureReason});
-        }
-        ctx.print(table);
+        ctx.print(listTable(rows));
     }
 };
 

@@ -1,5 +1,6 @@
 // rocks remove vcluster <name>: cancels a reservation.
 #include "cli/Plugin.h"
+#include "portal/PortalClient.h"
 #include "reservation/ReservationBook.h"
 
 namespace {
@@ -12,17 +13,29 @@ class RemoveVcluster : public Command {
   public:
     std::vector<std::string> words() const override { return {"remove", "vcluster"}; }
     CommandHelp help() const override {
-        return {"Cancel a virtual cluster reservation",
-                "A reservation that has not started yet is deleted. One whose start passed but "
-                "that was never built is marked cancelled. One that was built (or partly built, "
-                "or failed) gets its end moved to now, so the next `rocks sync vcluster` tears "
-                "down everything it created and removes its rows. Either way its future capacity "
-                "(nodes, storage, VLAN id, public address) is free for other reservations at once.",
-                {{"name", "the vcluster", false, true}},
-                {},
-                {{"rocks remove vcluster dc1", "cancels dc1"}}};
+        return {
+            "Cancel a virtual cluster reservation",
+            "A reservation that has not started yet is deleted. One whose start passed but "
+            "that was never built is marked cancelled. One that was built (or partly built, "
+            "or failed) gets its end moved to now, so the next `rocks sync vcluster` tears "
+            "down everything it created and removes its rows. Either way its future capacity "
+            "(nodes, storage, VLAN id, public address) is free for other reservations at once.",
+            {{"name", "the vcluster", false, true}},
+            portal::portalParams(),
+            {{"rocks remove vcluster dc1", "cancels dc1"},
+             {"rocks remove vcluster dc1 portal=https://manager:8443 token-file=~/.vcluster-token",
+              "cancels dc1 through a remote portal (one request per name there)"}}};
     }
     void run(Context& ctx) override {
+        if (auto portal = portal::portalConfig(ctx.params())) {
+            ctx.requireArg(0, "name");
+            portal::PortalClient client(*portal);
+            for (const auto& name : ctx.args()) {
+                client.call("DELETE",
+                            "/api/v1/reservations/" + portal::PortalClient::segment(name));
+            }
+            return;
+        }
         Time now = currentTime();
         db::Transaction tx(ctx.db());
         ctx.requireArg(0, "name");

@@ -26,22 +26,7 @@ class SetVcluster : public Command {
     }
     void run(Context& ctx) override {
         std::string name = ctx.requireArg(0, "name");
-        ReservationChange change;
-        if (auto v = ctx.param("end")) {
-            change.end = parseTime(*v, "end");
-        }
-        if (auto v = ctx.param("nodes")) {
-            change.nodes = parseCount(*v, "nodes", 0, 100000);
-        }
-        if (auto v = ctx.param("memory")) {
-            change.memoryMiB = parseSizeMiB(*v, "memory");
-            if (*change.memoryMiB <= 0) {
-                throw Error("memory must be more than 0");
-            }
-        }
-        if (!change.end && !change.nodes && !change.memoryMiB) {
-            throw Error("nothing to change: give end=, nodes= or memory=");
-        }
+        ReservationChange change = parseReservationChange(ctx.params());
         Time now = currentTime();
         db::Transaction tx(ctx.db());
         ReservationBook(ctx.db()).change(name, change, now);

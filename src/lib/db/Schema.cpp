@@ -11,7 +11,7 @@ namespace vcluster::db {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         migrationRocksCore(), migrationReservations(), migrationMaterialisation(),
-        migrationJournal(),   migrationSnapshots(),
+        migrationJournal(),   migrationSnapshots(),    migrationPortalAccounts(),
     };
     return all;
 }

@@ -9,6 +9,30 @@
 
 namespace vcluster::reservation {
 
+ReservationChange parseReservationChange(const std::map<std::string, std::string>& params) {
+    auto param = [&](const char* key) -> std::optional<std::string> {
+        auto it = params.find(key);
+        return it == params.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    ReservationChange change;
+    if (auto v = param("end")) {
+        change.end = parseTime(*v, "end");
+    }
+    if (auto v = param("nodes")) {
+        change.nodes = parseCount(*v, "nodes", 0, 100000);
+    }
+    if (auto v = param("memory")) {
+        change.memoryMiB = parseSizeMiB(*v, "memory");
+        if (*change.memoryMiB <= 0) {
+            throw Error("memory must be more than 0");
+        }
+    }
+    if (!change.end && !change.nodes && !change.memoryMiB) {
+        throw Error("nothing to change: give end=, nodes= or memory=");
+    }
+    return change;
+}
+
 namespace {
 
 std::string nowText(Time now) { return formatTime(now); }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct ReservationChange {
     std::optional<int> nodes;
     std::optional<std::int64_t> memoryMiB;
 };
+
+// Parses `rocks set vcluster`'s end=, nodes= and memory= (other keys are the
+// caller's business); throws Error when none is given or one is malformed.
+ReservationChange parseReservationChange(const std::map<std::string, std::string>& params);
 
 // The reservation desk: admission, change, cancellation and maintenance, each
 // a read-decide-write inside the caller's immediate transaction.

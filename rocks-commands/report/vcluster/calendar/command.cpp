@@ -4,7 +4,7 @@
 #include <map>
 
 #include "cli/Plugin.h"
-#include "reservation/GanttChart.h"
+#include "reservation/CalendarChart.h"
 #include "reservation/ReservationBook.h"
 
 namespace {
@@ -57,44 +57,13 @@ class ReportVclusterCalendar : public Command {
                         "or vc_pool_size)");
         }
         if (format == "svg") {
-            ctx.out() << renderSvg(chart(sc, span, host));
+            ctx.out() << renderSvg(calendarChart(sc, span, host));
             return;
         }
         ctx.print(table(sc, span, host));
     }
 
   private:
-    struct HostRef {
-        std::string name;
-        Pool pool;
-        int index;
-        calendar::Amount capacity;
-    };
-
-    static std::vector<HostRef> hosts(const SiteCalendar& sc,
-                                      const std::optional<std::string>& only) {
-        std::vector<HostRef> out;
-        const auto& inv = sc.site.inventory;
-        for (std::size_t i = 0; i < inv.vmServers.size(); ++i) {
-            out.push_back({inv.vmServers[i].name, Pool::VmServers, static_cast<int>(i),
-                           inv.vmServers[i].capacity});
-        }
-        for (std::size_t i = 0; i < inv.gateways.size(); ++i) {
-            out.push_back({inv.gateways[i].name, Pool::Gateways, static_cast<int>(i),
-                           inv.gateways[i].capacity});
-        }
-        for (std::size_t i = 0; i < inv.storage.size(); ++i) {
-            out.push_back(
-                {inv.storage[i].name, Pool::Storage, static_cast<int>(i), inv.storage[i].capacity});
-        }
-        if (only) {
-            out.erase(std::remove_if(out.begin(), out.end(),
-                                     [&](const HostRef& h) { return h.name != *only; }),
-                      out.end());
-        }
-        return out;
-    }
-
     static Table table(const SiteCalendar& sc, const Interval& span,
                        const std::optional<std::string>& only) {
         Table t({{"resource"},
@@ -106,7 +75,7 @@ class ReportVclusterCalendar : public Command {
                  {"used"},
                  {"free"}},
                 false);
-        for (const auto& h : hosts(sc, only)) {
+        for (const auto& h : calendarHosts(sc, only)) {
             auto steps = sc.calendar.steps(h.pool, h.index, span);
             for (std::size_t i = 0; i < steps.size(); ++i) {
                 Time end = i + 1 < steps.size() ? steps[i + 1].first : span.end;
@@ -157,50 +126,6 @@ class ReportVclusterCalendar : public Command {
             at = time;
         }
         row(span.end);
-    }
-
-    static GanttChart chart(const SiteCalendar& sc, const Interval& span,
-                            const std::optional<std::string>& only) {
-        GanttChart c;
-        c.title = "vcluster calendar " + formatTime(span.start) + " - " + formatTime(span.end);
-        c.from = span.start;
-        c.to = span.end;
-        std::map<std::string, std::size_t> lane;
-        for (const auto& h : hosts(sc, only)) {
-            lane[h.name] = c.lanes.size();
-            c.lanes.push_back({h.name, calendar::poolNoun(h.pool), {}});
-        }
-        auto addBar = [&](const std::string& host, const Interval& iv, const std::string& label,
-                          const std::string& tip, bool maintenance) {
-            auto it = lane.find(host);
-            if (it != lane.end() && iv.start < span.end && iv.end > span.start) {
-                c.lanes[it->second].bars.push_back({iv.start, iv.end, label, tip, maintenance});
-            }
-        };
-        for (const auto& r : sc.reservations) {
-            const auto& q = r.request;
-            std::map<std::string, int> perHost;
-            for (const auto& h : r.nodeHosts) {
-                ++perHost[h];
-            }
-            std::string period = formatTime(q.start) + " - " + formatTime(q.end);
-            for (const auto& w : q.computeWindows()) {
-                for (const auto& [h, n] : perHost) {
-                    addBar(
-                        h, w, q.name,
-                        q.name + " (" + q.owner + "): " + std::to_string(n) + " node(s), " + period,
-                        false);
-                }
-                addBar(r.gateway, w, q.name, q.name + " frontend " + r.publicIp + ", " + period,
-                       false);
-            }
-            addBar(r.storage, q.span(), q.name,
-                   q.name + ": " + formatSizeMiB(q.totalDiskMiB()) + ", " + period, false);
-        }
-        for (const auto& m : sc.maintenance) {
-            addBar(m.host, m.interval, "maintenance", "maintenance: " + m.comment, true);
-        }
-        return c;
     }
 };
 

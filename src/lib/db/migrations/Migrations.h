@@ -10,5 +10,6 @@ Migration migrationReservations();     // v2: reservations, allocations, mainten
 Migration migrationMaterialisation();  // v3: materialised virtual clusters
 Migration migrationJournal();          // v4: lifecycle journal, failure reasons
 Migration migrationSnapshots();        // v5: install phase, power windows, snapshots
+Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
 
 }  // namespace vcluster::db

@@ -1,0 +1,395 @@
+// The portal's web pages: server-rendered HTML, every value escaped, every
+// form carrying the session's CSRF token.
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <sstream>
+
+#include "Portal.h"
+#include "reservation/ReservationBook.h"
+#include "reservation/Site.h"
+
+namespace vcluster::portal {
+
+using reservation::StoredReservation;
+
+namespace {
+
+constexpr const char* kSessionCookie = "vcluster_session";
+constexpr const char* kLoginCookie = "vcluster_login";
+
+const std::set<std::string> kFormBookingFields = {
+    "name", "start", "end",        "duration", "nodes", "cpus",  "memory",
+    "disk", "rolls", "appliances", "sshkey",   "owner", "repeat"};
+
+constexpr const char* kStyle =
+    "body{font-family:sans-serif;margin:1.5em;max-width:1200px;color:#222}"
+    "header{display:flex;gap:1em;align-items:center;border-bottom:1px solid #ccc}"
+    "h1{font-size:1.4em;margin-right:auto}table{border-collapse:collapse;width:100%}"
+    "th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;font-size:.9em}"
+    "th{background:#eee}.error{color:#a00;background:#fee;padding:.5em;border:1px solid #a00}"
+    ".message{color:#060;background:#efe;padding:.5em}"
+    "form.book{display:grid;grid-template-columns:10em 1fr;gap:.4em;max-width:50em}"
+    "textarea{width:100%}img{max-width:100%;border:1px solid #ccc}"
+    "td form{display:inline}";
+
+void sendHtml(httplib::Response& res, int status, const std::string& title,
+              const std::string& body) {
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+                   "form-action 'self'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_content("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+                        htmlEscape(title) + "</title><style>" + kStyle + "</style></head><body>" +
+                        body + "</body></html>\n",
+                    "text/html; charset=utf-8");
+}
+
+void redirect(httplib::Response& res, const std::string& where) {
+    res.status = 303;
+    res.set_header("Location", where);
+}
+
+// Form fields as parameters; repeated fields (checkboxes) are joined by
+// commas, empty ones are left out, `csrf` is the caller's.
+std::map<std::string, std::string> formToParams(const httplib::Request& req,
+                                                const std::set<std::string>& allowed) {
+    std::map<std::string, std::string> params;
+    for (const auto& [key, value] : req.params) {
+        if (key == "csrf") {
+            continue;
+        }
+        if (allowed.count(key) == 0) {
+            throw HttpError(400, "unknown field '" + key + "'");
+        }
+        if (value.empty()) {
+            continue;
+        }
+        auto& slot = params[key];
+        slot += (slot.empty() ? "" : ",") + value;
+    }
+    return params;
+}
+
+std::string hidden(const std::string& csrf) {
+    return "<input type=\"hidden\" name=\"csrf\" value=\"" + htmlEscape(csrf) + "\">";
+}
+
+std::string field(const std::map<std::string, std::string>& form, const std::string& key) {
+    auto it = form.find(key);
+    return it == form.end() ? "" : it->second;
+}
+
+std::string input(const std::string& name, const std::string& label,
+                  const std::map<std::string, std::string>& form, const std::string& placeholder,
+                  bool required = false) {
+    return "<label for=\"" + name + "\">" + htmlEscape(label) + "</label><input id=\"" + name +
+           "\" name=\"" + name + "\" value=\"" + htmlEscape(field(form, name)) +
+           "\" placeholder=\"" + htmlEscape(placeholder) + "\"" + (required ? " required" : "") +
+           ">";
+}
+
+std::string checkboxes(const std::string& name, const std::vector<std::string>& options,
+                       const std::vector<std::string>& checked) {
+    std::string out;
+    for (const auto& o : options) {
+        bool on = std::find(checked.begin(), checked.end(), o) != checked.end();
+        out += "<label><input type=\"checkbox\" name=\"" + name + "\" value=\"" + htmlEscape(o) +
+               "\"" + (on ? " checked" : "") + "> " + htmlEscape(o) + "</label> ";
+    }
+    return out;
+}
+
+std::vector<std::string> splitCommas(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        if (!item.empty()) {
+            out.push_back(item);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string cookieOf(const httplib::Request& req, const std::string& name) {
+    std::string header = req.get_header_value("Cookie");
+    std::string key = name + "=";
+    for (std::size_t pos = 0; pos < header.size();) {
+        std::size_t end = header.find(';', pos);
+        end = end == std::string::npos ? header.size() : end;
+        std::size_t start = header.find_first_not_of(' ', pos);
+        if (start < end && header.compare(start, key.size(), key) == 0) {
+            return header.substr(start + key.size(), end - start - key.size());
+        }
+        pos = end + 1;
+    }
+    return "";
+}
+
+std::string htmlEscape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+void Portal::loginPage(const httplib::Request& req, httplib::Response& res, int status,
+                       const std::string& error) {
+    // Login CSRF: the form's token must equal this cookie (double submit).
+    std::string token = cookieOf(req, kLoginCookie);
+    if (token.size() != 64) {
+        token = randomHex(32);
+        res.set_header("Set-Cookie", sessionCookie(kLoginCookie, token, 3600));
+    }
+    std::string body = "<header><h1>vcluster portal</h1></header><main><h2>Log in</h2>";
+    if (!error.empty()) {
+        body += "<p class=\"error\" role=\"alert\">" + htmlEscape(error) + "</p>";
+    }
+    body += "<form method=\"post\" action=\"/login\" class=\"book\">" + hidden(token) +
+            "<label for=\"user\">User</label><input id=\"user\" name=\"user\" "
+            "autocomplete=\"username\" required>"
+            "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" "
+            "type=\"password\" autocomplete=\"current-password\" required>"
+            "<span></span><button type=\"submit\">Log in</button></form></main>";
+    sendHtml(res, status, "vcluster portal: log in", body);
+}
+
+void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
+                      const std::string& message, const std::string& error,
+                      const std::map<std::string, std::string>& form) {
+    const std::string& csrf = caller.csrf;
+    std::string b = "<header><h1>vcluster portal</h1><span>Signed in as <b id=\"who\">" +
+                    htmlEscape(caller.user.name) + "</b> (" + roleName(caller.user.role) +
+                    ")</span><form method=\"post\" action=\"/logout\">" + hidden(csrf) +
+                    "<button type=\"submit\">Log out</button></form></header><main>";
+    if (!message.empty()) {
+        b += "<p class=\"message\" role=\"status\">" + htmlEscape(message) + "</p>";
+    }
+    if (!error.empty()) {
+        b += "<p class=\"error\" role=\"alert\">" + htmlEscape(error) + "</p>";
+    }
+    b += std::string("<section><h2>") + (caller.admin() ? "All reservations" : "My reservations") +
+         "</h2><table id=\"reservations\"><tr><th>Name</th><th>Owner</th><th>State</th>"
+         "<th>Start (UTC)</th><th>End (UTC)</th><th>Nodes</th><th>Memory</th><th>Disk</th>"
+         "<th>Log in to</th><th>Actions</th></tr>";
+    auto rows = visibleReservations(caller);
+    for (const auto& r : rows) {
+        const auto& q = r.request;
+        std::string name = htmlEscape(q.name);
+        std::string login =
+            r.state == "active" ? "root@" + q.fqdn + " (" + r.publicIp + ")" : std::string();
+        auto cell = [&b](const std::string& text, const char* cls = nullptr) {
+            b += cls != nullptr ? std::string("<td class=\"") + cls + "\">" : std::string("<td>");
+            b += htmlEscape(text);
+            b += "</td>";
+        };
+        b += "<tr data-name=\"" + name + "\">";
+        cell(q.name);
+        cell(q.owner);
+        cell(r.state, "state");
+        cell(reservation::formatTime(q.start));
+        cell(reservation::formatTime(q.end));
+        cell(std::to_string(q.nodes));
+        cell(reservation::formatSizeMiB(q.memoryMiB));
+        cell(reservation::formatSizeMiB(q.diskMiB));
+        cell(login, "login");
+        b += "<td><form method=\"post\" action=\"/reservations/" + name + "/extend\">";
+        b += hidden(csrf);
+        b += "<input name=\"end\" placeholder=\"new end\" aria-label=\"new end of " + name;
+        b += "\" required><button type=\"submit\">Extend</button></form> ";
+        b += "<form method=\"post\" action=\"/reservations/" + name + "/cancel\">";
+        b += hidden(csrf);
+        b += "<button type=\"submit\">Cancel</button></form></td></tr>";
+    }
+    if (rows.empty()) {
+        b += "<tr><td colspan=\"10\">No reservations.</td></tr>";
+    }
+    b += "</table></section>";
+
+    // The form offers what is installed: enabled rolls and node appliances.
+    std::vector<std::string> rolls;
+    for (const auto& row :
+         db().query("SELECT DISTINCT Name FROM rolls WHERE Enabled = 'yes' ORDER BY Name")) {
+        rolls.push_back(row.text(0));
+    }
+    reservation::Site site = reservation::loadSite(db());
+    for (const auto& r : site.defaults.rolls) {
+        if (std::find(rolls.begin(), rolls.end(), r) == rolls.end()) {
+            rolls.push_back(r);
+        }
+    }
+    std::vector<std::string> appliances;
+    for (const auto& row : db().query("SELECT Name FROM appliances WHERE Name NOT IN "
+                                      "('frontend', 'gateway', 'vm-server', 'storage') "
+                                      "ORDER BY Name")) {
+        appliances.push_back(row.text(0));
+    }
+    auto checkedRolls =
+        form.count("rolls") ? splitCommas(field(form, "rolls")) : site.defaults.rolls;
+    auto checkedAppliances = form.count("appliances") ? splitCommas(field(form, "appliances"))
+                                                      : std::vector<std::string>{"compute"};
+    b += "<section><h2>Book a virtual cluster</h2><form method=\"post\" action=\"/reservations\" "
+         "class=\"book\" id=\"book\">" +
+         hidden(csrf) + input("name", "Name", form, "dc1", true) +
+         input("start", "Start", form, "2027-01-04T09:00:00Z or earliest", true) +
+         input("end", "End", form, "2027-01-31T18:00:00Z") +
+         input("duration", "or duration", form, "14d") +
+         input("nodes", "Compute nodes", form, "1") +
+         input("cpus", "CPUs per node", form, std::to_string(site.defaults.cpus)) +
+         input("memory", "Memory per node", form,
+               reservation::formatSizeMiB(site.defaults.memoryMiB)) +
+         input("disk", "Disk per node", form, reservation::formatSizeMiB(site.defaults.diskMiB)) +
+         input("repeat", "Weekly windows", form, "tue,thu@13:00-16:00") +
+         "<span>Rolls</span><div id=\"rolls\">" + checkboxes("rolls", rolls, checkedRolls) +
+         "</div><span>Appliances</span><div id=\"appliances\">" +
+         checkboxes("appliances", appliances, checkedAppliances) + "</div>";
+    if (caller.admin()) {
+        b += input("owner", "Owner", form, caller.user.name);
+    }
+    b += "<label for=\"sshkey\">SSH public key</label><textarea id=\"sshkey\" name=\"sshkey\" "
+         "rows=\"3\" required placeholder=\"ssh-ed25519 AAAA... you@example.org\">" +
+         htmlEscape(field(form, "sshkey")) +
+         "</textarea><span></span><button type=\"submit\">Book</button></form></section>";
+    // The picture spans the next 30 days, or up to the last visible reservation's end.
+    reservation::Time from = reservation::currentTime();
+    reservation::Time to = from + reservation::Time{30} * 86400;
+    for (const auto& r : rows) {
+        to = std::max(to, std::min(r.request.end, from + reservation::Time{400} * 86400));
+    }
+    std::string src = "/api/v1/calendar.svg?from=" + reservation::formatTime(from) +
+                      "&to=" + reservation::formatTime(to);
+    b += "<section><h2>Capacity calendar, " + htmlEscape(reservation::formatTime(from)) + " to " +
+         htmlEscape(reservation::formatTime(to)) + "</h2><img id=\"calendar\" src=\"" +
+         htmlEscape(src) + "\" alt=\"capacity calendar\"></section></main>";
+    sendHtml(res, status, "vcluster portal", b);
+}
+
+void Portal::webRoutes() {
+    auto& s = *server_;
+    // A page handler: no session -> the login page; errors -> the home page
+    // with the one-line message and the submitted values kept.
+    auto page = [this](auto handler) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            std::optional<Caller> caller;
+            std::map<std::string, std::string> form;
+            try {
+                caller = authenticate(req);
+                if (!caller || caller->csrf.empty()) {
+                    redirect(res, "/login");
+                    return;
+                }
+                if (req.method == "POST") {
+                    requireCsrf(*caller, req.get_param_value("csrf"));
+                }
+                handler(req, res, *caller, form);
+            } catch (const Error& e) {
+                const auto* http = dynamic_cast<const HttpError*>(&e);
+                int status = http != nullptr
+                                 ? http->status()
+                                 : (dynamic_cast<const Refusal*>(&e) != nullptr ? 409 : 400);
+                if (http != nullptr || !caller) {
+                    // No page to show it on (or not the caller's to see): a bare message.
+                    sendHtml(res, status, "vcluster portal",
+                             "<p class=\"error\" role=\"alert\">" + htmlEscape(e.what()) +
+                                 "</p><p><a href=\"/\">Back</a></p>");
+                } else {
+                    homePage(*caller, res, status, "", e.what(), form);
+                }
+            }
+        };
+    };
+    s.Get("/", page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,
+                           std::map<std::string, std::string>&) {
+              homePage(c, res, 200, req.get_param_value("msg"), "", {});
+          }));
+    s.Post("/reservations", page([this](const httplib::Request& req, httplib::Response& res,
+                                        const Caller& c, std::map<std::string, std::string>& form) {
+               form = formToParams(req, kFormBookingFields);
+               StoredReservation r = book(c, form);
+               redirect(res, "/?msg=" + httplib::detail::encode_query_param(
+                                            "booked " + r.request.name + " from " +
+                                            reservation::formatTime(r.request.start)));
+           }));
+    s.Post(R"(/reservations/([^/]+)/cancel)",
+           page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,
+                       std::map<std::string, std::string>&) {
+               std::string name = req.matches[1];
+               cancel(c, name);
+               redirect(res, "/?msg=" + httplib::detail::encode_query_param("cancelled " + name));
+           }));
+    s.Post(R"(/reservations/([^/]+)/extend)",
+           page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,
+                       std::map<std::string, std::string>&) {
+               std::string name = req.matches[1];
+               StoredReservation r = change(c, name, {{"end", req.get_param_value("end")}});
+               redirect(res, "/?msg=" +
+                                 httplib::detail::encode_query_param(
+                                     name + " now ends " + reservation::formatTime(r.request.end)));
+           }));
+    s.Post("/logout", page([this](const httplib::Request&, httplib::Response& res, const Caller& c,
+                                  std::map<std::string, std::string>&) {
+               {
+                   db::Transaction tx(db());
+                   Accounts(db()).endSession(c.sessionCookie);
+                   tx.commit();
+               }
+               res.set_header("Set-Cookie", sessionCookie(kSessionCookie, "", 0));
+               redirect(res, "/login");
+           }));
+    s.Get("/login", [this](const httplib::Request& req, httplib::Response& res) {
+        loginPage(req, res, 200, "");
+    });
+    s.Post("/login", [this](const httplib::Request& req, httplib::Response& res) {
+        std::string expected = cookieOf(req, kLoginCookie);
+        std::string given = req.get_param_value("csrf");
+        if (expected.empty() || given.empty() || !constantTimeEquals(expected, given)) {
+            loginPage(req, res, 403, "CSRF token missing or wrong: reload the page");
+            return;
+        }
+        Accounts accounts(db());
+        auto user =
+            accounts.checkPassword(req.get_param_value("user"), req.get_param_value("password"));
+        if (!user) {
+            loginPage(req, res, 401, "wrong user name or password");
+            return;
+        }
+        NewSession session;
+        {
+            db::Transaction tx(db());
+            session =
+                accounts.createSession(*user, reservation::currentTime(), options_.sessionSeconds);
+            tx.commit();
+        }
+        res.set_header("Set-Cookie",
+                       sessionCookie(kSessionCookie, session.cookie, options_.sessionSeconds));
+        redirect(res, "/");
+    });
+}
+
+}  // namespace vcluster::portal

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "db/Database.h"
+#include "portal/Accounts.h"
+#include "reservation/ReservationPool.h"
+#include "util/Error.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace vcluster::portal {
+
+struct PortalOptions {
+    std::string databasePath;
+    std::string host = "127.0.0.1";
+    int port = 8443;
+    std::string certFile;  // both set: https
+    std::string keyFile;
+    int threads = 32;
+    std::size_t maxBody = std::size_t{64} * 1024;
+    std::int64_t sessionSeconds = std::int64_t{8} * 3600;
+};
+
+// Who sent a request: a token's or a session's user. `csrf` is set for a
+// session (its forms and unsafe API calls must carry it), empty for a token.
+struct Caller {
+    User user;
+    std::string csrf;
+    std::string sessionCookie;
+    bool admin() const { return user.role == Role::Admin; }
+};
+
+// An HTTP status with a one-line message (401, 403, 404, 413, 415...).
+class HttpError : public Error {
+  public:
+    HttpError(int status, const std::string& message) : Error(message), status_(status) {}
+    int status() const { return status_; }
+
+  private:
+    int status_;
+};
+
+// The reservation portal: the REST API under /api/v1 and the web pages, both
+// over the same database and the same reservation code as `rocks add/list/
+// set/remove vcluster`.
+class Portal {
+  public:
+    explicit Portal(PortalOptions options);
+    ~Portal();
+    Portal(const Portal&) = delete;
+    Portal& operator=(const Portal&) = delete;
+
+    // Binds the listening socket; returns the port (useful with port 0).
+    int bind();
+    // Serves until stop(); returns false when the server failed.
+    bool serve();
+    void stop();
+    bool tls() const { return !options_.certFile.empty(); }
+
+  private:
+    void routes();
+    void webRoutes();
+    db::Database& db();
+    std::optional<Caller> authenticate(const httplib::Request& req);
+    Caller requireApiCaller(const httplib::Request& req);
+    void requireCsrf(const Caller& caller, const std::string& given) const;
+
+    // The reservation desk, shared by the API and the forms.
+    reservation::StoredReservation book(const Caller& caller,
+                                        std::map<std::string, std::string> params);
+    reservation::StoredReservation change(const Caller& caller, const std::string& name,
+                                          const std::map<std::string, std::string>& params);
+    void cancel(const Caller& caller, const std::string& name);
+    std::vector<reservation::StoredReservation> visibleReservations(const Caller& caller);
+    std::optional<reservation::StoredReservation> visibleReservation(const Caller& caller,
+                                                                     const std::string& name);
+    std::string calendarSvg(const Caller& caller, const std::string& from, const std::string& to);
+
+    // Web pages.
+    void loginPage(const httplib::Request& req, httplib::Response& res, int status,
+                   const std::string& error);
+    void homePage(const Caller& caller, httplib::Response& res, int status,
+                  const std::string& message, const std::string& error,
+                  const std::map<std::string, std::string>& form);
+    std::string sessionCookie(const std::string& name, const std::string& value,
+                              std::int64_t maxAge) const;
+
+    PortalOptions options_;
+    std::unique_ptr<httplib::Server> server_;
+};
+
+// The value of cookie `name` in the request ("" when absent).
+std::string cookieOf(const httplib::Request& req, const std::string& name);
+
+// HTML text and attribute escaping (& < > " ').
+std::string htmlEscape(const std::string& text);
+
+}  // namespace vcluster::portal

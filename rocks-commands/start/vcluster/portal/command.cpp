@@ -1,0 +1,110 @@
+// rocks start vcluster portal [listen=] [cert=] [key=]: the reservation portal daemon.
+#include <pthread.h>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <thread>
+
+#include "Portal.h"
+#include "cli/Plugin.h"
+#include "reservation/ReservationRequest.h"
+
+namespace {
+
+using namespace vcluster;
+using namespace vcluster::cli;
+using namespace vcluster::portal;
+
+// "host:port", "[v6]:port" or ":port"; port 0 picks a free one.
+std::pair<std::string, int> parseListen(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos) {
+        throw Error("listen must be host:port, not '" + text + "'");
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host.empty()) {
+        host = "0.0.0.0";
+    }
+    int port = reservation::parseCount(text.substr(colon + 1), "listen port", 0, 65535);
+    return {host, port};
+}
+
+class StartVclusterPortal : public Command {
+  public:
+    std::vector<std::string> words() const override { return {"start", "vcluster", "portal"}; }
+    CommandHelp help() const override {
+        return {"Run the reservation portal (web pages and REST API)",
+                "Serves, until SIGTERM or SIGINT, the web pages where providers log in, book, "
+                "extend and cancel virtual clusters and see the capacity calendar, and the JSON "
+                "API under /api/v1 (bearer tokens from `rocks add vcluster user token`) that "
+                "`rocks add/list/remove vcluster portal=` use. Requests are validated and "
+                "admitted by the same code as the rocks commands, on the same database. With "
+                "cert= and key= it serves https. It prints the address it listens on once ready. "
+                "The roll runs it as vcluster-portal.service, reading its parameters from "
+                "/etc/vcluster/portal.conf (PORTAL_ARGS).",
+                {},
+                {{"listen", "address and port (port 0 picks a free one)", "127.0.0.1:8443"},
+                 {"cert", "PEM certificate (chain) for https", ""},
+                 {"key", "PEM private key for https", ""},
+                 {"threads", "worker threads", "32"},
+                 {"max-body", "largest request body accepted, in bytes", "65536"},
+                 {"session-hours", "web session lifetime", "8"}},
+                {{"rocks start vcluster portal listen=0.0.0.0:8443 "
+                  "cert=/etc/pki/tls/certs/portal.pem key=/etc/pki/tls/private/portal.key",
+                  "https on every address of the manager"},
+                 {"rocks start vcluster portal listen=127.0.0.1:8080",
+                  "plain http on loopback, behind a local reverse proxy"}}};
+    }
+    void run(Context& ctx) override {
+        PortalOptions o;
+        o.databasePath = ctx.databasePath();
+        std::tie(o.host, o.port) = parseListen(ctx.param("listen", "127.0.0.1:8443"));
+        o.certFile = ctx.param("cert", "");
+        o.keyFile = ctx.param("key", "");
+        o.threads = reservation::parseCount(ctx.param("threads", "32"), "threads", 1, 1024);
+        o.maxBody = static_cast<std::size_t>(
+            reservation::parseCount(ctx.param("max-body", "65536"), "max-body", 1024, 64 << 20));
+        o.sessionSeconds =
+            std::int64_t{3600} *
+            reservation::parseCount(ctx.param("session-hours", "8"), "session-hours", 1, 720);
+
+        // The worker threads inherit a mask without SIGTERM/SIGINT; one thread
+        // waits for them and stops the server, so it ends cleanly.
+        sigset_t stopSignals;
+        sigemptyset(&stopSignals);
+        sigaddset(&stopSignals, SIGTERM);
+        sigaddset(&stopSignals, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+        Portal portal(o);
+        int port = portal.bind();
+        std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+        ctx.out() << "vcluster portal listening on " << (portal.tls() ? "https" : "http") << "://"
+                  << host << ':' << port << std::endl;
+
+        std::atomic<bool> done{false};
+        std::thread waiter([&] {
+            timespec tick{0, 200L * 1000 * 1000};
+            while (!done) {
+                if (sigtimedwait(&stopSignals, nullptr, &tick) > 0) {
+                    portal.stop();
+                    return;
+                }
+            }
+        });
+        bool ok = portal.serve();
+        done = true;
+        waiter.join();
+        if (!ok) {
+            throw Error("the portal stopped serving on " + host + ":" + std::to_string(port));
+        }
+    }
+};
+
+}  // namespace
+
+ROCKS_COMMAND(StartVclusterPortal)

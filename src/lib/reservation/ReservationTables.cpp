@@ -1,0 +1,46 @@
+#include "reservation/ReservationTables.h"
+
+namespace vcluster::reservation {
+
+using cli::Table;
+
+std::vector<Table::Column> bookedColumns(NetworkKind network) {
+    return {{"vcluster"},           {"start"},   {"end"},       {"nodes", Table::Kind::Number},
+            {networkName(network)}, {"gateway"}, {"public-ip"}, {"storage"}};
+}
+
+Table bookedTable(const StoredReservation& r) {
+    Table table(bookedColumns(r.request.network));
+    table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
+                  std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
+                  r.publicIp, r.storage});
+    return table;
+}
+
+std::vector<Table::Column> listColumns() {
+    return {
+        {"name"},   {"owner"}, {"state"}, {"start"},  {"end"},    {"nodes", Table::Kind::Number},
+        {"memory"}, {"disk"},  {"vlan"},  {"repeat"}, {"failure"}};
+}
+
+void addListRow(Table& table, const StoredReservation& s) {
+    const auto& r = s.request;
+    std::string net = std::to_string(s.networkId);
+    if (r.network == NetworkKind::Vxlan) {
+        net.insert(0, "vxlan:");
+    }
+    table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
+                  std::to_string(r.nodes), formatSizeMiB(r.memoryMiB), formatSizeMiB(r.diskMiB),
+                  net, r.repeat ? r.repeat->text() : "", s.failureReason});
+}
+
+Table listTable(const std::vector<StoredReservation>& rows) {
+    Table table(listColumns());
+    table.reserve(rows.size());
+    for (const auto& s : rows) {
+        addListRow(table, s);
+    }
+    return table;
+}
+
+}  // namespace vcluster::reservation

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <vector>
+
+#include "cli/Table.h"
+#include "reservation/ReservationPool.h"
+
+namespace vcluster::reservation {
+
+// The tables `rocks add vcluster` and `rocks list vcluster` print, shared with
+// the portal (whose JSON is these tables rendered as JSON) and with the
+// portal client (which rebuilds them from that JSON), so both print the same.
+std::vector<cli::Table::Column> bookedColumns(NetworkKind network);
+cli::Table bookedTable(const StoredReservation& r);
+
+std::vector<cli::Table::Column> listColumns();
+void addListRow(cli::Table& table, const StoredReservation& s);
+cli::Table listTable(const std::vector<StoredReservation>& rows);
+
+}  // namespace vcluster::reservation

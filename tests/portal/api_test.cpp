@@ -1,0 +1,230 @@
+// The portal's REST API over loopback, against the real daemon process.
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include "portal/PortalFixture.h"
+
+namespace vcluster::test {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kStart = "2027-01-04T09:00:00Z";
+constexpr const char* kEnd = "2027-01-10T00:00:00Z";
+
+// A one-line JSON error: {"error": "..."} with no newline inside.
+std::string errorOf(const HttpAnswer& a) {
+    json j = json::parse(a.body);
+    std::string e = j.at("error").get<std::string>();
+    EXPECT_EQ(e.find('\n'), std::string::npos);
+    return e;
+}
+
+std::vector<std::string> names(const HttpAnswer& a) {
+    std::vector<std::string> out;
+    for (const auto& row : json::parse(a.body)) {
+        out.push_back(row.at("name").get<std::string>());
+    }
+    return out;
+}
+
+TEST_F(PortalTest, ApiRequiresAValidToken) {
+    HttpAnswer none = http({"GET", portal_->url() + "/api/v1/reservations", "", {}, ""});
+    EXPECT_EQ(none.status, 401);
+    EXPECT_NE(errorOf(none).find("authentication required"), std::string::npos);
+    // A well-formed token of a real ID with another secret, a garbage token,
+    // and another scheme are all refused the same way.
+    std::string forged =
+        tokens_["alice"].substr(0, tokens_["alice"].find('.') + 1) + std::string(64, 'a');
+    for (const auto& t : {forged, std::string("garbage"), std::string("")}) {
+        EXPECT_EQ(api(t, "GET", "/api/v1/reservations").status, 401) << t;
+    }
+    HttpAnswer basic = http({"GET",
+                             portal_->url() + "/api/v1/reservations",
+                             "",
+                             {"Authorization: Basic YWxpY2U6YWxpY2Utc2VjcmV0LXB3"},
+                             ""});
+    EXPECT_EQ(basic.status, 401);
+    // Nothing was booked by refused calls.
+    EXPECT_EQ(
+        api(tokens_["alice"], "POST", "/api/v1/reservations", booking("x1", kStart, kEnd)).status,
+        201);
+    EXPECT_EQ(api(forged, "POST", "/api/v1/reservations", booking("x2", kStart, kEnd)).status, 401);
+    EXPECT_EQ(names(api(tokens_["root"], "GET", "/api/v1/reservations")),
+              std::vector<std::string>{"x1"});
+    // Removing the user revokes its token.
+    ASSERT_EQ(rocks({"remove", "vcluster", "user", "alice"}).exitCode, 0);
+    EXPECT_EQ(api(tokens_["alice"], "GET", "/api/v1/reservations").status, 401);
+}
+
+TEST_F(PortalTest, ProvidersSeeAndChangeOnlyTheirOwnReservations) {
+    auto a = api(tokens_["alice"], "POST", "/api/v1/reservations", booking("alice1", kStart, kEnd));
+    ASSERT_EQ(a.status, 201) << a.body;
+    EXPECT_EQ(json::parse(a.body)[0].at("vcluster"), "alice1");
+    const std::string bob = tokens_["bob"];
+    EXPECT_TRUE(names(api(bob, "GET", "/api/v1/reservations")).empty());
+    auto read = api(bob, "GET", "/api/v1/reservations/alice1");
+    EXPECT_EQ(read.status, 404);
+    EXPECT_EQ(errorOf(read), "unknown vcluster 'alice1'");
+    EXPECT_EQ(api(bob, "PATCH", "/api/v1/reservations/alice1", R"({"end":"2027-01-20T00:00:00Z"})")
+                  .status,
+              404);
+    EXPECT_EQ(api(bob, "DELETE", "/api/v1/reservations/alice1").status, 404);
+    // A provider cannot book in someone else's name either.
+    auto forOther = api(bob, "POST", "/api/v1/reservations",
+                        R"({"name":"b2","owner":"alice","start":"2027-03-01T00:00:00Z",)"
+                        R"("end":"2027-03-02T00:00:00Z","sshkey":"x"})");
+    EXPECT_EQ(forOther.status, 403);
+    EXPECT_NE(errorOf(forOther).find("owner must be 'bob'"), std::string::npos);
+
+    // alice's reservation is untouched; the admin sees it, its owner and end.
+    auto all = api(tokens_["root"], "GET", "/api/v1/reservations");
+    json rows = json::parse(all.body);
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0]["owner"], "alice");
+    EXPECT_EQ(rows[0]["end"], kEnd);
+    EXPECT_EQ(rows[0]["state"], "scheduled");
+
+    // alice may extend and cancel her own.
+    auto ext = api(tokens_["alice"], "PATCH", "/api/v1/reservations/alice1",
+                   R"({"end":"2027-01-20T00:00:00Z"})");
+    ASSERT_EQ(ext.status, 200) << ext.body;
+    EXPECT_EQ(json::parse(ext.body)["end"], "2027-01-20T00:00:00Z");
+    EXPECT_EQ(api(tokens_["alice"], "DELETE", "/api/v1/reservations/alice1").status, 200);
+    EXPECT_TRUE(names(api(tokens_["root"], "GET", "/api/v1/reservations")).empty());
+}
+
+TEST_F(PortalTest, MalformedJsonUnknownFieldsAndOversizeBodiesAreRefused) {
+    const std::string t = tokens_["alice"];
+    auto bad = api(t, "POST", "/api/v1/reservations", R"({"name": "x", )");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(errorOf(bad).find("malformed JSON"), std::string::npos);
+    auto notObject = api(t, "POST", "/api/v1/reservations", "[1,2]");
+    EXPECT_EQ(notObject.status, 400);
+    EXPECT_EQ(errorOf(notObject), "the request body must be a JSON object");
+    auto unknown = api(t, "POST", "/api/v1/reservations",
+                       R"({"name":"x","start":"2027-01-04T09:00:00Z","colour":"red"})");
+    EXPECT_EQ(unknown.status, 400);
+    EXPECT_EQ(errorOf(unknown), "unknown field 'colour'");
+    auto wrongType = api(t, "POST", "/api/v1/reservations", R"({"name":"x","nodes":1.5})");
+    EXPECT_EQ(wrongType.status, 400);
+    EXPECT_EQ(errorOf(wrongType), "field 'nodes' must be a string or an integer");
+    auto patchUnknown = api(t, "PATCH", "/api/v1/reservations/x", R"({"owner":"bob"})");
+    EXPECT_EQ(patchUnknown.status, 400);
+    EXPECT_EQ(errorOf(patchUnknown), "unknown field 'owner'");
+    HttpAnswer text = http({"POST",
+                            portal_->url() + "/api/v1/reservations",
+                            booking("x3", kStart, kEnd),
+                            {"Authorization: Bearer " + t, "Content-Type: text/plain"},
+                            ""});
+    EXPECT_EQ(text.status, 415);
+    // Validation is the rocks command's: the same one-line messages.
+    auto badKey = api(t, "POST", "/api/v1/reservations",
+                      R"({"name":"x4","start":"2027-01-04T09:00:00Z","end":"2027-01-05T00:00:00Z",)"
+                      R"("sshkey":"/etc/passwd"})");
+    EXPECT_EQ(badKey.status, 400);
+    auto cli = rocks({"add", "vcluster", "x4", "start=2027-01-04T09:00:00Z",
+                      "end=2027-01-05T00:00:00Z", "sshkey=not-a-key"});
+    auto apiNotAKey = api(t, "POST", "/api/v1/reservations",
+                          R"({"name":"x4","start":"2027-01-04T09:00:00Z",)"
+                          R"("end":"2027-01-05T00:00:00Z","sshkey":"not-a-key"})");
+    EXPECT_EQ(cli.exitCode, 1);
+    EXPECT_EQ("error - " + errorOf(apiNotAKey) + "\n", cli.err);
+
+    // A body over the limit (64 KiB) is refused before it is read.
+    std::string huge = R"({"name":"x5","sshkey":")" + std::string(100 * 1024, 'A') + R"("})";
+    auto big = api(t, "POST", "/api/v1/reservations", huge);
+    EXPECT_EQ(big.status, 413);
+    EXPECT_EQ(errorOf(big), "request body too large");
+    EXPECT_TRUE(names(api(tokens_["root"], "GET", "/api/v1/reservations")).empty());
+}
+
+TEST_F(PortalTest, ConcurrentBookingsForRoomForOneNeverDoubleBook) {
+    // One public address: only one cluster fits in the window. 16 clients race.
+    constexpr int kClients = 16;
+    std::vector<HttpAnswer> answers(kClients);
+    std::vector<std::thread> clients;
+    std::atomic<bool> go{false};
+    for (int i = 0; i < kClients; ++i) {
+        clients.emplace_back([&, i] {
+            while (!go) {
+                std::this_thread::yield();
+            }
+            const std::string who = i % 2 == 0 ? "alice" : "bob";
+            answers[i] = api(tokens_[who], "POST", "/api/v1/reservations",
+                             booking("race" + std::to_string(i), kStart, kEnd));
+        });
+    }
+    go = true;
+    for (auto& c : clients) {
+        c.join();
+    }
+    int admitted = 0;
+    int refused = 0;
+    for (const auto& a : answers) {
+        ASSERT_TRUE(a.error.empty()) << a.error;
+        if (a.status == 201) {
+            ++admitted;
+        } else {
+            EXPECT_EQ(a.status, 409) << a.body;
+            EXPECT_EQ(errorOf(a).rfind("refused: ", 0), 0U) << a.body;
+            ++refused;
+        }
+    }
+    EXPECT_EQ(admitted, 1);
+    EXPECT_EQ(refused, kClients - 1);
+    EXPECT_EQ(names(api(tokens_["root"], "GET", "/api/v1/reservations")).size(), 1U);
+    auto local = rocks({"list", "vcluster", "output-format=json"});
+    EXPECT_EQ(json::parse(local.out).size(), 1U);
+}
+
+TEST_F(PortalTest, RefusalTextEqualsTheCommandLine) {
+    ASSERT_EQ(api(tokens_["alice"], "POST", "/api/v1/reservations", booking("first", kStart, kEnd))
+                  .status,
+              201);
+    auto viaApi =
+        api(tokens_["bob"], "POST", "/api/v1/reservations", booking("second", kStart, kEnd));
+    ASSERT_EQ(viaApi.status, 409);
+    writeFile(dir_ / "k.pub", key_ + "\n");
+    auto viaCli = rocks({"add", "vcluster", "second", std::string("start=") + kStart,
+                         std::string("end=") + kEnd, "nodes=1", "cpus=2", "memory=2GiB",
+                         "sshkey=" + (dir_ / "k.pub").string(), "owner=bob"});
+    EXPECT_EQ(viaCli.exitCode, 2);
+    EXPECT_EQ(viaCli.err, "error - " + errorOf(viaApi) + "\n");
+    EXPECT_NE(errorOf(viaApi).find("earliest start that fits: 2027-01-10T00:00:00Z"),
+              std::string::npos)
+        << errorOf(viaApi);
+}
+
+TEST_F(PortalTest, CatalogAndCalendarComeFromTheDatabase) {
+    auto cat = api(tokens_["alice"], "GET", "/api/v1/catalog");
+    ASSERT_EQ(cat.status, 200);
+    json c = json::parse(cat.body);
+    EXPECT_EQ(c["appliances"], json::array({"compute"}));
+    EXPECT_EQ(c["default_rolls"], json::array({"base", "kernel", "os"}));
+    ASSERT_EQ(
+        api(tokens_["alice"], "POST", "/api/v1/reservations", booking("mine", kStart, kEnd)).status,
+        201);
+    std::string q = "/api/v1/calendar.svg?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z";
+    auto own = api(tokens_["alice"], "GET", q);
+    ASSERT_EQ(own.status, 200);
+    EXPECT_NE(own.body.find("<svg"), std::string::npos);
+    EXPECT_NE(own.body.find("mine (alice)"), std::string::npos);
+    // bob sees the capacity taken, not whose it is; the admin's picture is the
+    // command's.
+    auto other = api(tokens_["bob"], "GET", q);
+    EXPECT_EQ(other.body.find("alice"), std::string::npos);
+    EXPECT_NE(other.body.find("reserved"), std::string::npos);
+    auto admin = api(tokens_["root"], "GET", q);
+    auto cli = rocks({"report", "vcluster", "calendar", "from=2027-01-01T00:00:00Z",
+                      "to=2027-02-01T00:00:00Z", "output-format=svg"});
+    EXPECT_EQ(admin.body, cli.out);
+}
+
+}  // namespace
+
+}  // namespace vcluster::test

@@ -1,0 +1,193 @@
+// The portal's web pages: login, sessions, CSRF and escaping, over loopback.
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "db/SqliteDatabase.h"
+
+#include "portal/PortalFixture.h"
+
+namespace vcluster::test {
+
+namespace {
+
+const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
+
+std::string cookiePair(const HttpAnswer& a, const std::string& name) {
+    for (const auto& c : a.setCookies) {
+        if (c.rfind(name + "=", 0) == 0) {
+            return c.substr(0, c.find(';'));
+        }
+    }
+    return "";
+}
+
+std::string csrfIn(const std::string& html) {
+    std::smatch m;
+    static const std::regex re(R"re(name="csrf" value="([0-9a-f]{64})")re");
+    return std::regex_search(html, m, re) ? m[1].str() : "";
+}
+
+std::string urlEncode(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+            out += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+class PortalWebTest : public PortalTest {
+  protected:
+    // Logs in through the form; returns the session cookie ("name=value").
+    std::string login(const std::string& user, const std::string& password) {
+        HttpAnswer page = http({"GET", portal_->url() + "/login", "", {}, ""});
+        EXPECT_EQ(page.status, 200);
+        std::string pre = cookiePair(page, "vcluster_login");
+        std::string token = csrfIn(page.body);
+        EXPECT_EQ(pre, "vcluster_login=" + token);
+        last_ =
+            http({"POST",
+                  portal_->url() + "/login",
+                  "user=" + urlEncode(user) + "&password=" + urlEncode(password) + "&csrf=" + token,
+                  {kForm, "Cookie: " + pre},
+                  ""});
+        return cookiePair(last_, "vcluster_session");
+    }
+    HttpAnswer get(const std::string& cookie, const std::string& path) {
+        return http({"GET", portal_->url() + path, "", {"Cookie: " + cookie}, ""});
+    }
+    HttpAnswer post(const std::string& cookie, const std::string& path, const std::string& body) {
+        return http({"POST", portal_->url() + path, body, {kForm, "Cookie: " + cookie}, ""});
+    }
+    std::string bookingForm(const std::string& name, const std::string& csrf) {
+        return "name=" + name +
+               "&start=2027-01-04T09%3A00%3A00Z&end=2027-01-10T00%3A00%3A00Z&nodes=1&cpus=2"
+               "&rolls=base&rolls=os&appliances=compute&sshkey=" +
+               urlEncode(key_) + (csrf.empty() ? "" : "&csrf=" + csrf);
+    }
+    HttpAnswer last_;
+};
+
+TEST_F(PortalWebTest, LoginSetsAStrictHttpOnlySessionAndRefusesBadPasswords) {
+    EXPECT_EQ(login("alice", "wrong-password"), "");
+    EXPECT_EQ(last_.status, 401);
+    EXPECT_NE(last_.body.find("wrong user name or password"), std::string::npos);
+    EXPECT_EQ(login("nobody", "alice-secret-pw"), "");
+    EXPECT_EQ(last_.status, 401);
+    // A login post without the login form's token is refused.
+    HttpAnswer forged = http(
+        {"POST", portal_->url() + "/login", "user=alice&password=alice-secret-pw", {kForm}, ""});
+    EXPECT_EQ(forged.status, 403);
+    EXPECT_EQ(cookiePair(forged, "vcluster_session"), "");
+
+    std::string session = login("alice", "alice-secret-pw");
+    ASSERT_NE(session, "");
+    EXPECT_EQ(last_.status, 303);
+    EXPECT_EQ(last_.location, "/");
+    std::string full = last_.setCookies.front();
+    EXPECT_NE(full.find("HttpOnly"), std::string::npos) << full;
+    EXPECT_NE(full.find("SameSite=Strict"), std::string::npos) << full;
+    HttpAnswer home = get(session, "/");
+    EXPECT_EQ(home.status, 200);
+    EXPECT_NE(home.body.find("Signed in as <b id=\"who\">alice</b>"), std::string::npos);
+    // Without a session the pages send the browser to the login page.
+    HttpAnswer anon = http({"GET", portal_->url() + "/", "", {}, ""});
+    EXPECT_EQ(anon.status, 303);
+    EXPECT_EQ(anon.location, "/login");
+    // Logging out ends the session on the server.
+    EXPECT_EQ(post(session, "/logout", "csrf=" + csrfIn(home.body)).status, 303);
+    EXPECT_EQ(get(session, "/").status, 303);
+}
+
+TEST_F(PortalWebTest, FormsAndSessionApiCallsNeedTheCsrfToken) {
+    std::string session = login("alice", "alice-secret-pw");
+    ASSERT_NE(session, "");
+    std::string csrf = csrfIn(get(session, "/").body);
+    ASSERT_EQ(csrf.size(), 64U);
+
+    HttpAnswer missing = post(session, "/reservations", bookingForm("web1", ""));
+    EXPECT_EQ(missing.status, 403);
+    EXPECT_NE(missing.body.find("CSRF token missing or wrong"), std::string::npos);
+    HttpAnswer wrong = post(session, "/reservations", bookingForm("web1", std::string(64, 'f')));
+    EXPECT_EQ(wrong.status, 403);
+    // bob's token is no good in alice's session.
+    std::string bobSession = login("bob", "bob-secret-pw");
+    std::string bobCsrf = csrfIn(get(bobSession, "/").body);
+    EXPECT_EQ(post(session, "/reservations", bookingForm("web1", bobCsrf)).status, 403);
+    // A session-authenticated API call needs X-CSRF-Token as well.
+    HttpAnswer apiNoToken = http({"POST",
+                                  portal_->url() + "/api/v1/reservations",
+                                  booking("web2", "2027-02-01T00:00:00Z", "2027-02-02T00:00:00Z"),
+                                  {"Content-Type: application/json", "Cookie: " + session},
+                                  ""});
+    EXPECT_EQ(apiNoToken.status, 403);
+    EXPECT_EQ(rocks({"list", "vcluster"}).out.find("web"), std::string::npos)
+        << "nothing was booked by the refused requests";
+
+    HttpAnswer ok = post(session, "/reservations", bookingForm("web1", csrf));
+    EXPECT_EQ(ok.status, 303) << ok.body;
+    HttpAnswer apiOk =
+        http({"POST",
+              portal_->url() + "/api/v1/reservations",
+              booking("web2", "2027-02-01T00:00:00Z", "2027-02-02T00:00:00Z"),
+              {"Content-Type: application/json", "Cookie: " + session, "X-CSRF-Token: " + csrf},
+              ""});
+    EXPECT_EQ(apiOk.status, 201) << apiOk.body;
+    std::string list = rocks({"list", "vcluster"}).out;
+    EXPECT_NE(list.find("web1: alice"), std::string::npos) << list;
+    EXPECT_NE(list.find("web2: alice"), std::string::npos) << list;
+    // bob cannot cancel alice's cluster through his own forms.
+    HttpAnswer cross = post(bobSession, "/reservations/web1/cancel", "csrf=" + bobCsrf);
+    EXPECT_EQ(cross.status, 404);
+    EXPECT_NE(rocks({"list", "vcluster"}).out.find("web1"), std::string::npos);
+    EXPECT_EQ(post(session, "/reservations/web1/cancel", "csrf=" + csrf).status, 303);
+    EXPECT_EQ(rocks({"list", "vcluster"}).out.find("web1"), std::string::npos);
+}
+
+TEST_F(PortalWebTest, PagesEscapeWhatUsersTyped) {
+    std::string session = login("alice", "alice-secret-pw");
+    std::string csrf = csrfIn(get(session, "/").body);
+    HttpAnswer bad =
+        post(session, "/reservations",
+             "name=x1&start=" + urlEncode("<script>alert(1)</script>") +
+                 "&end=2027-01-10T00%3A00%3A00Z&sshkey=" + urlEncode(key_) + "&csrf=" + csrf);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.body.find("<script>"), std::string::npos);
+    EXPECT_NE(bad.body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+    EXPECT_NE(bad.body.find("role=\"alert\""), std::string::npos);
+}
+
+TEST_F(PortalWebTest, ActiveClustersShowWhereToLogIn) {
+    ASSERT_EQ(api(tokens_["alice"], "POST", "/api/v1/reservations",
+                  booking("live1", "2027-01-04T09:00:00Z", "2027-01-10T00:00:00Z"))
+                  .status,
+              201);
+    auto before =
+        nlohmann::json::parse(api(tokens_["alice"], "GET", "/api/v1/reservations/live1").body);
+    EXPECT_EQ(before["frontend_ip"], "");
+    {
+        // What the lifecycle engine records once the cluster is built.
+        db::SqliteDatabase conn(db());
+        conn.execute("UPDATE vcluster_reservations SET State = 'active' WHERE Name = 'live1'");
+    }
+    auto after =
+        nlohmann::json::parse(api(tokens_["alice"], "GET", "/api/v1/reservations/live1").body);
+    EXPECT_EQ(after["state"], "active");
+    EXPECT_EQ(after["frontend_ip"], "192.0.2.100");
+    EXPECT_EQ(after["frontend_fqdn"], "live1.example.org");
+    std::string session = login("alice", "alice-secret-pw");
+    std::string home = get(session, "/").body;
+    EXPECT_NE(home.find("<td class=\"login\">root@live1.example.org (192.0.2.100)</td>"),
+              std::string::npos)
+        << home;
+}
+
+}  // namespace
+
+}  // namespace vcluster::test
