@@ -52,6 +52,9 @@ PowerWanted powerWanted(const reservation::StoredReservation& r, reservation::Ti
 }  // namespace
 
 struct Lifecycle::Context {
+    Context(const reservation::StoredReservation& reservation, reservation::Time at)
+        : r(reservation), now(at), from(reservation.state), state(reservation.state) {}
+
     reservation::StoredReservation r;
     reservation::Time now = 0;
     std::string from;   // state before this sync
@@ -479,7 +482,7 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
     // Releases first: they free what a starting cluster may need.
     for (const auto& r : live) {
         if (r.request.end <= now && r.state != "released") {
-            Context c{r, now, r.state, r.state};
+            Context c{r, now};
             release(c);
             finish(c);
         }
@@ -488,7 +491,7 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
         if (!(r.request.start <= now && now < r.request.end)) {
             continue;
         }
-        Context c{r, now, r.state, r.state};
+        Context c{r, now};
         if (c.state == "scheduled" || c.state == "provisioning") {
             provision(c);
         }
