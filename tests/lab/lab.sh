@@ -617,6 +617,7 @@ vxlan_phase() { # c: already started by vlan_phase's last sync (both), or here
 
 timing_phase() { # one VLAN cluster alone: start -> all nodes reachable
     reserve a "$T0" 2026-12-01T06:00:00Z > /dev/null || die "reservation a refused"
+    ship_nodes a
     start_cluster a 2026-12-01T00:00:05Z || fail "cluster a not built or not reachable"
 }
 
