@@ -3,7 +3,8 @@
 # initramfs holding busybox, the kernel modules the roles need, and the
 # binaries (with their shared libraries) of the Debian packages the generated
 # scripts call: lvm2, tgt, open-iscsi, iproute2, bash, coreutils, udev (for
-# the /dev/disk/by-path links), dropbear (the sshd), tcpdump and perl for
+# the /dev/disk/by-path links), dropbear (the sshd), ssh-keyscan (the
+# install probe, openssh-client), tcpdump and perl for
 # tgt-admin. The guest binaries are the ones apt installed on this machine
 # (same Debian release); only the kernel package is downloaded, with
 # `apt-get download`, because installing it here would be wrong.
@@ -21,7 +22,7 @@ out=$(cd "$out" && pwd)
 kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 [[ -n $kpkg ]] || { echo "error - no linux-image-*-cloud-amd64 package known to apt" >&2; exit 1; }
 packages=(busybox-static lvm2 dmsetup tgt open-iscsi iproute2 bash coreutils diffutils mawk
-          udev dropbear-bin tcpdump perl-base libconfig-general-perl libc6)
+          udev dropbear-bin openssh-client tcpdump perl-base libconfig-general-perl libc6)
 versions=$(dpkg-query -W -f '${Package}=${Version}\n' "${packages[@]}"; apt-cache policy "$kpkg" | awk '/Candidate/ { print "'"$kpkg"'=" $2 }')
 key=$( { echo "$versions"; cat "$here/build-image.sh" "$here/guest-init" "$here/guest-virsh"; } | sha256sum | cut -c1-16)
 image=$out/image-$key
@@ -68,11 +69,11 @@ tools=(/bin/bash /usr/bin/install /usr/bin/stat /usr/bin/cat /usr/bin/cmp /usr/b
        /usr/bin/sort /usr/bin/timeout /usr/bin/rm /usr/bin/mkdir /usr/bin/rmdir /usr/bin/chmod
        /sbin/lvm /sbin/dmsetup /usr/sbin/tgtd /usr/sbin/tgtadm /usr/sbin/iscsid /usr/sbin/iscsiadm
        /bin/ip /sbin/bridge /usr/sbin/dropbear /usr/bin/tcpdump /usr/bin/perl
-       /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/dropbearkey)
+       /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/dropbearkey /usr/bin/ssh-keyscan)
 copy_with_libs "${tools[@]}"
 ln -sf mawk "$root/usr/bin/awk"
 ln -sf ../usr/bin/perl "$root/bin/perl" 2>/dev/null || true
-for lv in lvs lvcreate lvremove pvcreate vgcreate vgs pvs lvchange lvdisplay vgchange; do
+for lv in lvs lvcreate lvremove lvconvert pvcreate vgcreate vgs pvs lvchange lvdisplay vgchange; do
     ln -sf lvm "$root/sbin/$lv"
 done
 ln -sf ../bin/udevadm "$root/sbin/udevadm"
@@ -121,7 +122,7 @@ cp /etc/iscsi/iscsid.conf "$root/etc/iscsi/iscsid.conf"
 printf 'include /etc/tgt/conf.d/*.conf\n' > "$root/etc/tgt/targets.conf"
 
 # Kernel modules and everything they depend on, in load order.
-mods=(virtio_pci virtio_net virtio_blk 8021q bridge vxlan veth dm_mod iscsi_tcp sd_mod af_packet)
+mods=(virtio_pci virtio_net virtio_blk 8021q bridge vxlan veth dm_mod dm_snapshot iscsi_tcp sd_mod af_packet)
 declare -A seen=()
 order=()
 add_mod() { # NAME-or-PATH (as in modules.dep)

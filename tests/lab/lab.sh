@@ -223,15 +223,44 @@ rows() { # CLUSTER: "node role host mac ip public" per virtual node (kept
     fi
     cat "$work/rows-$1"
 }
-# Power on what is defined but not running (the lifecycle here defines VMs;
-# power-on is being added to it), then give every node its row's address.
-power_on() { # CLUSTER
-    local node role host mac ip public
-    while read -r node role host mac ip public; do
-        g "$host" "[ \"\$(virsh domstate $node)\" = running ] || virsh start $node >/dev/null
-            ip -n vm-$node addr replace $ip/16 dev eth0
-            if [ $public != - ]; then ip -n vm-$node addr replace $public/24 dev eth1; fi"
-    done < <(rows "$1")
+# Ship the clusters' "node private-ip public-ip" map to the VM hosts: the
+# guests' virsh gives a node its addresses when it starts it (a real node
+# gets them from its frontend), and runs the frontend's sshd on its public
+# address for the lifecycle's install probe.
+# The private addresses are only chosen by the first sync: before it the
+# map has the frontend's public address (enough for the probe); address
+# ships the full map once the cluster is active and gives the running nodes
+# their private addresses (a re-start, e.g. after a roll-back, has them at
+# once).
+ship_nodes() { # CLUSTER...
+    local c host map=""
+    for c in "$@"; do
+        map+=$(r list vcluster node "$c" output-format=json |
+            json "[' '.join([x['node'], x['ip'] or '-', x['public'] or '-']) for x in d if x['role'] != 'storage']")$'\n'
+    done
+    for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
+        printf '%s' "$map" | in_ns ssh -F "$work/ssh_config.lab" "$host" 'cat >> /etc/lab-nodes' &
+    done
+    wait
+}
+address() { # CLUSTER
+    ship_nodes "$1"
+    local host
+    for host in $(hosts_of "$1" | grep -v storage); do
+        g "$host" "$(rows "$1" | awk -v h="$host" '$3 == h { print "ip -n vm-" $1 " addr replace " $5 "/16 dev eth0" }')" &
+    done
+    wait
+}
+# sync_until CLUSTER STATE NOW: sync (the same instant again: the install
+# probe) until CLUSTER is in STATE, at most 6 times.
+sync_until() {
+    local try
+    for ((try = 0; try < 6; try++)); do
+        sync_at "$3" || true
+        [[ $(state_of "$1") == "$2" ]] && return 0
+        sleep 1
+    done
+    return 1
 }
 # every_node_reaches CLUSTER: each compute pings its frontend and the
 # frontend pings each compute (one round, 1 s timeout).
@@ -248,29 +277,42 @@ wait_reachable() { # CLUSTER
     local try
     for ((try = 0; try < 60; try++)); do
         reachable "$1" && return 0
-        sleep 1
+        sleep 0.5
     done
     return 1
 }
-start_cluster() { # CLUSTER NOW: sync at the start, power on, wait for reachability
+start_cluster() { # CLUSTER NOW: syncs from the start until active, wait for reachability
     local t0
     t0=$(now)
-    sync_at "$2" || true
-    [[ $(state_of "$1") == active ]] || { tail -30 "$work/sync.log"; return 1; }
-    phase "$1: sync at start ($nodes nodes)" "$t0"
-    power_on "$1"
+    sync_until "$1" active "$2" || { tail -30 "$work/sync.log"; return 1; }
+    phase "$1: syncs at start until active ($nodes nodes)" "$t0"
+    address "$1"
     wait_reachable "$1" || return 1
     phase "$1: start -> all nodes reachable ($nodes nodes)" "$t0"
     echo "REACHABLE $1 nodes=$nodes seconds=$(since "$t0")"
 }
 
-# Guest state the checks read.
-lvs_of() { g storage-2-0 "lvs --noheadings --units b --nosuffix -o lv_name,lv_size $vg" | awk '{ print $1, $2 }' | sort; }
-targets() { g storage-2-0 "tgtadm --lld iscsi --mode target --op show" | awk '/^Target [0-9]+:/ { print $3 }' | sort; }
-accounts() { g storage-2-0 "tgtadm --lld iscsi --mode account --op show" | awk 'NR > 1 { print $1 }' | sort; }
-sessions() { g "$1" "iscsiadm -m session 2>/dev/null || true" | awk '{ print $4 }' | sort; }
-links() { g "$1" "ip -o link show" | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^(vlan|vcbr|vx|vxbr)' | sort || true; }
-netns_of() { g "$1" "ls /run/netns 2>/dev/null || true" | sort; }
+# Guest state the checks read: read_state fetches everything with one ssh
+# per guest (in parallel) into $work/state-HOST; the accessors below read it.
+read_state() {
+    g storage-2-0 "lvs --noheadings --units b --nosuffix -o lv_name,lv_size $vg | awk '{ print \"lv\", \$1, \$2 }'
+        tgtadm --lld iscsi --mode target --op show | awk '/^Target [0-9]+:/ { print \"target\", \$3 }'
+        tgtadm --lld iscsi --mode account --op show | awk 'NR > 1 { print \"account\", \$1 }'" > "$work/state-storage-2-0" &
+    local host
+    for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
+        g "$host" "iscsiadm -m session 2>/dev/null | awk '{ print \"session\", \$4 }'
+            ip -o link show | awk -F': ' '{ sub(/@.*/, \"\", \$2); print \"link\", \$2 }'
+            ls /run/netns 2>/dev/null | sed 's/^/netns /'; true" > "$work/state-$host" &
+    done
+    wait
+}
+field() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "$work/state-$1" | sort; }
+lvs_of() { field storage-2-0 lv; }
+targets() { field storage-2-0 target; }
+accounts() { field storage-2-0 account; }
+sessions() { field "$1" session; }
+links() { field "$1" link | grep -E '^(vlan|vcbr|vx|vxbr)' || true; }
+netns_of() { field "$1" netns; }
 hosts_of() { sort -u < <(rows "$1" | awk '{ print $3 }'); }
 iqn_of() { grep -o 'iqn[^>]*' "$work/tree-$1/storage-2-0/files/tgt/vcluster-$1.conf"; }
 
@@ -286,13 +328,16 @@ vlan_phase() {
     local vlan_a vlan_b
     vlan_a=$(r list vcluster output-format=json | json "[x['vlan'] for x in d if x['name'] == 'a']")
     vlan_b=$(r list vcluster output-format=json | json "[x['vlan'] for x in d if x['name'] == 'b']")
+    ship_nodes a b
     start_cluster a 2026-12-01T00:00:05Z || fail "1 cluster a not built (see sync log above)"
-    # b starts at the same instant; its sync above already built it too.
-    power_on b
+    # b starts at the same instant; the syncs above built it too.
+    [[ $(state_of b) == active ]] || sync_until b active 2026-12-01T00:00:05Z || fail "1 cluster b not active"
+    address b
     wait_reachable b || fail "1 cluster b nodes not reachable"
     r report vcluster a dir="$work/tree-a" > /dev/null
     r report vcluster b dir="$work/tree-b" > /dev/null
     local ok=1 host
+    read_state
     [[ -n $vlan_a && -n $vlan_b && $vlan_a != "$vlan_b" ]] || ok=0
     [[ $(state_of a) == active && $(state_of b) == active ]] || ok=0
     for host in $(hosts_of a | grep -v storage); do
@@ -317,6 +362,10 @@ vlan_phase() {
     # ---- 4. frontend kit and public leg
     check_frontend a
     phase "checks 1-4" "$t"
+    # ---- 4b. the install snapshot and a roll-back to it, on real LVM
+    t=$(now)
+    check_rollback a
+    phase "a: roll-back (check 4b)" "$t"
 
     # ---- 5. teardown of a at its end, b untouched
     t=$(now)
@@ -332,11 +381,51 @@ vlan_phase() {
         fail "5b cluster b changed by a's teardown"
         diff <(echo "$before_b") <(echo "$after_b") || true
     fi
-    sync_at 2026-12-01T12:00:05Z || true
+    t=$(now)
+    if [[ $networks == both ]]; then
+        # b's end and c's (VXLAN) start at the same instant: one sync
+        # releases b and builds c.
+        reserve c "$b_end" 2026-12-01T18:00:00Z network=vxlan > /dev/null || die "6 reservation c refused"
+        ship_nodes c
+        sync_until c active 2026-12-01T12:00:05Z || fail "6 cluster c (vxlan) not built"
+        address c
+        phase "b: end + c (vxlan): syncs until active" "$t"
+    else
+        sync_at 2026-12-01T12:00:05Z || true
+    fi
     check_released b "$vlan_b"
 }
 
+check_rollback() { # A: the `installed` snapshot of each LV after the install,
+    # a marker written on a compute's LV is gone after `rocks rollback`.
+    local a=$1 ok=1 lv want got before after
+    want=$(rows "$a" | awk '{ print "vc-" $1 ".installed" }' | sort)
+    read_state
+    got=$(lvs_of | awk '{ print $1 }' | grep -- "^vc-$a-.*\.installed\$" || true)
+    [[ $want == "$got" ]] || { ok=0; echo "snapshots: want $(echo $want) got $(echo $got)"; }
+    lv=/dev/$vg/vc-$(rows "$a" | awk '$2 == "compute" { print $1; exit }')
+    local marker=LAB-ROLLBACK-MARKER
+    readback="sync; echo 3 > /proc/sys/vm/drop_caches; dd if=$lv bs=19 count=1 2>/dev/null | tr -d '\\000'"
+    before=$(g storage-2-0 "printf $marker | dd of=$lv conv=notrunc 2>/dev/null && $readback")
+    [[ $before == "$marker" ]] || { ok=0; echo "marker not written on $lv: '$before'"; }
+    r rollback vcluster "$a" > /dev/null || { ok=0; echo "rollback of $a refused"; }
+    sync_at 2026-12-01T00:30:00Z || true
+    after=$(g storage-2-0 "$readback")
+    [[ -z $after ]] || { ok=0; echo "after the roll-back $lv starts with '$after'"; }
+    read_state
+    got=$(lvs_of | awk '{ print $1 }' | grep -- "^vc-$a-.*\.installed\$" || true)
+    [[ $want == "$got" ]] || { ok=0; echo "snapshots after the roll-back: want $(echo $want) got $(echo $got)"; }
+    [[ $(state_of "$a") == active ]] || { ok=0; echo "$a is $(state_of "$a") after the roll-back"; }
+    wait_reachable "$a" || { ok=0; echo "$a's nodes not reachable after the roll-back"; }
+    if ((ok)); then
+        pass "4b each of $a's $(wc -l <<< "$want") LVs has its 'installed' snapshot (lvs); a marker written on $lv is gone after rocks rollback vcluster $a + sync (lvconvert --merge), the snapshot is taken again and the nodes answer"
+    else
+        fail "4b install snapshot / roll-back of $a"
+    fi
+}
+
 snapshot() { # CLUSTER ID: what the guests hold for it
+    read_state
     lvs_of | grep -- "^vc-$1-" || true
     targets | grep -- "vcluster\.$1\$" || true
     accounts | grep -x -- "vc-$1" || true
@@ -399,7 +488,8 @@ check_storage() { # A B
     local a=$1 b=$2 want got ok=1 bytes
     bytes=$(( ${size%MiB} * 1048576 ))
     want=$( { rows "$a"; rows "$b"; } | awk -v s="$bytes" '{ print "vc-" $1, s }' | sed -E 's/^vc-([a-z0-9]+)-/vc-\1-/' | sort)
-    got=$(lvs_of)
+    read_state
+    got=$(lvs_of | grep -v '\.installed ' || true) # the snapshots: check 4b
     [[ $want == "$got" ]] || { ok=0; echo "LVs: want"; echo "$want"; echo "got"; echo "$got"; }
     local host c expect
     for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
@@ -469,6 +559,7 @@ check_frontend() { # A
 
 check_released() { # CLUSTER VLAN-or-VNI-DEVICE-SUFFIX
     local c=$1 id=$2 ok=1 host left
+    read_state
     left=$(lvs_of | grep -c -- "^vc-$c-" || true)
     ((left == 0)) || { ok=0; echo "$left LVs of $c left"; }
     targets | grep -q -- "vcluster\.$c\$" && { ok=0; echo "target of $c left"; }
@@ -484,18 +575,23 @@ check_released() { # CLUSTER VLAN-or-VNI-DEVICE-SUFFIX
     *) ok=0; echo "$c is $(state_of "$c")" ;;
     esac
     if ((ok)); then
-        pass "5 at its end $c is torn down: no LV, target, CHAP account, session, VLAN/VXLAN link, bridge, VM or host row of $c remains"
+        pass "5 at its end $c is torn down: no LV (nor snapshot), target, CHAP account, session, VLAN/VXLAN link, bridge, VM or host row of $c remains"
     else
         fail "5 teardown of $c"
         g storage-2-0 "tail -n 20 /var/log/tgtd.log" || true
     fi
 }
 
-vxlan_phase() {
-    local t vni
+vxlan_phase() { # c: already started by vlan_phase's last sync (both), or here
+    local t vni c_end=2026-12-01T18:00:05Z
     t=$(now)
-    reserve c 2026-12-02T00:00:00Z 2026-12-02T06:00:00Z network=vxlan > /dev/null || die "6 reservation c refused"
-    start_cluster c 2026-12-02T00:00:05Z || fail "6 cluster c (vxlan) not built"
+    if [[ $networks == vxlan ]]; then
+        reserve c 2026-12-02T00:00:00Z 2026-12-02T06:00:00Z network=vxlan > /dev/null || die "6 reservation c refused"
+        ship_nodes c
+        start_cluster c 2026-12-02T00:00:05Z || fail "6 cluster c (vxlan) not built"
+        c_end=2026-12-02T06:00:05Z
+    fi
+    wait_reachable c || fail "6 cluster c nodes not reachable"
     vni=$(r list vcluster output-format=json | json "[x['vlan'] for x in d if x['name'] == 'c']")
     r report vcluster c dir="$work/tree-c" > /dev/null
     local -a cc
@@ -505,6 +601,7 @@ vxlan_phase() {
     read -r n1 _ h1 _ ip1 _ <<< "${cc[${#cc[@]} - 1]}"
     g "$h0" "ip netns exec vm-$n0 ping -c 2 -W 2 $ip1" > /dev/null || ok=0
     g "$h1" "ip netns exec vm-$n1 ping -c 2 -W 2 $ip0" > /dev/null || ok=0
+    read_state
     for host in $(hosts_of c | grep -v storage); do
         links "$host" | grep -q '^vx' || { ok=0; echo "no vxlan link on $host"; }
     done
@@ -513,13 +610,14 @@ vxlan_phase() {
     else
         fail "6 VXLAN cluster c"
     fi
-    sync_at 2026-12-02T06:00:05Z || true
+    sync_at "$c_end" || true
     check_released c "[0-9]+"
-    phase "vxlan cluster c (build, check, release)" "$t"
+    phase "vxlan cluster c (check, release)" "$t"
 }
 
 timing_phase() { # one VLAN cluster alone: start -> all nodes reachable
     reserve a "$T0" 2026-12-01T06:00:00Z > /dev/null || die "reservation a refused"
+    ship_nodes a
     start_cluster a 2026-12-01T00:00:05Z || fail "cluster a not built or not reachable"
 }
 
