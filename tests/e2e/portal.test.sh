@@ -49,7 +49,8 @@ password=alice-e2e-password
 printf '%s\n' "$password" | r add vcluster user alice
 ssh-keygen -q -t ed25519 -N '' -C tenant@example.org -f "$work/tenant" >/dev/null
 
-r start vcluster portal listen=127.0.0.1:0 >"$work/portal.out" 2>"$work/portal.err" &
+# Started directly (not through r), so $! is the daemon itself and the trap kills it.
+"$ROCKS" start vcluster portal listen=127.0.0.1:0 >"$work/portal.out" 2>"$work/portal.err" &
 portal_pid=$!
 for _ in $(seq 100); do
     grep -q listening "$work/portal.out" 2>/dev/null && break
