@@ -186,20 +186,30 @@ bool ShellScript::empty() const {
     return true;
 }
 
+namespace {
+
+// Appends each line (a line may hold several, separated by '\n') indented
+// by four spaces, as the body of a section.
+void appendIndented(std::string& body, const std::vector<std::string>& lines) {
+    for (const auto& line : lines) {
+        std::size_t start = 0;
+        while (start < line.size()) {
+            std::size_t end = line.find('\n', start);
+            if (end == std::string::npos) {
+                end = line.size();
+            }
+            body += "    " + line.substr(start, end - start) + "\n";
+            start = end + 1;
+        }
+    }
+}
+
+}  // namespace
+
 std::string ShellScript::commands() const {
     std::string body;
     for (const auto& s : sections_) {
-        for (const auto& line : s.lines) {
-            std::size_t start = 0;
-            while (start < line.size()) {
-                std::size_t end = line.find('\n', start);
-                if (end == std::string::npos) {
-                    end = line.size();
-                }
-                body += "    " + line.substr(start, end - start) + "\n";
-                start = end + 1;
-            }
-        }
+        appendIndented(body, s.lines);
     }
     return body;
 }
@@ -213,17 +223,7 @@ std::string ShellScript::render() const {
             continue;
         }
         body += "\nif wanted " + shellQuote(s.name) + "; then\n";
-        for (const auto& line : s.lines) {
-            std::size_t start = 0;
-            while (start < line.size()) {
-                std::size_t end = line.find('\n', start);
-                if (end == std::string::npos) {
-                    end = line.size();
-                }
-                body += "    " + line.substr(start, end - start) + "\n";
-                start = end + 1;
-            }
-        }
+        appendIndented(body, s.lines);
         body += "fi\n";
     }
     auto uses = [&](const char* text) { return body.find(text) != std::string::npos; };
