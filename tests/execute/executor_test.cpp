@@ -199,3 +199,49 @@ TEST(Progress, TerminalShowsALinePerHostAndABar) {
     EXPECT_NE(s.find("start [########################################] 2/2"), std::string::npos)
         << s;
 }
+
+TEST(StageRunner, DryRunBlocksAndProgressLinesNeverInterleave) {
+    // The dry-run executor prints from the runner's worker threads to the
+    // stream the progress lines go to: each block and each line must come
+    // out whole (a CI run once lost whole blocks to this race).
+    // A race shows only now and then: a few rounds make it show.
+    for (int round = 0; round < 5; ++round) {
+        std::ostringstream out;
+        auto dry = makeExecutor("dry-run", out);
+        MemoryJournal journal;
+        Progress progress(out, false);
+        const int hosts = 48;
+        const int steps = 4;
+        Stage stage{"network", {}};
+        for (int h = 0; h < hosts; ++h) {
+            for (int s = 0; s < steps; ++s) {
+                std::string id = "h" + std::to_string(h) + "-s" + std::to_string(s);
+                std::string script;
+                for (int line = 0; line < 20; ++line) {
+                    script += "echo " + id + " line " + std::to_string(line) + "\n";
+                }
+                stage.steps.push_back(
+                    {"host-" + std::to_string(h), "step-" + std::to_string(s), script});
+            }
+        }
+        StageRunner runner(*dry, journal, progress, 16);
+        ASSERT_FALSE(runner.run("start", {stage}).has_value());
+        const std::string text = out.str();
+        for (const auto& step : stage.steps) {
+            std::string block =
+                "--- " + step.host + ": " + step.name + " (dry-run, not executed)\n" + step.script;
+            EXPECT_NE(text.find(block), std::string::npos)
+                << "block of " << step.host << " " << step.name << " not found whole";
+            EXPECT_NE(text.find("start: " + step.host + ": " + step.name + " started\n"),
+                      std::string::npos);
+        }
+        // Nothing else: every line is a progress line or a line of a block.
+        std::istringstream in(text);
+        std::size_t lines = 0;
+        for (std::string line; std::getline(in, line);) {
+            ++lines;
+        }
+        const std::size_t expected = 2 + hosts * steps * (2 + 1 + 20);  // begin/end; per step
+        EXPECT_EQ(lines, expected);
+    }
+}

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <syncstream>
 
 #include "util/Error.h"
 
@@ -168,11 +169,13 @@ StepResult runCommand(const std::vector<std::string>& argv, const std::string& i
 }
 
 StepResult DryRunExecutor::run(const Step& step) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    // One synchronised write: the stage runner's progress lines go to the
+    // same stream from other threads (see Progress).
+    std::osyncstream out(out_);
     const std::string& text = step.summary.empty() ? step.script : step.summary;
-    out_ << "--- " << step.host << ": " << step.name << " (dry-run, not executed)\n" << text;
+    out << "--- " << step.host << ": " << step.name << " (dry-run, not executed)\n" << text;
     if (!text.empty() && text.back() != '\n') {
-        out_ << '\n';
+        out << '\n';
     }
     return {};
 }

@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
 
@@ -29,7 +28,6 @@ class DryRunExecutor : public Executor {
 
   private:
     std::ostream& out_;
-    std::mutex mutex_;
 };
 
 // Runs the script here with bash. `hostRoot`, when set, gives each host a

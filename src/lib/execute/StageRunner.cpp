@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <syncstream>
 #include <thread>
 
 #include "util/Clock.h"
@@ -19,21 +20,23 @@ std::string clock() { return utcNow("%H:%M:%S"); }
 }  // namespace
 
 void Progress::begin(const std::string& transition, std::size_t totalSteps) {
+    std::osyncstream out(out_);
     transition_ = transition;
     total_ = totalSteps;
     finished_ = 0;
     hostLines_.clear();
     drawnLines_ = 0;
     if (!terminal_) {
-        out_ << clock() << ' ' << transition << ": " << totalSteps << " steps\n";
+        out << clock() << ' ' << transition << ": " << totalSteps << " steps\n";
     }
 }
 
 void Progress::stepStarted(const Step& step) {
+    std::osyncstream out(out_);
     if (!terminal_) {
-        out_ << clock() << ' ' << transition_ << ": " << step.host << ": " << step.name
-             << " started\n";
-        out_.flush();
+        out << clock() << ' ' << transition_ << ": " << step.host << ": " << step.name
+            << " started\n";
+        out.flush();
         return;
     }
     bool found = false;
@@ -46,23 +49,24 @@ void Progress::stepStarted(const Step& step) {
     if (!found) {
         hostLines_.emplace_back(step.host, step.name + " ...");
     }
-    redraw();
+    redraw(out);
 }
 
 void Progress::stepFinished(const Step& step, const StepResult& result, bool skipped) {
+    std::osyncstream out(out_);
     ++finished_;
     std::string status = skipped                          ? "already done"
                          : result.exitCode == 0           ? "done"
                          : result.exitCode == kExitNotYet ? "not yet"
                                                           : "FAILED";
     if (!terminal_) {
-        out_ << clock() << ' ' << transition_ << ": " << step.host << ": " << step.name << ' '
-             << status;
+        out << clock() << ' ' << transition_ << ": " << step.host << ": " << step.name << ' '
+            << status;
         if (result.exitCode != 0 && result.exitCode != kExitNotYet) {
-            out_ << " (exit " << result.exitCode << ": " << firstLine(result.error) << ')';
+            out << " (exit " << result.exitCode << ": " << firstLine(result.error) << ')';
         }
-        out_ << " [" << finished_ << '/' << total_ << "]\n";
-        out_.flush();
+        out << " [" << finished_ << '/' << total_ << "]\n";
+        out.flush();
         return;
     }
     for (auto& [host, line] : hostLines_) {
@@ -74,30 +78,30 @@ void Progress::stepFinished(const Step& step, const StepResult& result, bool ski
                      [&](const auto& l) { return l.first == step.host; })) {
         hostLines_.emplace_back(step.host, step.name + " " + status);
     }
-    redraw();
+    redraw(out);
 }
 
-void Progress::redraw() {
+void Progress::redraw(std::ostream& out) {
     if (drawnLines_ > 0) {
-        out_ << "\x1b[" << drawnLines_ << 'F';  // back to the first line we drew
+        out << "\x1b[" << drawnLines_ << 'F';  // back to the first line we drew
     }
     for (const auto& [host, line] : hostLines_) {
-        out_ << "\x1b[2K  " << host << ": " << line << '\n';
+        out << "\x1b[2K  " << host << ": " << line << '\n';
     }
     const std::size_t width = 40;
     std::size_t filled = total_ == 0 ? width : finished_ * width / total_;
-    out_ << "\x1b[2K" << transition_ << " [" << std::string(filled, '#')
-         << std::string(width - filled, '.') << "] " << finished_ << '/' << total_ << '\n';
+    out << "\x1b[2K" << transition_ << " [" << std::string(filled, '#')
+        << std::string(width - filled, '.') << "] " << finished_ << '/' << total_ << '\n';
     drawnLines_ = hostLines_.size() + 1;
-    out_.flush();
+    out.flush();
 }
 
 void Progress::end() {
+    std::osyncstream out(out_);
     if (!terminal_) {
-        out_ << clock() << ' ' << transition_ << ": finished " << finished_ << '/' << total_
-             << '\n';
+        out << clock() << ' ' << transition_ << ": finished " << finished_ << '/' << total_ << '\n';
     }
-    out_.flush();
+    out.flush();
 }
 
 std::optional<StepFailure> StageRunner::run(const std::string& transition,

@@ -25,7 +25,9 @@ class StepJournal {
 };
 
 // Shows progress: one line per host and a bar for the whole run on a
-// terminal, plain log lines otherwise.
+// terminal, plain log lines otherwise. Each call writes its text in one
+// piece (std::osyncstream), so an executor that prints to the same stream
+// from another thread (dry-run) never interleaves with it or races on it.
 class Progress {
   public:
     Progress(std::ostream& out, bool terminal) : out_(out), terminal_(terminal) {}
@@ -35,7 +37,7 @@ class Progress {
     void end();
 
   private:
-    void redraw();
+    void redraw(std::ostream& out);
     std::ostream& out_;
     bool terminal_;
     std::string transition_;
