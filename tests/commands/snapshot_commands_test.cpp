@@ -15,11 +15,7 @@ namespace {
 class SnapshotCommands : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::map<std::string, std::string> env{{"ROCKS_DB", rocks_.db().string()},
-                                               {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}};
-        auto r = runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
-                             VCLUSTER_ROCKS_BINARY},
-                            env);
+        auto r = rocks_.loadSampleCluster();
         ASSERT_EQ(r.exitCode, 0) << r.err;
         writeFile(dir_ / "k.pub", sshKeyLine("ssh-ed25519", "t@example.org") + "\n");
         for (const char* name : {"dc1", "later"}) {

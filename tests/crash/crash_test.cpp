@@ -210,11 +210,7 @@ void copyTree(const fs::path& from, const fs::path& to) {
 class Crash : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::map<std::string, std::string> env{{"ROCKS_DB", initial_.string()},
-                                               {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}};
-        auto r = runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
-                             VCLUSTER_ROCKS_BINARY},
-                            env);
+        auto r = Rocks(initial_).loadSampleCluster();
         ASSERT_EQ(r.exitCode, 0) << r.err;
         baseline_ = counts(initial_);
         writeFile(dir_ / "tenant.pub", sshKeyLine("ssh-ed25519", "tenant@example.org") + "\n");

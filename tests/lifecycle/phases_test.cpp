@@ -22,11 +22,7 @@ const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/b
 class Phases : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::map<std::string, std::string> env{{"ROCKS_DB", rocks_.db().string()},
-                                               {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}};
-        auto r = runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
-                             VCLUSTER_ROCKS_BINARY},
-                            env);
+        auto r = rocks_.loadSampleCluster();
         ASSERT_EQ(r.exitCode, 0) << r.err;
         writeFile(dir_ / "tenant.pub", sshKeyLine("ssh-ed25519", "tenant@example.org") + "\n");
     }

@@ -20,11 +20,7 @@ const char* kCounted[] = {"nodes", "networks", "vm_nodes", "vm_disks", "attribut
 class Sync : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::map<std::string, std::string> env{{"ROCKS_DB", rocks_.db().string()},
-                                               {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}};
-        auto r = runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
-                             VCLUSTER_ROCKS_BINARY},
-                            env);
+        auto r = rocks_.loadSampleCluster();
         ASSERT_EQ(r.exitCode, 0) << r.err;
         writeFile(dir_ / "tenant.pub", sshKeyLine("ssh-ed25519", "tenant@example.org") + "\n");
         baseline_ = counts();

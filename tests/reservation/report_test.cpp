@@ -13,9 +13,7 @@ namespace {
 class Report : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto r = runProcess(
-            {"bash", VCLUSTER_SOURCE_DIR "/tools/sample-cluster.sh", VCLUSTER_ROCKS_BINARY},
-            {{"ROCKS_DB", rocks_.db().string()}, {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}});
+        auto r = rocks_.loadSampleCluster();
         ASSERT_EQ(r.exitCode, 0) << r.err;
         std::string key = "sshkey=" + sshKeyLine("ssh-ed25519", "t@x");
         rocks_.ok({"add", "vcluster", "dc1", "start=2030-03-04T09:00:00Z",

@@ -53,6 +53,12 @@ std::string Rocks::ok(const std::vector<std::string>& args) const {
     return r.out;
 }
 
+ProcessResult Rocks::loadSampleCluster() const {
+    return runProcess({"bash", std::string(VCLUSTER_SOURCE_DIR) + "/tools/sample-cluster.sh",
+                       VCLUSTER_ROCKS_BINARY},
+                      {{"ROCKS_DB", db_.string()}, {"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}});
+}
+
 std::string readFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;

@@ -41,6 +41,8 @@ class Rocks {
                              const std::map<std::string, std::string>& env = {}) const;
     // Runs and fails the current test unless the exit code is 0.
     std::string ok(const std::vector<std::string>& args) const;
+    // Builds the sample physical cluster (tools/sample-cluster.sh) in db().
+    ProcessResult loadSampleCluster() const;
     const std::filesystem::path& db() const { return db_; }
 
   private:
