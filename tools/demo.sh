@@ -10,6 +10,10 @@
 set -euo pipefail
 # Weekly windows are in the manager's local time; the demo's is UTC.
 export TZ=UTC
+# The demo's story runs from December 2026 to May 2027 (each sync says its
+# now=); the clock of the booking commands is fixed at the story's first
+# day, so the demo tells the same story on any date.
+export VCLUSTER_NOW=${VCLUSTER_NOW:-2026-12-01T08:00:00Z}
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 [[ $build == /* ]] || build="$root/$build"

@@ -205,6 +205,10 @@ r set attr vc_ssh_config "$work/ssh_config"
 phase "database (physical cluster)" "$t"
 
 # ---------------------------------------------------------------- helpers
+# The lab's story happens on 2026-12-01..02 (every sync says now=); the
+# clock the booking commands read is fixed before it, so the lab runs the
+# same on any date (a reservation may not end in the past).
+export VCLUSTER_NOW=2026-11-30T00:00:00Z
 T0=2026-12-01T00:00:00Z
 size=16MiB
 reserve() { # NAME START END [network=...]
