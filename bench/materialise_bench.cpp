@@ -33,12 +33,17 @@ ClusterPlan bigPlan() {
     p.rolls = {{"base", "6.2", "x86_64"}, {"hpc", "6.2", "x86_64"}};
     p.sshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3x2Ykz7Vq0m3bN8v1o7Q9wE3J bench@x";
     p.fqdn = "big.example.org";
-    p.site.hosts.push_back({"gateway-0-0", "10.1.255.250", "eth0", "br-public", "vmnet0", ""});
-    p.site.hosts.push_back({"storage-2-0", "10.1.253.1", "eth0", "br-public", "vmnet0", ""});
+    auto host = [&](std::string name, std::string address) {
+        PhysicalHost h;
+        h.name = std::move(name);
+        h.address = std::move(address);
+        p.site.hosts.push_back(h);
+        return &p.site.hosts.back();
+    };
+    host("gateway-0-0", "10.1.255.250")->publicInterface = "eth1";
+    host("storage-2-0", "10.1.253.1");
     for (int i = 0; i < kVmServers; ++i) {
-        p.site.hosts.push_back({"vm-server-1-" + std::to_string(i),
-                                "10.1.254." + std::to_string(i + 1), "eth0", "br-public", "vmnet0",
-                                ""});
+        host("vm-server-1-" + std::to_string(i), "10.1.254." + std::to_string(i + 1));
     }
     p.frontend = {"gateway-0-0",   4096,       4, 100ULL << 30, "192.0.2.100",
                   "255.255.255.0", "192.0.2.1"};

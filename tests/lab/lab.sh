@@ -554,8 +554,15 @@ check_frontend() { # A
         ip -o link show \$port | grep -q 'master br-public' && ip -o link show eth1 | grep -q 'master br-public'" ||
         { ok=0; echo "frontend's eth1 not on br-public with eth1"; }
     in_ns ping -c 2 -W 2 "$pub" > /dev/null || { ok=0; echo "frontend public address $pub unreachable from the public network"; }
+    # The bridge was made by the generated step from eth1 (guest-init only
+    # gave eth1 an address and a route): both moved onto the bridge.
+    g "$fe_host" "ip -o addr show dev br-public | grep -qF ' 192.0.2.10/24 ' &&
+        ! ip -o addr show dev eth1 | grep -qF ' inet ' &&
+        ip route show 198.51.100.0/24 | grep -qF 'via 192.0.2.2 dev br-public'" ||
+        { ok=0; echo "the gateway's address or route did not move from eth1 to br-public"; }
+    in_ns ping -c 2 -W 2 192.0.2.10 > /dev/null || { ok=0; echo "the gateway's public address 192.0.2.10 unreachable after the bridge was made"; }
     if ((ok)); then
-        pass "4 tenant's ssh key in $a's frontend kit; the frontend's public NIC is on br-public with the gateway's eth1, $pub answers from the public network"
+        pass "4 tenant's ssh key in $a's frontend kit; the public bridge made by the roll from eth1 (the gateway's address and route moved onto it, 192.0.2.10 answers); the frontend's public NIC is on it, $pub answers from the public network"
     else
         fail "4 frontend kit / public leg"
     fi

@@ -14,19 +14,25 @@ namespace vcluster::test {
 
 inline materialise::SiteInfo sampleSite() {
     materialise::SiteInfo site;
-    site.hosts = {{"gateway-0-0", "10.1.255.250", "eth0", "br-public", "vmnet0", ""},
-                  {"gateway-0-1", "10.1.255.249", "eth0", "br-public", "vmnet0", ""}};
+    auto host = [](std::string name, std::string address) {
+        materialise::PhysicalHost h;
+        h.name = std::move(name);
+        h.address = std::move(address);
+        return h;
+    };
+    // Gateways with a public leg (eth1) that the public bridge is made from.
+    for (int i = 0; i < 2; ++i) {
+        auto g = host("gateway-0-" + std::to_string(i), "10.1.255." + std::to_string(250 - i));
+        g.publicInterface = "eth1";
+        g.publicAddress = "192.0.2." + std::to_string(10 + i);
+        g.publicNetmask = "255.255.255.0";
+        site.hosts.push_back(g);
+    }
     for (int i = 0; i < 4; ++i) {
-        site.hosts.push_back({"vm-server-1-" + std::to_string(i),
-                              "10.1.254." + std::to_string(i + 1), "eth0", "", "", ""});
+        site.hosts.push_back(
+            host("vm-server-1-" + std::to_string(i), "10.1.254." + std::to_string(i + 1)));
     }
-    site.hosts.push_back({"storage-2-0", "10.1.253.1", "eth0", "", "", ""});
-    for (auto& h : site.hosts) {
-        if (h.publicBridge.empty()) {
-            h.publicBridge = "br-public";
-            h.publicVnet = "vmnet0";
-        }
-    }
+    site.hosts.push_back(host("storage-2-0", "10.1.253.1"));
     return site;
 }
 

@@ -11,7 +11,7 @@
 using namespace vcluster;
 using namespace vcluster::materialise;
 
-TEST(VxlanNetns, TwoHostsPingIdempotentAndTeardownClean) {
+TEST(VxlanNetns, TwoHostsPingIdempotentTeardownCleanAndTheGatewaysPublicBridgeIsMade) {
     if (geteuid() != 0 || test::runProcess({"ip", "netns", "list"}).exitCode != 0) {
         GTEST_SKIP() << "needs root and ip netns";
     }

@@ -104,6 +104,10 @@ TEST(MaterialisationPool, LoadsBackWhatItStored) {
     EXPECT_EQ(back.plan.network, NetworkKind::Vxlan);
     EXPECT_EQ(back.plan.rolls.size(), 3u);
     EXPECT_EQ(back.plan.sshPublicKey, m.plan.sshPublicKey);
+    const PhysicalHost& gateway = back.plan.host("gateway-0-0");
+    EXPECT_EQ(gateway.publicInterface, "eth1");
+    EXPECT_EQ(gateway.publicAddress, "192.0.2.10");
+    EXPECT_EQ(gateway.publicNetmask, "255.255.255.0");
     ASSERT_EQ(back.nodes.size(), m.nodes.size());
     for (std::size_t i = 0; i < m.nodes.size(); ++i) {
         const auto& a = m.nodes[i];
@@ -164,8 +168,10 @@ TEST(MaterialisationPool, RefusesConflictsChangingNothing) {
     samePublic.frontend.publicIp = "192.0.2.100";
     EXPECT_THROW(pool.materialise(samePublic), Refusal);
     auto noHost = test::samplePlan("delta", 104, 2);
-    noHost.site.hosts.push_back(
-        {"vm-server-9-9", "10.1.254.99", "eth0", "br-public", "vmnet0", ""});
+    materialise::PhysicalHost unknown;
+    unknown.name = "vm-server-9-9";
+    unknown.address = "10.1.254.99";
+    noHost.site.hosts.push_back(unknown);
     noHost.computes[0].vmServer = "vm-server-9-9";
     EXPECT_THROW(pool.materialise(noHost), Error);
     EXPECT_EQ(snapshot(*db), before);
@@ -301,7 +307,15 @@ TEST(SiteFacts, CompletesAPlacedPlanFromTheDatabase) {
         i.network = "private";
         ifaces.add(i);
     }
+    Interface pub;
+    pub.host = "gateway-0-0";
+    pub.device = "eth1";
+    pub.mac = "52:54:00:10:01:01";
+    pub.ip = "192.0.2.10";
+    pub.network = "public";
+    ifaces.add(pub);
     AttributePool attrs(*db);
+    attrs.setHost("vm-server-1-0", "vc_public_interface", "eth3");  // not in the database
     attrs.setHost("storage-2-0", "vc_volume_group", "vg_site");
     attrs.setHost("storage-2-0", "vc_lv_kind", "thin");
     attrs.setHost("storage-2-0", "vc_iscsi_target", "lio");
@@ -313,6 +327,14 @@ TEST(SiteFacts, CompletesAPlacedPlanFromTheDatabase) {
     EXPECT_EQ(plan.site.hosts.size(), 4u);
     EXPECT_EQ(plan.host("vm-server-1-0").address, "10.1.250.2");
     EXPECT_EQ(plan.host("vm-server-1-1").trunkInterface, "bond0");
+    // The public bridge's NIC: the interface on Rocks' public subnet, with
+    // the gateway's own address; or vc_public_interface alone.
+    EXPECT_EQ(plan.host("gateway-0-0").publicInterface, "eth1");
+    EXPECT_EQ(plan.host("gateway-0-0").publicAddress, "192.0.2.10");
+    EXPECT_EQ(plan.host("gateway-0-0").publicNetmask, NetworkPool(*db).get("public").netmask);
+    EXPECT_EQ(plan.host("vm-server-1-0").publicInterface, "eth3");
+    EXPECT_EQ(plan.host("vm-server-1-0").publicAddress, "");
+    EXPECT_EQ(plan.host("vm-server-1-1").publicInterface, "");
     EXPECT_EQ(plan.storage.volumeGroup, "vg_site");
     EXPECT_EQ(plan.storage.lvKind, LvKind::Thin);
     EXPECT_EQ(plan.storage.target, TargetKind::Lio);

@@ -257,6 +257,60 @@ TEST(VlanBridgeWriter, IfcfgFiles) {
     EXPECT_EQ(r.out, "vlan100 eth0 vcbr100\n");
 }
 
+TEST(PublicBridgeWriter, MadeFromThePublicNicOnTheGatewayOnly) {
+    Materialisation m = sample();
+    const PublicBridge b = publicBridge(m);
+    EXPECT_EQ(b.bridge, "br-public");
+    EXPECT_EQ(b.interface, "eth1");
+    FileTree t = PublicBridgeWriter::ifcfgFiles(b);
+    ASSERT_NE(t.find("ifcfg-eth1"), nullptr);
+    ASSERT_NE(t.find("ifcfg-br-public"), nullptr);
+    test::TempDir dir;
+    test::writeFile(dir / "nic", t.find("ifcfg-eth1")->content);
+    test::writeFile(dir / "bridge", t.find("ifcfg-br-public")->content);
+    auto r = test::runProcess({"bash", "-c",
+                               "set -u; . \"$1\"; echo \"$DEVICE $BRIDGE $BOOTPROTO\"; . \"$2\"; "
+                               "echo \"$DEVICE $TYPE $BOOTPROTO $IPADDR $NETMASK\"",
+                               "x", (dir / "nic").string(), (dir / "bridge").string()});
+    EXPECT_EQ(r.out, "eth1 br-public none\nbr-public Bridge static 192.0.2.10 255.255.255.0\n");
+
+    auto hosts = generateHosts(m);
+    const std::string gateway = hosts.at("gateway-0-0").apply.render();
+    EXPECT_NE(gateway.find("public_bridge br-public eth1\n"), std::string::npos) << gateway;
+    EXPECT_NE(gateway.find("public_bridge() {"), std::string::npos)
+        << "the helper is in the prelude";
+    EXPECT_EQ(hosts.at("vm-server-1-0").apply.render().find("public_bridge"), std::string::npos);
+    EXPECT_EQ(hosts.at("gateway-0-0").teardown.render().find("br-public"), std::string::npos)
+        << "other clusters' frontends use the bridge: teardown keeps it";
+
+    // No public NIC known: the step says what is missing instead of making
+    // a bridge with no uplink.
+    auto plan = test::samplePlan("alpha", 100, 2);
+    for (auto& h : plan.site.hosts) {
+        h.publicInterface.clear();
+    }
+    const std::string bare = generateHosts(resolve(plan, {})).at("gateway-0-0").apply.render();
+    EXPECT_EQ(bare.find("public_bridge "), std::string::npos);
+    EXPECT_NE(bare.find("if ! ip link show dev br-public >/dev/null 2>&1; then\n        echo "
+                        "'error - no bridge br-public on this gateway and no vc_public_interface "
+                        "to make it from' >&2\n        exit 1"),
+              std::string::npos)
+        << bare;
+
+    // VMware frontends use the site's bridged vmnet instead.
+    auto vmware = test::samplePlan("beta", 101, 1, Hypervisor::VMware);
+    EXPECT_EQ(
+        generateHosts(resolve(vmware, {})).at("gateway-0-0").apply.render().find("public_bridge"),
+        std::string::npos);
+
+    // The public NIC is a validated interface name, never the trunk.
+    auto bad = test::samplePlan("gamma", 102, 1);
+    bad.site.hosts[0].publicInterface = "eth1;reboot";
+    EXPECT_THROW(resolve(bad, {}), Error);
+    bad.site.hosts[0].publicInterface = "eth0";
+    EXPECT_THROW(resolve(bad, {}), Error);
+}
+
 TEST(FrontendKitWriter, SiteAttrsRollsKeyAndComputes) {
     Materialisation m = sample();
     FrontendKit kit = frontendKit(m);

@@ -140,6 +140,17 @@ void validate(const ClusterPlan& plan) {
         parseIPv4(h.address, "address of " + h.name);
         validateInterfaceName(h.trunkInterface, "trunk interface of " + h.name);
         validateInterfaceName(h.publicBridge, "public bridge of " + h.name);
+        if (!h.publicInterface.empty()) {
+            validateInterfaceName(h.publicInterface, "public interface of " + h.name);
+            if (h.publicInterface == h.trunkInterface) {
+                throw Error("the public interface of " + h.name + " (" + h.publicInterface +
+                            ") is also its trunk interface");
+            }
+        }
+        if (!h.publicAddress.empty()) {
+            parseIPv4(h.publicAddress, "public address of " + h.name);
+            parseNetmask(h.publicNetmask);
+        }
         validateInterfaceName(h.publicVnet, "public vnet of " + h.name);
     }
     plan.host(plan.frontend.gateway);

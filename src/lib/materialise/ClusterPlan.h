@@ -36,6 +36,12 @@ struct PhysicalHost {
     // The host's iSCSI initiator name (LIO ACLs are by name); "" derives
     // iqn.<site date>.<authority>:<host>.
     std::string initiatorName;
+    // Gateways: the NIC on the public network that the public bridge is made
+    // from ("" when the site makes the bridge itself), and the gateway's own
+    // public address on it (moves to the bridge; "" when not in the database).
+    std::string publicInterface;
+    std::string publicAddress;
+    std::string publicNetmask;
 };
 
 struct FrontendSpec {

@@ -76,6 +76,9 @@ std::map<std::string, HostOutput> generateHosts(const Materialisation& m) {
     for (const auto& host : vmHosts) {
         network->apply(m, host, out(host));
     }
+    if (m.plan.hypervisor == Hypervisor::Kvm) {
+        PublicBridgeWriter::apply(publicBridge(m), out(gateway));  // VMware: its vmnet
+    }
     for (const auto& host : vmHosts) {
         IscsiLoginWriter::apply(iscsiLogin(m, host), out(host));
     }

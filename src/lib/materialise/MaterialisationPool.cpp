@@ -56,6 +56,9 @@ Settings planSettings(const ClusterPlan& p) {
         s[k + "trunk_interface"] = h.trunkInterface;
         s[k + "public_bridge"] = h.publicBridge;
         s[k + "public_vnet"] = h.publicVnet;
+        s[k + "public_interface"] = h.publicInterface;
+        s[k + "public_address"] = h.publicAddress;
+        s[k + "public_netmask"] = h.publicNetmask;
         s[k + "initiator_name"] = h.initiatorName;
     }
     return s;
@@ -109,9 +112,23 @@ void applySettings(const Settings& s, ClusterPlan& p) {
     p.site.vxlanPort = settingInt(s, "site.vxlan_port");
     for (int i = 0; s.count("host." + std::to_string(i) + ".name") != 0; ++i) {
         const std::string k = "host." + std::to_string(i) + ".";
-        p.site.hosts.push_back({setting(s, k + "name"), setting(s, k + "address"),
-                                setting(s, k + "trunk_interface"), setting(s, k + "public_bridge"),
-                                setting(s, k + "public_vnet"), setting(s, k + "initiator_name")});
+        PhysicalHost h;
+        h.name = setting(s, k + "name");
+        h.address = setting(s, k + "address");
+        h.trunkInterface = setting(s, k + "trunk_interface");
+        h.publicBridge = setting(s, k + "public_bridge");
+        h.publicVnet = setting(s, k + "public_vnet");
+        h.initiatorName = setting(s, k + "initiator_name");
+        // Absent from clusters materialised before the public bridge was
+        // generated: those keep relying on a bridge the site made.
+        auto optional = [&](const std::string& name) {
+            auto it = s.find(k + name);
+            return it == s.end() ? std::string() : it->second;
+        };
+        h.publicInterface = optional("public_interface");
+        h.publicAddress = optional("public_address");
+        h.publicNetmask = optional("public_netmask");
+        p.site.hosts.push_back(std::move(h));
     }
 }
 

@@ -68,6 +68,12 @@ VxlanBridge vxlanBridge(const Materialisation& m, const std::string& host) {
     return v;
 }
 
+PublicBridge publicBridge(const Materialisation& m) {
+    const PhysicalHost& gateway = m.plan.host(m.plan.frontend.gateway);
+    return {gateway.publicBridge, gateway.publicInterface, gateway.publicAddress,
+            gateway.publicNetmask};
+}
+
 IscsiLogin iscsiLogin(const Materialisation& m, const std::string& host) {
     IscsiLogin l;
     l.cluster = m.plan.name;

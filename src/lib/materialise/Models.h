@@ -55,6 +55,15 @@ struct VxlanBridge {
     int port = 4789;
 };
 
+// The gateway's public bridge, which every virtual frontend's public NIC is
+// plugged into: made once from the public NIC, shared by all clusters.
+struct PublicBridge {
+    std::string bridge;
+    std::string interface;  // "" when the site makes the bridge itself
+    std::string address;    // the gateway's own public address ("" unknown)
+    std::string netmask;
+};
+
 struct IscsiLogin {
     std::string cluster;
     std::string iqn;
@@ -122,6 +131,7 @@ std::vector<LogicalVolume> logicalVolumes(const Materialisation& m);
 TargetConfig targetConfig(const Materialisation& m);
 VlanBridge vlanBridge(const Materialisation& m, const std::string& host);
 VxlanBridge vxlanBridge(const Materialisation& m, const std::string& host);
+PublicBridge publicBridge(const Materialisation& m);  // of the frontend's gateway
 IscsiLogin iscsiLogin(const Materialisation& m, const std::string& host);
 VmDefinition vmDefinition(const Materialisation& m, const VirtualNode& node);
 FrontendKit frontendKit(const Materialisation& m);

@@ -109,6 +109,53 @@ void VxlanBridgeWriter::teardown(const Materialisation& m, const std::string& ho
     removeLinks(out.teardown, {v.bridge, v.device});
 }
 
+FileTree PublicBridgeWriter::ifcfgFiles(const PublicBridge& b) {
+    FileTree files;
+    if (b.interface.empty()) {
+        return files;
+    }
+    files.add("ifcfg-" + b.interface, ifcfg({{"DEVICE", b.interface},
+                                             {"BRIDGE", b.bridge},
+                                             {"BOOTPROTO", "none"},
+                                             {"ONBOOT", "yes"},
+                                             {"NM_CONTROLLED", "no"}}));
+    std::vector<std::pair<std::string, std::string>> bridge{
+        {"DEVICE", b.bridge}, {"TYPE", "Bridge"}, {"STP", "off"}, {"DELAY", "0"}};
+    if (b.address.empty()) {
+        bridge.emplace_back("BOOTPROTO", "none");
+    } else {
+        bridge.emplace_back("BOOTPROTO", "static");
+        bridge.emplace_back("IPADDR", b.address);
+        bridge.emplace_back("NETMASK", b.netmask);
+    }
+    bridge.emplace_back("ONBOOT", "yes");
+    bridge.emplace_back("NM_CONTROLLED", "no");
+    files.add("ifcfg-" + b.bridge, ifcfg(bridge));
+    return files;
+}
+
+void PublicBridgeWriter::apply(const PublicBridge& b, HostOutput& out) {
+    out.apply.section("network");
+    if (b.interface.empty()) {
+        // The site makes the bridge: say so clearly rather than let the
+        // frontend's start fail on a missing bridge.
+        out.apply.ensure(linkExists(b.bridge),
+                         {{"echo",
+                           "error - no bridge " + b.bridge +
+                               " on this gateway and no vc_public_interface to make it "
+                               "from",
+                           Word::raw(">&2")},
+                          {"exit", "1"}});
+        return;
+    }
+    const FileTree ifcfgs = ifcfgFiles(b);
+    for (const auto& [name, file] : ifcfgs.files()) {
+        out.files.add("files/network/" + name, file.content, file.mode);
+        out.apply.installFile("files/network/" + name, kIfcfgDir + name, file.mode);
+    }
+    out.apply.run({"public_bridge", b.bridge, b.interface});
+}
+
 std::unique_ptr<NetworkDriver> makeNetworkDriver(NetworkKind kind) {
     if (kind == NetworkKind::Vxlan) {
         return std::make_unique<VxlanBridgeWriter>();

@@ -121,6 +121,47 @@ wait_for_block() {
 }
 )SH";
 
+constexpr const char* kPublicBridge = R"SH(
+# public_bridge BRIDGE NIC: the gateway's public bridge, made from its public
+# NIC: the NIC becomes a port, and its addresses and routes move onto the
+# bridge (as ifup does for BRIDGE=), so the gateway keeps its public address.
+# Each part is checked before it is done: a run killed anywhere is finished
+# by the next one; on a finished bridge it changes nothing. (grep without -q:
+# it reads all its input, so pipefail never sees a writer killed by SIGPIPE.)
+public_bridge() {
+    local bridge=$1 nic=$2 line family cidr
+    local -a addrs routes words
+    if ! ip link show dev "$bridge" >/dev/null 2>&1; then
+        ip link add name "$bridge" type bridge stp_state 0
+    fi
+    if ! ip -o link show dev "$nic" | grep -F " master $bridge " >/dev/null; then
+        ip link set dev "$nic" master "$bridge"
+    fi
+    ip link set dev "$nic" up
+    ip link set dev "$bridge" up
+    mapfile -t addrs < <(ip -o addr show dev "$nic" scope global | awk '{ print $3, $4 }')
+    mapfile -t routes < <(ip -4 route show dev "$nic" | grep -v ' proto kernel ' || true)
+    for line in "${addrs[@]}"; do
+        read -r family cidr <<< "$line"
+        if ! ip -o addr show dev "$bridge" | awk '{ print $4 }' | grep -Fx -- "$cidr" >/dev/null; then
+            if [[ $family == inet ]]; then
+                ip addr add "$cidr" brd + dev "$bridge"
+            else
+                ip addr add "$cidr" dev "$bridge"
+            fi
+        fi
+    done
+    for line in "${routes[@]}"; do
+        read -ra words <<< "$line"
+        ip -4 route replace "${words[@]}" dev "$bridge"
+    done
+    for line in "${addrs[@]}"; do
+        read -r family cidr <<< "$line"
+        ip addr del "$cidr" dev "$nic"
+    done
+}
+)SH";
+
 }  // namespace
 
 ShellScript::ShellScript(std::string title) : title_(std::move(title)) {}
@@ -245,6 +286,9 @@ std::string ShellScript::render() const {
     }
     if (uses("wait_for_block ")) {
         out += kWaitForBlock;
+    }
+    if (uses("public_bridge ")) {
+        out += kPublicBridge;
     }
     return out + body;
 }

@@ -71,7 +71,8 @@ void completeFromDatabase(db::Database& db, ClusterPlan& plan) {
     for (const auto& name : namedHosts(plan)) {
         PhysicalHost h;
         h.name = name;
-        for (const auto& i : interfaces.list(name)) {
+        const std::vector<Interface> nics = interfaces.list(name);
+        for (const auto& i : nics) {
             if (i.network == "private" && !i.ip.empty()) {
                 h.address = i.ip;
                 break;
@@ -82,6 +83,22 @@ void completeFromDatabase(db::Database& db, ClusterPlan& plan) {
         }
         h.trunkInterface = attrs.resolve(name, "vc_trunk_interface").value_or(h.trunkInterface);
         h.publicBridge = attrs.resolve(name, "vc_public_bridge").value_or(h.publicBridge);
+        // The public NIC: vc_public_interface, else the host's interface on
+        // Rocks' public subnet; the address on it is the gateway's own.
+        const auto publicNic = attrs.resolve(name, "vc_public_interface");
+        for (const auto& i : nics) {
+            if (publicNic ? i.device == *publicNic : i.network == "public") {
+                h.publicInterface = i.device;
+                if (i.network == "public" && !i.ip.empty()) {
+                    h.publicAddress = i.ip;
+                    h.publicNetmask = i.netmask;
+                }
+                break;
+            }
+        }
+        if (publicNic && h.publicInterface.empty()) {
+            h.publicInterface = *publicNic;  // not in the database: the NIC alone
+        }
         h.publicVnet = attrs.resolve(name, "vc_public_vnet").value_or(h.publicVnet);
         h.initiatorName = attrs.resolve(name, "vc_initiator_name").value_or("");
         site.hosts.push_back(std::move(h));

@@ -85,6 +85,15 @@ class VxlanBridgeWriter : public NetworkDriver {
 
 std::unique_ptr<NetworkDriver> makeNetworkDriver(NetworkKind kind);
 
+// The gateway's public bridge (KVM): made from the public NIC if missing,
+// with the NIC's addresses and routes moved onto it, plus ifcfg files that
+// make it so at boot. Never torn down: other clusters' frontends use it.
+class PublicBridgeWriter {
+  public:
+    static FileTree ifcfgFiles(const PublicBridge& bridge);  // ifcfg-<nic>, ifcfg-<bridge>
+    static void apply(const PublicBridge& bridge, HostOutput& out);
+};
+
 class IscsiLoginWriter {
   public:
     static void apply(const IscsiLogin& login, HostOutput& out);
