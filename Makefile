@@ -1,7 +1,8 @@
 # The vcluster roll. What people type:
 #   make          build (RelWithDebInfo) into build/
-#   make test     install missing Debian packages, build, run every test,
-#                 then again with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test     install missing Debian packages, then tools/test.sh: format check,
+#                 build, tests, the QEMU lab beside clang-tidy, then every test
+#                 again with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo     install, build, and run the main job on a fresh SQLite database
 #   make bench    run the benchmarks and print their figures
 #   make roll     RPMs into RPMS/<arch>/ and the roll ISO (Rocks' rules when ROLLSROOT is set)
@@ -13,7 +14,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-fast test-asan lab lab-scale demo bench roll format lint lint-format clean
+.PHONY: all deps build test test-fast test-asan lab lab-scale demo bench roll format lint lint-format tidy tidy-run clean
 
 all: build
 
@@ -29,11 +30,9 @@ build: $(BUILD)/Makefile
 $(ASAN_BUILD)/Makefile:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVCLUSTER_SANITIZE=ON -DVCLUSTER_BENCH=OFF $(CMAKE_FLAGS)
 
+# The phases and their order (and which run side by side) are in tools/test.sh.
 test: deps
-	$(MAKE) lint
-	$(MAKE) test-fast
-	$(MAKE) lab
-	$(MAKE) test-asan
+	@bash tools/test.sh BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) JOBS=$(JOBS)
 
 test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -77,8 +76,17 @@ lint-format:
 
 TIDY_SOURCES = $(shell git ls-files 'src/*.cpp' 'rocks-commands/*.cpp' 2>/dev/null)
 
-lint: lint-format build
-	run-clang-tidy -quiet -j $(JOBS) -p $(BUILD) $(TIDY_SOURCES) > $(BUILD)/clang-tidy.log 2>&1 || \
+TIDY_JOBS ?= $(JOBS)
+
+lint: lint-format tidy
+
+tidy: build
+	@$(MAKE) --no-print-directory tidy-run
+
+# clang-tidy over an existing build's compile_commands.json (tools/test.sh
+# runs it beside the lab, which must not race it on the build tree).
+tidy-run:
+	run-clang-tidy -quiet -j $(TIDY_JOBS) -p $(BUILD) $(TIDY_SOURCES) > $(BUILD)/clang-tidy.log 2>&1 || \
 	  { grep -E '(warning|error):' $(BUILD)/clang-tidy.log; echo "clang-tidy found problems"; exit 1; }
 	@echo "clang-tidy: clean ($(words $(TIDY_SOURCES)) files)"
 
