@@ -72,7 +72,7 @@ format:
 	clang-format -i $(SOURCES)
 
 lint-format:
-	clang-format --dry-run -Werror $(SOURCES)
+	@clang-format --dry-run -Werror $(SOURCES) && echo "clang-format: clean ($(words $(SOURCES)) files)"
 
 TIDY_SOURCES = $(shell git ls-files 'src/*.cpp' 'rocks-commands/*.cpp' 2>/dev/null)
 

@@ -2,7 +2,8 @@
 # What `make test` runs, in an order that keeps both cores busy: the format
 # check, the plain build and its tests, then the QEMU lab with clang-tidy
 # beside it (the lab's TCG guests leave about 40% of the CPU idle while they
-# wait on each other), then the ASan+UBSan build and its tests. Stops at the
+# wait on each other; clang-tidy runs niced on every core, so the lab keeps
+# its share and tidy takes the rest), then the ASan+UBSan build and its tests. Stops at the
 # first failure; the wall time of every phase is printed at the end either way.
 # Usage: test.sh [MAKE_ARGS...]   (from the top of the tree)
 set -uo pipefail
@@ -35,7 +36,7 @@ phase() { # NAME COMMAND...
 lab_and_tidy() {
     local tidy_log t=$SECONDS rc_tidy rc_lab tidy_pid
     tidy_log=$(mktemp)
-    "${make[@]}" tidy-run TIDY_JOBS=1 >"$tidy_log" 2>&1 &
+    nice -n 10 "${make[@]}" tidy-run >"$tidy_log" 2>&1 &
     tidy_pid=$!
     "${make[@]}" lab
     rc_lab=$?
