@@ -188,6 +188,38 @@ TEST_F(PortalWebTest, ActiveClustersShowWhereToLogIn) {
         << home;
 }
 
+TEST_F(PortalWebTest, RepeatedFailedLoginsAreThrottledPerUserName) {
+    // A second daemon on the same database, with 3 attempts in its window.
+    PortalProcess strict(db(), {"login-attempts=3", "login-window=1h"});
+    auto loginAt = [&](const std::string& user, const std::string& password) {
+        HttpAnswer page = http({"GET", strict.url() + "/login", "", {}, ""});
+        std::string token = csrfIn(page.body);
+        return http(
+            {"POST",
+             strict.url() + "/login",
+             "user=" + urlEncode(user) + "&password=" + urlEncode(password) + "&csrf=" + token,
+             {kForm, "Cookie: " + cookiePair(page, "vcluster_login")},
+             ""});
+    };
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(loginAt("alice", "guess-" + std::to_string(i)).status, 401);
+    }
+    // The right password now gets the same refusal, without a session.
+    HttpAnswer refused = loginAt("alice", "alice-secret-pw");
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_NE(refused.body.find("too many failed logins: try again in "), std::string::npos)
+        << refused.body;
+    EXPECT_EQ(cookiePair(refused, "vcluster_session"), "");
+    // Another user from the same address logs in; so does alice on the other
+    // daemon (the throttle is the daemon's own memory).
+    EXPECT_EQ(loginAt("bob", "bob-secret-pw").status, 303);
+    EXPECT_NE(login("alice", "alice-secret-pw"), "");
+    // A bad parameter is refused at start.
+    auto r = rocks({"start", "vcluster", "portal", "listen=127.0.0.1:0", "login-window=0s"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "error - login-window must be between 1s and 10 years\n");
+}
+
 }  // namespace
 
 }  // namespace vcluster::test

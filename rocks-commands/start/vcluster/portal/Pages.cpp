@@ -372,13 +372,23 @@ void Portal::webRoutes() {
             loginPage(req, res, 403, "CSRF token missing or wrong: reload the page");
             return;
         }
+        // Checked before the password: a throttled guess learns nothing.
+        const std::string name = req.get_param_value("user");
+        const auto now = LoginThrottle::Clock::now();
+        if (std::int64_t wait = throttle_.retryAfter(name, req.remote_addr, now); wait > 0) {
+            res.set_header("Retry-After", std::to_string(wait));
+            loginPage(req, res, 429,
+                      "too many failed logins: try again in " + std::to_string(wait) + " s");
+            return;
+        }
         Accounts accounts(db());
-        auto user =
-            accounts.checkPassword(req.get_param_value("user"), req.get_param_value("password"));
+        auto user = accounts.checkPassword(name, req.get_param_value("password"));
         if (!user) {
+            throttle_.failed(name, req.remote_addr, now);
             loginPage(req, res, 401, "wrong user name or password");
             return;
         }
+        throttle_.succeeded(name);
         NewSession session;
         {
             db::Transaction tx(db());

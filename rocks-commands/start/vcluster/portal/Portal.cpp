@@ -120,7 +120,9 @@ json reservationJson(const StoredReservation& r) {
 
 }  // namespace
 
-Portal::Portal(PortalOptions options) : options_(std::move(options)) {
+Portal::Portal(PortalOptions options)
+    : options_(std::move(options)),
+      throttle_(options_.loginAttempts, std::chrono::seconds(options_.loginWindowSeconds)) {
     if (options_.certFile.empty() != options_.keyFile.empty()) {
         throw Error("give both cert= and key= for https, or neither");
     }

@@ -8,6 +8,7 @@
 
 #include "db/Database.h"
 #include "portal/Accounts.h"
+#include "portal/LoginThrottle.h"
 #include "reservation/ReservationPool.h"
 #include "util/Error.h"
 
@@ -28,6 +29,8 @@ struct PortalOptions {
     int threads = 32;
     std::size_t maxBody = std::size_t{64} * 1024;
     std::int64_t sessionSeconds = std::int64_t{8} * 3600;
+    int loginAttempts = 5;  // failed web logins per user name within the window
+    std::int64_t loginWindowSeconds = 15 * 60;
 };
 
 // Who sent a request: a token's or a session's user. `csrf` is set for a
@@ -95,6 +98,7 @@ class Portal {
                               std::int64_t maxAge) const;
 
     PortalOptions options_;
+    LoginThrottle throttle_;
     std::unique_ptr<httplib::Server> server_;
 };
 

@@ -52,7 +52,12 @@ class StartVclusterPortal : public Command {
                  {"key", "PEM private key for https", ""},
                  {"threads", "worker threads", "32"},
                  {"max-body", "largest request body accepted, in bytes", "65536"},
-                 {"session-hours", "web session lifetime", "8"}},
+                 {"session-hours", "web session lifetime", "8"},
+                 {"login-attempts",
+                  "failed web logins for one user name (4x: from one address) before its "
+                  "logins are refused for the rest of login-window",
+                  "5"},
+                 {"login-window", "the window of login-attempts (90s, 15m, 1h)", "15m"}},
                 {{"rocks start vcluster portal listen=0.0.0.0:8443 "
                   "cert=/etc/pki/tls/certs/portal.pem key=/etc/pki/tls/private/portal.key",
                   "https on every address of the manager"},
@@ -71,6 +76,10 @@ class StartVclusterPortal : public Command {
         o.sessionSeconds =
             std::int64_t{3600} *
             reservation::parseCount(ctx.param("session-hours", "8"), "session-hours", 1, 720);
+        o.loginAttempts =
+            reservation::parseCount(ctx.param("login-attempts", "5"), "login-attempts", 1, 1000);
+        o.loginWindowSeconds =
+            reservation::parseDuration(ctx.param("login-window", "15m"), "login-window");
 
         // The worker threads inherit a mask without SIGTERM/SIGINT; one thread
         // waits for them and stops the server, so it ends cleanly.
