@@ -121,4 +121,49 @@ TEST_F(SnapshotCommands, BadInputIsRefusedAndChangesNothing) {
     refused({"rollback", "vcluster", "dc1"},
             "a roll-back of 'dc1' to 'installed' is already pending");
     refused({"list", "vcluster", "snapshot", "nosuch"}, "unknown vcluster 'nosuch'");
+    // Removal: the same checks, and none while a roll-back to it is pending.
+    refused({"remove", "vcluster", "snapshot", "nosuch", "label=a"}, "unknown vcluster 'nosuch'");
+    refused({"remove", "vcluster", "snapshot", "later", "label=a"},
+            "vcluster 'later' is scheduled, not active");
+    refused({"remove", "vcluster", "snapshot", "dc1"},
+            "missing parameter label= (the snapshot to remove)");
+    refused({"remove", "vcluster", "snapshot", "dc1", "label=$(reboot)"},
+            "label '$(reboot)' may only have lower-case letters, digits and '-' (not first)");
+    refused({"remove", "vcluster", "snapshot", "dc1", "label=nope"},
+            "vcluster 'dc1' has no snapshot 'nope'");
+    refused({"remove", "vcluster", "snapshot", "dc1", "label=installed"},
+            "a roll-back of 'dc1' to 'installed' is pending: remove the snapshot after it");
+}
+
+TEST_F(SnapshotCommands, RemovalIsRecordedAndTheNextSyncRemovesTheVolumesSnapshots) {
+    rocks_.ok({"create", "vcluster", "snapshot", "dc1", "label=week1"});
+    // Not taken yet: dropped at once.
+    EXPECT_EQ(rocks_.ok({"remove", "vcluster", "snapshot", "dc1", "label=week1"}),
+              "dc1: snapshot 'week1' was not taken yet: dropped\n");
+    EXPECT_EQ(rows(), "1 installed present 0 0\n");
+    rocks_.ok({"create", "vcluster", "snapshot", "dc1", "label=week1"});
+    rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:00:00Z", "executor=dry-run"});
+    EXPECT_EQ(rows(), "1 installed present 0 0\n1 week1 present 0 0\n");
+    EXPECT_EQ(rocks_.ok({"remove", "vcluster", "snapshot", "dc1", "label=week1"}),
+              "dc1: removal of snapshot 'week1' requested; the next rocks sync vcluster "
+              "performs it\n");
+    refused({"remove", "vcluster", "snapshot", "dc1", "label=week1"},
+            "the removal of snapshot 'week1' of 'dc1' is already pending");
+    refused({"rollback", "vcluster", "dc1", "label=week1"},
+            "snapshot 'week1' of 'dc1' is being removed");
+    std::string out =
+        rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:01:00Z", "executor=dry-run"});
+    EXPECT_NE(out.find("--- storage-2-0: remove-snapshot-week1 (dry-run"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("lvremove"), std::string::npos) << out;
+    EXPECT_NE(out.find("vg_vcluster/vc-dc1-frontend.week1"), std::string::npos) << out;
+    EXPECT_EQ(out.find("vc-dc1-frontend.installed"), std::string::npos) << "only week1 goes";
+    EXPECT_NE(out.find("dc1:     active active snapshot 'week1' removed"), std::string::npos)
+        << out;
+    EXPECT_EQ(rows(), "1 installed present 0 0\n");
+    // The label is free again, and its new snapshot is really taken.
+    rocks_.ok({"create", "vcluster", "snapshot", "dc1", "label=week1"});
+    out = rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:02:00Z", "executor=dry-run"});
+    EXPECT_NE(out.find("--- storage-2-0: snapshot-week1 (dry-run"), std::string::npos) << out;
+    EXPECT_EQ(out.find("already done"), std::string::npos) << out;
 }

@@ -225,6 +225,30 @@ TEST_P(Rollback, ReturnsTheDisksToTheSnapshotRepeatablyAndTheEndRemovesEverySnap
     EXPECT_NE(vm.find("--logout"), std::string::npos);
     EXPECT_GT(vm.rfind("--login"), vm.rfind("--logout"));
 
+    // Removing a snapshot frees its volumes; the label can be taken again.
+    r = rocks_({"remove", "vcluster", "snapshot", "c1", "label=lab-1"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "c1: removal of snapshot 'lab-1' requested; the next rocks sync vcluster performs "
+              "it\n");
+    EXPECT_TRUE(fs::exists(disk("vc-c1-frontend.lab-1"))) << "only the sync removes it";
+    EXPECT_NE(rocks_.ok({"list", "vcluster", "snapshot", "c1"}).find(" removal\n"),
+              std::string::npos);
+    out = sync("2026-12-08T11:30:30Z");
+    EXPECT_NE(out.find("c1:      active active snapshot 'lab-1' removed"), std::string::npos)
+        << out;
+    EXPECT_FALSE(fs::exists(disk("vc-c1-frontend.lab-1")));
+    EXPECT_FALSE(fs::exists(disk("vc-c1-compute-0-0.lab-1")));
+    EXPECT_TRUE(fs::exists(disk("vc-c1-frontend.installed")));
+    EXPECT_EQ(snapshotRows(), 1);
+    writeFile(disk("vc-c1-frontend"), "lab 2\n");
+    rocks_.ok({"create", "vcluster", "snapshot", "c1", "label=lab-1"});
+    out = sync("2026-12-08T11:40:00Z");
+    EXPECT_EQ(readFile(disk("vc-c1-frontend.lab-1")), "lab 2\n")
+        << "the new 'lab-1' is taken, not skipped as done by the old one's journal:\n"
+        << out;
+    EXPECT_EQ(snapshotRows(), 2);
+
     // Back to the freshly installed cluster: the disks are as the start left them.
     rocks_.ok({"rollback", "vcluster", "c1"});
     sync("2026-12-08T12:00:00Z");

@@ -10,8 +10,9 @@ namespace vcluster::db {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        migrationRocksCore(), migrationReservations(), migrationMaterialisation(),
-        migrationJournal(),   migrationSnapshots(),    migrationPortalAccounts(),
+        migrationRocksCore(),       migrationReservations(), migrationMaterialisation(),
+        migrationJournal(),         migrationSnapshots(),    migrationPortalAccounts(),
+        migrationSnapshotRemoval(),
     };
     return all;
 }

@@ -431,6 +431,37 @@ void Lifecycle::requests(Context& c) {
         snapshots.rolledBack(s.label, number, reservation::formatTime(c.now));
         report(c, c.state, "rolled back to snapshot '" + s.label + "', VMs restarted");
     }
+    // Removals last: a roll-back to a label is never pending with its removal.
+    for (const auto& s : snapshots.list()) {
+        if (c.stop) {
+            return;
+        }
+        if (!s.removalPending()) {
+            continue;
+        }
+        const std::string transition = "remove snapshot " + s.label;
+        if (Outcome::Done !=
+            runStages(
+                c, transition,
+                {stage("snapshot-remove", {Context::script(r.storage, "remove-snapshot-" + s.label,
+                                                           materialise::removeSnapshotsScript(
+                                                               c.plan(db_), {s.label}))})})) {
+            return;
+        }
+        // The label may be taken again: its journal goes with it, or the
+        // new snapshot's steps would be taken as done.
+        // (Labels and cluster names have no LIKE wildcards.)
+        const std::string prefix = c.name() + ": ";
+        db::Transaction tx(db_);
+        snapshots.remove(s.label);
+        db_.execute(
+            "DELETE FROM vcluster_journal WHERE Cluster = ? AND (Transition = ? OR Transition = ? "
+            "OR Transition LIKE ?)",
+            {clusterKey(c.r), prefix + "snapshot " + s.label, prefix + transition,
+             prefix + "rollback " + s.label + " %"});
+        tx.commit();
+        report(c, c.state, "snapshot '" + s.label + "' removed");
+    }
 }
 
 void Lifecycle::release(Context& c) {

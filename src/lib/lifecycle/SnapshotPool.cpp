@@ -6,11 +6,12 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT ID, Label, State, Requested, COALESCE(Created, ''), RollbacksRequested, Rollbacks, "
-    "COALESCE(LastRollback, '') FROM vcluster_snapshots WHERE Reservation = ? ";
+    "COALESCE(LastRollback, ''), COALESCE(RemovalRequested, '') FROM vcluster_snapshots WHERE "
+    "Reservation = ? ";
 
 Snapshot fromRow(const db::Row& row) {
-    return {row.integer(0), row.text(1),    row.text(2),    row.text(3),
-            row.text(4),    row.integer(5), row.integer(6), row.text(7)};
+    return {row.integer(0), row.text(1),    row.text(2), row.text(3), row.text(4),
+            row.integer(5), row.integer(6), row.text(7), row.text(8)};
 }
 
 }  // namespace
@@ -58,6 +59,17 @@ void SnapshotPool::rolledBack(const std::string& label, std::int64_t number,
         "UPDATE vcluster_snapshots SET Rollbacks = ?, LastRollback = ? WHERE Reservation = ? AND "
         "Label = ?",
         {number, when, reservation_, label});
+}
+
+void SnapshotPool::requestRemoval(const std::string& label, const std::string& when) {
+    db_.execute(
+        "UPDATE vcluster_snapshots SET RemovalRequested = ? WHERE Reservation = ? AND Label = ?",
+        {when, reservation_, label});
+}
+
+void SnapshotPool::remove(const std::string& label) {
+    db_.execute("DELETE FROM vcluster_snapshots WHERE Reservation = ? AND Label = ?",
+                {reservation_, label});
 }
 
 void SnapshotPool::removeAll() {

@@ -20,7 +20,9 @@ struct Snapshot {
     std::int64_t rollbacksRequested = 0;
     std::int64_t rollbacks = 0;
     std::string lastRollback;
+    std::string removalRequested;  // "" unless `rocks remove vcluster snapshot` asked
     bool rollbackPending() const { return rollbacksRequested > rollbacks; }
+    bool removalPending() const { return !removalRequested.empty(); }
 };
 
 // Owns the vcluster_snapshots rows of one reservation and their SQL.
@@ -34,6 +36,8 @@ class SnapshotPool {
     void taken(const std::string& label, const std::string& when);
     void requestRollback(const std::string& label);
     void rolledBack(const std::string& label, std::int64_t number, const std::string& when);
+    void requestRemoval(const std::string& label, const std::string& when);
+    void remove(const std::string& label);
     void removeAll();
 
   private:

@@ -42,8 +42,38 @@ void requestRollback(db::Database& db, const std::string& name, const std::strin
     if (s->rollbackPending()) {
         throw Error("a roll-back of '" + name + "' to '" + label + "' is already pending");
     }
+    if (s->removalPending()) {
+        throw Error("snapshot '" + label + "' of '" + name + "' is being removed");
+    }
     pool.requestRollback(label);
     tx.commit();
+}
+
+bool requestSnapshotRemoval(db::Database& db, const std::string& name, const std::string& label,
+                            reservation::Time now) {
+    materialise::validateSnapshotLabel(label);
+    db::Transaction tx(db);
+    auto r = activeCluster(db, name);
+    SnapshotPool pool(db, r.id);
+    auto s = pool.find(label);
+    if (!s) {
+        throw Error("vcluster '" + name + "' has no snapshot '" + label + "'");
+    }
+    if (s->removalPending()) {
+        throw Error("the removal of snapshot '" + label + "' of '" + name + "' is already pending");
+    }
+    if (s->rollbackPending()) {
+        throw Error("a roll-back of '" + name + "' to '" + label +
+                    "' is pending: remove the snapshot after it");
+    }
+    const bool notTaken = s->state == "requested";
+    if (notTaken) {
+        pool.remove(label);  // nothing on the disks yet
+    } else {
+        pool.requestRemoval(label, reservation::formatTime(now));
+    }
+    tx.commit();
+    return notTaken;
 }
 
 }  // namespace vcluster::lifecycle

@@ -16,5 +16,10 @@ reservation::StoredReservation activeCluster(db::Database& db, const std::string
 void requestSnapshot(db::Database& db, const std::string& name, const std::string& label,
                      reservation::Time now);
 void requestRollback(db::Database& db, const std::string& name, const std::string& label);
+// Records the removal of a taken snapshot (the next sync removes its LVM
+// snapshots), or drops one not taken yet at once; returns true for the
+// latter. Refused while a roll-back to it is pending.
+bool requestSnapshotRemoval(db::Database& db, const std::string& name, const std::string& label,
+                            reservation::Time now);
 
 }  // namespace vcluster::lifecycle

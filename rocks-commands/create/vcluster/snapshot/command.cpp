@@ -20,7 +20,8 @@ class CreateVclusterSnapshot : public Command {
                 "thin pool) while the VMs run, as after a power cut. A snapshot named "
                 "'installed' is taken automatically when the virtual frontend's install is "
                 "over. `rocks rollback vcluster` returns the disks to a snapshot; snapshots are "
-                "removed with the cluster at its end. The cluster must be active; the label "
+                "removed with the cluster at its end, or one by one with `rocks remove vcluster "
+                "snapshot`. The cluster must be active; the label "
                 "must be new.",
                 {{"name", "the vcluster", false, false}},
                 {{"label", "the snapshot's name: 1-24 of a-z, 0-9 and '-' (not first)",

@@ -15,7 +15,7 @@ class ListVclusterSnapshot : public Command {
         return {"List the snapshots of a virtual cluster",
                 "One row per snapshot: its label, its state (requested: the next sync takes it; "
                 "present), when it was requested and taken, how many roll-backs to it were "
-                "done and whether one is pending.",
+                "done and whether a roll-back to it or its removal is pending.",
                 {{"name", "the vcluster", false, false}},
                 {outputFormatParam()},
                 {{"rocks list vcluster snapshot dc1", "dc1's snapshots"}}};
@@ -34,7 +34,9 @@ class ListVclusterSnapshot : public Command {
                      {"pending"}});
         for (const auto& s : lifecycle::SnapshotPool(ctx.db(), r->id).list()) {
             table.addRow({s.label, s.state, s.requested, s.created, std::to_string(s.rollbacks),
-                          s.rollbackPending() ? "roll-back" : ""});
+                          s.removalPending()    ? "removal"
+                          : s.rollbackPending() ? "roll-back"
+                                                : ""});
         }
         ctx.print(table);
     }

@@ -11,5 +11,6 @@ Migration migrationMaterialisation();  // v3: materialised virtual clusters
 Migration migrationJournal();          // v4: lifecycle journal, failure reasons
 Migration migrationSnapshots();        // v5: install phase, power windows, snapshots
 Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
+Migration migrationSnapshotRemoval();  // v7: snapshot removal requests
 
 }  // namespace vcluster::db
