@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <set>
 
 #include "reservation/ReservationRequest.h"
 #include "reservation/SshPublicKey.h"
@@ -206,4 +208,38 @@ TEST(ReservationRequest, RefusesBadRequests) {
     weekday["start"] = "2026-12-07T00:00:00Z";  // Monday
     weekday["end"] = "2026-12-08T00:00:00Z";
     EXPECT_THROW(parseReservationRequest("ok", weekday, defaults, now), Error);
+}
+
+TEST(ReservationRequest, NamesThatAreWordsOfTheVclusterCommandsAreRefused) {
+    // Every word that follows "vcluster" in a plugin's name
+    // (rocks-remove-vcluster-snapshot.so: "snapshot") is refused as a name,
+    // and the list names no word that no command uses.
+    std::set<std::string> words;
+    for (const auto& e : std::filesystem::directory_iterator(VCLUSTER_PLUGIN_DIR)) {
+        const std::string file = e.path().filename().string();
+        // rocks-<verb>-vcluster-<word>...: vcluster is the first noun (not
+        // rocks-report-host-vcluster-config, whose argument is a host).
+        const auto at = file.find("-vcluster-");
+        if (at == std::string::npos || file.rfind("rocks-", 0) != 0 || file.find('-', 6) != at ||
+            file.compare(file.size() - 3, 3, ".so") != 0) {
+            continue;
+        }
+        std::string rest = file.substr(at + 10, file.size() - 3 - (at + 10));
+        words.insert(rest.substr(0, rest.find('-')));
+    }
+    const std::set<std::string> listed(std::begin(kVclusterCommandWords),
+                                       std::end(kVclusterCommandWords));
+    EXPECT_EQ(words, listed);
+    for (const auto& word : words) {
+        try {
+            validateClusterName(word);
+            ADD_FAILURE() << "'" << word << "' admitted as a vcluster name";
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()),
+                      "vcluster name '" + word +
+                          "' is a word of the rocks commands (rocks remove vcluster " + word +
+                          " ... is another command): choose another");
+        }
+    }
+    EXPECT_NO_THROW(validateClusterName("snapshots"));
 }

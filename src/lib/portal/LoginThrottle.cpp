@@ -17,7 +17,9 @@ std::string addressKey(const std::string& address) { return "addr:" + address; }
 }  // namespace
 
 LoginThrottle::LoginThrottle(int attempts, std::chrono::seconds window, std::size_t maxKeys)
-    : attempts_(std::max(1, attempts)), window_(window), maxKeys_(std::max<std::size_t>(2, maxKeys)) {}
+    : attempts_(std::max(1, attempts)),
+      window_(window),
+      maxKeys_(std::max<std::size_t>(2, maxKeys)) {}
 
 std::int64_t LoginThrottle::wait(const std::string& key, int limit, Clock::time_point now) {
     auto it = failures_.find(key);

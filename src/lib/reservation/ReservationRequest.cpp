@@ -104,6 +104,12 @@ void validateClusterName(const std::string& name) {
                     "': use a lower-case letter, then lower-case letters, digits and '-' "
                     "(at most 20; it becomes part of host names)");
     }
+    for (const char* word : kVclusterCommandWords) {
+        if (name == word) {
+            throw Error("vcluster name '" + name + "' is a word of the rocks commands (rocks " +
+                        "remove vcluster " + name + " ... is another command): choose another");
+        }
+    }
 }
 
 std::vector<Interval> ReservationRequest::computeWindows() const {

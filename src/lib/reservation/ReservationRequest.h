@@ -73,6 +73,14 @@ struct ReservationRequest {
 // letters, digits and '-', at most 20 characters.
 void validateClusterName(const std::string& name);
 
+// The words that follow "vcluster" in the roll's commands (rocks list
+// vcluster node, rocks remove vcluster snapshot, ...): the longest command
+// wins, so a cluster with such a name could not be named on the command
+// line. They are refused as names (a test keeps this list in step with the
+// plugins).
+inline constexpr const char* kVclusterCommandWords[] = {"calendar", "node", "portal", "snapshot",
+                                                        "user"};
+
 // parse + validate `rocks add vcluster <name> key=value...`. `now` is used for
 // start=earliest and to refuse reservations that already ended.
 ReservationRequest parseReservationRequest(const std::string& name,

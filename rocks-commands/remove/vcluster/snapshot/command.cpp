@@ -33,8 +33,7 @@ class RemoveVclusterSnapshot : public Command {
             throw Error("missing parameter label= (the snapshot to remove)");
         }
         const std::string label = ctx.param("label", "");
-        if (lifecycle::requestSnapshotRemoval(ctx.db(), name, label,
-                                              reservation::currentTime())) {
+        if (lifecycle::requestSnapshotRemoval(ctx.db(), name, label, reservation::currentTime())) {
             ctx.out() << name << ": snapshot '" << label << "' was not taken yet: dropped\n";
         } else {
             ctx.out() << name << ": removal of snapshot '" << label
