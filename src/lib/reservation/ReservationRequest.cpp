@@ -106,8 +106,12 @@ void validateClusterName(const std::string& name) {
     }
     for (const char* word : kVclusterCommandWords) {
         if (name == word) {
-            throw Error("vcluster name '" + name + "' is a word of the rocks commands (rocks " +
-                        "remove vcluster " + name + " ... is another command): choose another");
+            std::string message = "vcluster name '";
+            message += name;
+            message += "' is a word of the rocks commands (rocks remove vcluster ";
+            message += name;
+            message += " ... is another command): choose another";
+            throw Error(message);
         }
     }
 }

@@ -30,7 +30,7 @@ struct PortalOptions {
     std::size_t maxBody = std::size_t{64} * 1024;
     std::int64_t sessionSeconds = std::int64_t{8} * 3600;
     int loginAttempts = 5;  // failed web logins per user name within the window
-    std::int64_t loginWindowSeconds = 15 * 60;
+    std::int64_t loginWindowSeconds = std::int64_t{15} * 60;
 };
 
 // Who sent a request: a token's or a session's user. `csrf` is set for a
