@@ -6,6 +6,19 @@
 
 namespace vcluster::lifecycle {
 
+namespace {
+
+// The snapshot `label` of cluster `name`, or the one-line refusal.
+Snapshot existing(const SnapshotPool& pool, const std::string& name, const std::string& label) {
+    auto s = pool.find(label);
+    if (!s) {
+        throw Error("vcluster '" + name + "' has no snapshot '" + label + "'");
+    }
+    return *s;
+}
+
+}  // namespace
+
 reservation::StoredReservation activeCluster(db::Database& db, const std::string& name) {
     auto r = reservation::ReservationPool(db).findLive(name);
     if (!r) {
@@ -35,14 +48,11 @@ void requestRollback(db::Database& db, const std::string& name, const std::strin
     db::Transaction tx(db);
     auto r = activeCluster(db, name);
     SnapshotPool pool(db, r.id);
-    auto s = pool.find(label);
-    if (!s) {
-        throw Error("vcluster '" + name + "' has no snapshot '" + label + "'");
-    }
-    if (s->rollbackPending()) {
+    const Snapshot s = existing(pool, name, label);
+    if (s.rollbackPending()) {
         throw Error("a roll-back of '" + name + "' to '" + label + "' is already pending");
     }
-    if (s->removalPending()) {
+    if (s.removalPending()) {
         throw Error("snapshot '" + label + "' of '" + name + "' is being removed");
     }
     pool.requestRollback(label);
@@ -55,18 +65,15 @@ bool requestSnapshotRemoval(db::Database& db, const std::string& name, const std
     db::Transaction tx(db);
     auto r = activeCluster(db, name);
     SnapshotPool pool(db, r.id);
-    auto s = pool.find(label);
-    if (!s) {
-        throw Error("vcluster '" + name + "' has no snapshot '" + label + "'");
-    }
-    if (s->removalPending()) {
+    const Snapshot s = existing(pool, name, label);
+    if (s.removalPending()) {
         throw Error("the removal of snapshot '" + label + "' of '" + name + "' is already pending");
     }
-    if (s->rollbackPending()) {
+    if (s.rollbackPending()) {
         throw Error("a roll-back of '" + name + "' to '" + label +
                     "' is pending: remove the snapshot after it");
     }
-    const bool notTaken = s->state == "requested";
+    const bool notTaken = s.state == "requested";
     if (notTaken) {
         pool.remove(label);  // nothing on the disks yet
     } else {
