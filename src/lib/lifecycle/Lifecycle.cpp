@@ -166,6 +166,11 @@ void JournalPool::clear(const std::string& transition) {
                 {cluster_, transition});
 }
 
+void JournalPool::clearPrefix(const std::string& prefix) {
+    db_.execute("DELETE FROM vcluster_journal WHERE Cluster = ? AND Transition LIKE ?",
+                {cluster_, prefix + "%"});
+}
+
 void Lifecycle::report(Context& c, const std::string& to, const std::string& detail) {
     c.state = to;
     if (!detail.empty()) {
@@ -450,15 +455,13 @@ void Lifecycle::requests(Context& c) {
         }
         // The label may be taken again: its journal goes with it, or the
         // new snapshot's steps would be taken as done.
-        // (Labels and cluster names have no LIKE wildcards.)
         const std::string prefix = c.name() + ": ";
+        JournalPool journal(db_, clusterKey(c.r));
         db::Transaction tx(db_);
         snapshots.remove(s.label);
-        db_.execute(
-            "DELETE FROM vcluster_journal WHERE Cluster = ? AND (Transition = ? OR Transition = ? "
-            "OR Transition LIKE ?)",
-            {clusterKey(c.r), prefix + "snapshot " + s.label, prefix + transition,
-             prefix + "rollback " + s.label + " %"});
+        journal.clear(prefix + "snapshot " + s.label);
+        journal.clear(prefix + transition);
+        journal.clearPrefix(prefix + "rollback " + s.label + " ");
         tx.commit();
         report(c, c.state, "snapshot '" + s.label + "' removed");
     }

@@ -39,6 +39,9 @@ class JournalPool : public execute::StepJournal {
                   const execute::StepResult& result) override;
     // Forgets a transition's steps (before a fresh attempt of a whole transition).
     void clear(const std::string& transition);
+    // Forgets every transition whose name starts with `prefix` (which must
+    // hold no LIKE wildcard: cluster names and snapshot labels have none).
+    void clearPrefix(const std::string& prefix);
 
   private:
     db::Database& db_;
