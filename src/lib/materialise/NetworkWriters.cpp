@@ -30,6 +30,15 @@ void bridgeUp(ShellScript& script, const std::string& bridge, const std::string&
     script.run({"ip", "link", "set", "dev", bridge, "up"});
 }
 
+// Ships ifcfg files with the host's bundle and installs them where the
+// initscripts read them.
+void installIfcfgs(const FileTree& ifcfgs, HostOutput& out) {
+    for (const auto& [name, file] : ifcfgs.files()) {
+        out.files.add("files/network/" + name, file.content, file.mode);
+        out.apply.installFile("files/network/" + name, kIfcfgDir + name, file.mode);
+    }
+}
+
 void removeLinks(ShellScript& script, const std::vector<std::string>& devices) {
     for (const auto& device : devices) {
         script.whenPresent(linkExists(device), {{"ip", "link", "delete", "dev", device}});
@@ -63,11 +72,7 @@ void VlanBridgeWriter::apply(const Materialisation& m, const std::string& host,
                              HostOutput& out) const {
     VlanBridge b = vlanBridge(m, host);
     out.apply.section("network");
-    const FileTree ifcfgs = ifcfgFiles(b);
-    for (const auto& [name, file] : ifcfgs.files()) {
-        out.files.add("files/network/" + name, file.content, file.mode);
-        out.apply.installFile("files/network/" + name, kIfcfgDir + name, file.mode);
-    }
+    installIfcfgs(ifcfgFiles(b), out);
     out.apply.ensure(linkExists(b.vlanDevice),
                      {{"ip", "link", "add", "link", b.trunk, "name", b.vlanDevice, "type", "vlan",
                        "id", std::to_string(b.vlanId)}});
@@ -148,11 +153,7 @@ void PublicBridgeWriter::apply(const PublicBridge& b, HostOutput& out) {
                           {"exit", "1"}});
         return;
     }
-    const FileTree ifcfgs = ifcfgFiles(b);
-    for (const auto& [name, file] : ifcfgs.files()) {
-        out.files.add("files/network/" + name, file.content, file.mode);
-        out.apply.installFile("files/network/" + name, kIfcfgDir + name, file.mode);
-    }
+    installIfcfgs(ifcfgFiles(b), out);
     out.apply.run({"public_bridge", b.bridge, b.interface});
 }
 
