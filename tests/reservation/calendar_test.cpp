@@ -96,6 +96,66 @@ TEST(IdTimeline, LowestFreeIdOverTime) {
     EXPECT_EQ(one.firstFree({10, 20}), 7);
 }
 
+TEST(IdTimeline, IdsOutsideANarrowedRangeAreKeptButNeverOffered) {
+    // A reservation admitted before vc_vlan_range was narrowed to 100-199
+    // keeps VLAN 2 (this used to size a bitmap by a negative offset).
+    IdTimeline ids({100, 199}, 100);
+    ids.add(2, {0, 1000}, 7);
+    EXPECT_FALSE(ids.isFree(2, {2000, 3000}));  // outside the range: never offered
+    EXPECT_EQ(ids.holder(2, {500, 600})->holder, 7);
+    EXPECT_FALSE(ids.holder(2, {1000, 1100}).has_value());
+    EXPECT_EQ(ids.firstFree({0, 10}), 100);
+    ids.remove(2, {0, 1000});
+    EXPECT_FALSE(ids.holder(2, {500, 600}).has_value());
+}
+
+TEST(Admission, BackToBackBookingsLeaveRoomToExtend) {
+    for (int pass = 0; pass < 2; ++pass) {
+        CapacityCalendar fast(smallSite());
+        ScanCalendar scan(smallSite());
+        CapacityView& cal = pass == 0 ? static_cast<CapacityView&>(fast) : scan;
+        Demand first = demand(kT0, kT0 + kDay, 1);
+        auto a = mustAdmit(cal, first);
+        cal.unbook({0, first, a});
+        cal.book({1, first, a});
+        Demand second = demand(kT0 + kDay, kT0 + 2 * kDay, 1);
+        auto b = mustAdmit(cal, second);
+        EXPECT_NE(b.networkId, a.networkId);
+        EXPECT_NE(b.publicIp, a.publicIp);
+        // The first can still be extended by a second, keeping its id.
+        cal.unbook({1, first, a});
+        Demand longer = demand(kT0, kT0 + kDay + 1, 1);
+        auto decision = readmit(cal, longer, a, Policy::Pack);
+        ASSERT_TRUE(std::holds_alternative<Placement>(decision))
+            << std::get<Shortage>(decision).message();
+        EXPECT_EQ(std::get<Placement>(decision).networkId, a.networkId);
+    }
+}
+
+TEST(Admission, AKeptIdThatCollidesNamesTheHolderAndTheInstant) {
+    Inventory inv = smallSite();
+    inv.vlans = {2, 2};  // one VLAN id: the second booking must take it after the first
+    for (int pass = 0; pass < 2; ++pass) {
+        CapacityCalendar fast(inv);
+        ScanCalendar scan(inv);
+        CapacityView& cal = pass == 0 ? static_cast<CapacityView&>(fast) : scan;
+        Demand first = demand(kT0, kT0 + kDay, 0);
+        auto a = std::get<Placement>(admit(cal, first, Policy::Pack));
+        Demand second = demand(kT0 + kDay, kT0 + 2 * kDay, 0);
+        cal.book({1, first, a});
+        auto b = std::get<Placement>(admit(cal, second, Policy::Pack));
+        cal.book({2, second, b});
+        ASSERT_EQ(b.networkId, 2);
+        cal.unbook({1, first, a});
+        auto decision = readmit(cal, demand(kT0, kT0 + kDay + 60, 0), a, Policy::Pack);
+        ASSERT_TRUE(std::holds_alternative<Shortage>(decision));
+        const auto& s = std::get<Shortage>(decision);
+        EXPECT_EQ(s.resource, "VLAN id 2");
+        EXPECT_EQ(s.at, kT0 + kDay);  // where the other one starts, not the first's start
+        EXPECT_EQ(s.holder, 2);
+    }
+}
+
 TEST(Admission, CapacityIsReusedAfterAReservationEnds) {
     CapacityCalendar cal(smallSite());
     // 4 hosts x 4 nodes of 2 CPUs = 16 nodes.
@@ -117,8 +177,11 @@ TEST(Admission, VlanIdsAreReusedButNeverShared) {
     // Only two public addresses: the third frontend does not fit.
     auto s = mustRefuse(cal, demand(kT0 + 10, kT0 + 20, 0));
     EXPECT_EQ(s.resource, "gateway public addresses");
+    // Right after the first two end: the id with room around it first (so
+    // they could still be extended), then the ids freed a moment before.
     auto c = mustAdmit(cal, demand(kT0 + kDay, kT0 + 2 * kDay, 0));
-    EXPECT_EQ(c.networkId, 2);  // free again after the first ended
+    EXPECT_EQ(c.networkId, 4);
+    EXPECT_EQ(mustAdmit(cal, demand(kT0 + kDay, kT0 + 2 * kDay, 0)).networkId, 2);
     // VLAN range 2-4 exhausted while public addresses remain (VXLAN unaffected).
     Inventory inv = smallSite();
     inv.gateways[0].publicIps = {"a", "b", "c", "d"};

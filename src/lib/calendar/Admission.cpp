@@ -20,6 +20,9 @@ std::string Shortage::message() const {
     if (!needs.empty()) {
         text += " (needs " + needs + ")";
     }
+    if (!heldBy.empty()) {
+        text += ", held by " + heldBy;
+    }
     return text;
 }
 
@@ -147,6 +150,26 @@ Shortage nodeShortage(const CapacityView& view, const Demand& d, const std::vect
 
 }  // namespace
 
+namespace {
+
+// Numbered resources (VLAN ids, VNIs, public addresses) are chosen with room
+// around the hold: the lowest id free for 30 days either side, else 7 days,
+// else 1 day, else any free id. The lowest free id alone would hand a
+// reservation the id freed the instant before by the one ending there, which
+// could then not be extended by a second although thousands were free.
+template <typename FirstFree>
+auto firstFreeWithRoom(FirstFree firstFree, const Interval& hold) {
+    constexpr Time kDay = 86400;
+    for (Time room : {30 * kDay, 7 * kDay, kDay}) {
+        if (auto id = firstFree(Interval{hold.start - room, hold.end + room})) {
+            return id;
+        }
+    }
+    return firstFree(hold);
+}
+
+}  // namespace
+
 Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
     const Inventory& inv = view.inventory();
     Placement p;
@@ -184,7 +207,8 @@ Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
     }
 
     // The network id, for the whole span.
-    auto id = view.firstFreeNetworkId(d.network, d.hold);
+    auto id = firstFreeWithRoom(
+        [&](const Interval& iv) { return view.firstFreeNetworkId(d.network, iv); }, d.hold);
     if (!id) {
         const IdRange& r = d.network == NetworkKind::Vlan ? inv.vlans : inv.vnis;
         return Shortage{d.network == NetworkKind::Vlan ? "VLAN ids" : "VXLAN VNIs",
@@ -209,7 +233,9 @@ Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
         if (p.gateway >= 0 && !better(static_cast<std::size_t>(p.gateway))) {
             continue;
         }
-        if (auto ip = view.firstFreePublicIp(static_cast<int>(g), d.hold)) {
+        if (auto ip = firstFreeWithRoom(
+                [&](const Interval& iv) { return view.firstFreePublicIp(static_cast<int>(g), iv); },
+                d.hold)) {
             p.gateway = static_cast<int>(g);
             p.publicIp = *ip;
         }
@@ -275,17 +301,29 @@ Decision readmit(const CapacityView& view, const Demand& d, const Placement& cur
                             reservation::formatSizeMiB(d.diskMiB)};
         }
     }
-    if (p.networkId != 0 && !view.networkIdFree(d.network, p.networkId, d.hold)) {
-        return Shortage{std::string(d.network == NetworkKind::Vlan ? "VLAN id " : "VNI ") +
+    // A kept id only needs to be unheld: one outside a since narrowed
+    // vc_vlan_range/vc_vni_range stays with the reservation that has it.
+    if (p.networkId != 0) {
+        if (auto h = view.networkIdHolder(d.network, p.networkId, d.hold)) {
+            Shortage sh{std::string(d.network == NetworkKind::Vlan ? "VLAN id " : "VNI ") +
                             std::to_string(p.networkId),
-                        "", d.hold.start, "the same id for the whole reservation"};
+                        "", std::max(h->interval.start, d.hold.start),
+                        "the same id for the whole reservation"};
+            sh.holder = h->holder;
+            return sh;
+        }
     }
     if (p.gateway >= 0) {
         auto g = static_cast<std::size_t>(p.gateway);
-        if (p.publicIp >= 0 && !view.publicIpFree(p.gateway, p.publicIp, d.hold)) {
-            return Shortage{
-                "public address " + inv.gateways[g].publicIps[static_cast<std::size_t>(p.publicIp)],
-                inv.gateways[g].name, d.hold.start, "the same address"};
+        if (p.publicIp >= 0) {
+            if (auto h = view.publicIpHolder(p.gateway, p.publicIp, d.hold)) {
+                Shortage sh{"public address " +
+                                inv.gateways[g].publicIps[static_cast<std::size_t>(p.publicIp)],
+                            inv.gateways[g].name, std::max(h->interval.start, d.hold.start),
+                            "the same address"};
+                sh.holder = h->holder;
+                return sh;
+            }
         }
         view.freeOver(Pool::Gateways, d.windows, free);
         if (!free[g].fits(d.frontend)) {

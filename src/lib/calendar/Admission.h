@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -11,10 +12,17 @@ namespace vcluster::calendar {
 
 // Why a demand does not fit: which resource, where, and when it runs out.
 struct Shortage {
+    Shortage() = default;
+    Shortage(std::string what, std::string on, Time when, std::string need)
+        : resource(std::move(what)), where(std::move(on)), at(when), needs(std::move(need)) {}
     std::string resource;  // e.g. "vm-server memory", "VLAN ids"
     std::string where;     // a host or pool name, or "" for site-wide ranges
     Time at = 0;
     std::string needs;  // e.g. "16 x 2048 MiB"
+    // The booking that holds the one id or address asked for (0: none named);
+    // the reservation layer names it in heldBy.
+    std::int64_t holder = 0;
+    std::string heldBy;
     // "vm-server memory runs out on vm-server-1-3 at 2026-12-01T09:00:00Z (needs ...)"
     std::string message() const;
 };

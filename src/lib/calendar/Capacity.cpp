@@ -28,6 +28,10 @@ Policy parsePolicy(const std::string& text) {
 
 const char* policyName(Policy p) { return p == Policy::Pack ? "pack" : "spread"; }
 
+std::int64_t storageMiB(std::int64_t disksMiB, int snapshots) {
+    return disksMiB * (1 + std::max(1, snapshots));
+}
+
 Demand demandOf(const reservation::ReservationRequest& r) {
     Demand d;
     d.windows = r.computeWindows();
@@ -35,7 +39,7 @@ Demand demandOf(const reservation::ReservationRequest& r) {
     d.nodes = r.nodes;
     d.perNode = {r.cpus, r.memoryMiB};
     d.frontend = {r.feCpus, r.feMemoryMiB};
-    d.diskMiB = r.totalDiskMiB();
+    d.diskMiB = storageMiB(r.totalDiskMiB(), 1);
     d.network = r.network;
     d.weekly = r.repeat.has_value();
     return d;

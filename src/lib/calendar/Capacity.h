@@ -90,7 +90,15 @@ struct Demand {
     bool weekly = false;
 };
 
-// Built from a validated request (its weekly windows already expanded).
+// Storage held for a cluster's disks and `snapshots` LVM snapshots of them:
+// each snapshot counts as large as its origin (what a thick snapshot, -l
+// 100%ORIGIN, takes; on a thin pool the same reserve, as a thin snapshot
+// grows with every write since it was taken). A booking holds room for the
+// automatic 'installed' snapshot from the start.
+std::int64_t storageMiB(std::int64_t disksMiB, int snapshots);
+
+// Built from a validated request (its weekly windows already expanded), with
+// room for the 'installed' snapshot.
 Demand demandOf(const reservation::ReservationRequest& request);
 
 // The same demand moved by `delta` seconds.
@@ -109,6 +117,13 @@ struct Booking {
     std::int64_t id = 0;  // the reservation's ID
     Demand demand;
     Placement placement;
+};
+
+// One booking's hold on a numbered resource (a VLAN id, a VNI, a public
+// address): when, and which booking (Booking::id) holds it.
+struct IdHolding {
+    Interval interval;
+    std::int64_t holder = 0;
 };
 
 // A host out of service: holds all of its capacity for the interval.

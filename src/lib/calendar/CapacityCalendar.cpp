@@ -68,12 +68,12 @@ void CapacityCalendar::apply(const Booking& b, bool adding) {
     }
     auto& ids = d.network == NetworkKind::Vlan ? vlans_ : vnis_;
     if (p.networkId != 0) {
-        adding ? ids.add(p.networkId, d.hold) : ids.remove(p.networkId, d.hold);
+        adding ? ids.add(p.networkId, d.hold, b.id) : ids.remove(p.networkId, d.hold);
     }
     if (p.gateway >= 0 && p.publicIp >= 0 &&
         static_cast<std::size_t>(p.gateway) < publicIps_.size()) {
         auto& ips = publicIps_[static_cast<std::size_t>(p.gateway)];
-        adding ? ips.add(p.publicIp, d.hold) : ips.remove(p.publicIp, d.hold);
+        adding ? ips.add(p.publicIp, d.hold, b.id) : ips.remove(p.publicIp, d.hold);
     }
     auto end = [&](Time t) {
         if (adding) {
@@ -131,6 +131,19 @@ bool CapacityCalendar::networkIdFree(NetworkKind kind, std::int64_t id,
 bool CapacityCalendar::publicIpFree(int gateway, int address, const Interval& hold) const {
     return gateway >= 0 && static_cast<std::size_t>(gateway) < publicIps_.size() &&
            publicIps_[static_cast<std::size_t>(gateway)].isFree(address, hold);
+}
+
+std::optional<IdHolding> CapacityCalendar::networkIdHolder(NetworkKind kind, std::int64_t id,
+                                                           const Interval& hold) const {
+    return (kind == NetworkKind::Vlan ? vlans_ : vnis_).holder(id, hold);
+}
+
+std::optional<IdHolding> CapacityCalendar::publicIpHolder(int gateway, int address,
+                                                          const Interval& hold) const {
+    if (gateway < 0 || static_cast<std::size_t>(gateway) >= publicIps_.size()) {
+        return std::nullopt;
+    }
+    return publicIps_[static_cast<std::size_t>(gateway)].holder(address, hold);
 }
 
 Time CapacityCalendar::peakInstant(Pool pool, int host, int dim,

@@ -27,6 +27,10 @@ class CapacityCalendar : public CapacityView {
     std::optional<int> firstFreePublicIp(int gateway, const Interval& hold) const override;
     bool networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const override;
     bool publicIpFree(int gateway, int address, const Interval& hold) const override;
+    std::optional<IdHolding> networkIdHolder(NetworkKind kind, std::int64_t id,
+                                             const Interval& hold) const override;
+    std::optional<IdHolding> publicIpHolder(int gateway, int address,
+                                            const Interval& hold) const override;
     Time peakInstant(Pool pool, int host, int dim,
                      const std::vector<Interval>& windows) const override;
     std::optional<Time> nextEndAfter(Time t) const override;

@@ -33,6 +33,12 @@ class CapacityView {
     // Whether one given id / address is free during all of `hold`.
     virtual bool networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const = 0;
     virtual bool publicIpFree(int gateway, int address, const Interval& hold) const = 0;
+    // The earliest booking that holds the id / address during `hold`, if any
+    // (for a refusal that names the real instant and holder).
+    virtual std::optional<IdHolding> networkIdHolder(NetworkKind kind, std::int64_t id,
+                                                     const Interval& hold) const = 0;
+    virtual std::optional<IdHolding> publicIpHolder(int gateway, int address,
+                                                    const Interval& hold) const = 0;
     // The first instant of the windows at which the host's usage in one
     // dimension (0 cpus, 1 mib) is highest.
     virtual Time peakInstant(Pool pool, int host, int dim,

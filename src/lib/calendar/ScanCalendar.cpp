@@ -83,11 +83,11 @@ std::vector<ScanCalendar::Use> ScanCalendar::usesOf(const Booking& b) const {
 std::vector<ScanCalendar::IdUse> ScanCalendar::idUsesOf(const Booking& b) const {
     std::vector<IdUse> out;
     if (b.placement.networkId != 0) {
-        out.push_back(
-            {b.demand.network == NetworkKind::Vlan ? 0 : 1, b.placement.networkId, b.demand.hold});
+        out.push_back({b.demand.network == NetworkKind::Vlan ? 0 : 1, b.placement.networkId,
+                       b.demand.hold, b.id});
     }
     if (b.placement.gateway >= 0 && b.placement.publicIp >= 0) {
-        out.push_back({2 + b.placement.gateway, b.placement.publicIp, b.demand.hold});
+        out.push_back({2 + b.placement.gateway, b.placement.publicIp, b.demand.hold, b.id});
     }
     return out;
 }
@@ -179,6 +179,28 @@ std::optional<int> ScanCalendar::firstFreePublicIp(int gateway, const Interval& 
         inventory_.gateways[static_cast<std::size_t>(gateway)].publicIps.size());
     auto id = firstFreeId(2 + gateway, {0, count - 1}, hold);
     return id ? std::optional<int>(static_cast<int>(*id)) : std::nullopt;
+}
+
+std::optional<IdHolding> ScanCalendar::holderOf(int space, std::int64_t id,
+                                                const Interval& hold) const {
+    std::optional<IdHolding> first;
+    for (const auto& u : idUses_) {
+        if (u.space == space && u.id == id && u.interval.start < hold.end &&
+            u.interval.end > hold.start && (!first || u.interval.start < first->interval.start)) {
+            first = IdHolding{u.interval, u.holder};
+        }
+    }
+    return first;
+}
+
+std::optional<IdHolding> ScanCalendar::networkIdHolder(NetworkKind kind, std::int64_t id,
+                                                       const Interval& hold) const {
+    return holderOf(kind == NetworkKind::Vlan ? 0 : 1, id, hold);
+}
+
+std::optional<IdHolding> ScanCalendar::publicIpHolder(int gateway, int address,
+                                                      const Interval& hold) const {
+    return holderOf(2 + gateway, address, hold);
 }
 
 bool ScanCalendar::networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const {

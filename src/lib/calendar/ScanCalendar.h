@@ -23,6 +23,10 @@ class ScanCalendar : public CapacityView {
     std::optional<int> firstFreePublicIp(int gateway, const Interval& hold) const override;
     bool networkIdFree(NetworkKind kind, std::int64_t id, const Interval& hold) const override;
     bool publicIpFree(int gateway, int address, const Interval& hold) const override;
+    std::optional<IdHolding> networkIdHolder(NetworkKind kind, std::int64_t id,
+                                             const Interval& hold) const override;
+    std::optional<IdHolding> publicIpHolder(int gateway, int address,
+                                            const Interval& hold) const override;
     Time peakInstant(Pool pool, int host, int dim,
                      const std::vector<Interval>& windows) const override;
     std::optional<Time> nextEndAfter(Time t) const override;
@@ -44,11 +48,13 @@ class ScanCalendar : public CapacityView {
         int space;  // 0 VLAN, 1 VNI, 2 + g: public addresses of gateway g
         std::int64_t id;
         Interval interval;
+        std::int64_t holder = 0;
         bool operator==(const IdUse&) const = default;
     };
     std::vector<Use> usesOf(const Booking& booking) const;
     std::vector<IdUse> idUsesOf(const Booking& booking) const;
     std::optional<std::int64_t> firstFreeId(int space, IdRange range, const Interval& hold) const;
+    std::optional<IdHolding> holderOf(int space, std::int64_t id, const Interval& hold) const;
     std::size_t hostCount(Pool pool) const;
     Amount capacity(Pool pool, int host) const;
 

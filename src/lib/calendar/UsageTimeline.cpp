@@ -327,15 +327,31 @@ bool IdTimeline::usedIn(std::int64_t id, const Interval& iv) const {
         return false;
     }
     --it;
-    return it->second > iv.start;
+    return it->second.first > iv.start;
+}
+
+std::optional<IdHolding> IdTimeline::holder(std::int64_t id, const Interval& iv) const {
+    auto found = byId_.find(id);
+    if (found == byId_.end()) {
+        return std::nullopt;
+    }
+    for (auto it = found->second.begin(); it != found->second.end() && it->first < iv.end; ++it) {
+        if (it->second.first > iv.start) {
+            return IdHolding{{it->first, it->second.first}, it->second.second};
+        }
+    }
+    return std::nullopt;
 }
 
 bool IdTimeline::isFree(std::int64_t id, const Interval& iv) const {
-    return id >= range_.first && id <= range_.last && !usedIn(id, iv);
+    return inRange(id) && !usedIn(id, iv);
 }
 
-void IdTimeline::add(std::int64_t id, const Interval& iv) {
-    byId_[id].emplace(iv.start, iv.end);
+void IdTimeline::add(std::int64_t id, const Interval& iv, std::int64_t holder) {
+    byId_[id].emplace(iv.start, std::pair{iv.end, holder});
+    if (!inRange(id)) {
+        return;  // no bitmap bit: firstFree() never offers it
+    }
     auto bit = static_cast<std::uint64_t>(id - range_.first);
     for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
         auto& words = masks_[i];
@@ -353,13 +369,16 @@ void IdTimeline::remove(std::int64_t id, const Interval& iv) {
     }
     auto range = found->second.equal_range(iv.start);
     for (auto it = range.first; it != range.second; ++it) {
-        if (it->second == iv.end) {
+        if (it->second.first == iv.end) {
             found->second.erase(it);
             break;
         }
     }
     if (found->second.empty()) {
         byId_.erase(found);
+    }
+    if (!inRange(id)) {
+        return;
     }
     auto bit = static_cast<std::uint64_t>(id - range_.first);
     for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {

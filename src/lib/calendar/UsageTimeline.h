@@ -90,7 +90,11 @@ class IdTimeline {
 
     std::optional<std::int64_t> firstFree(const Interval& interval) const;
     bool isFree(std::int64_t id, const Interval& interval) const;
-    void add(std::int64_t id, const Interval& interval);
+    // The earliest booking of `id` that overlaps `interval`.
+    std::optional<IdHolding> holder(std::int64_t id, const Interval& interval) const;
+    // Ids outside the range (a reservation admitted before the range was
+    // narrowed keeps its id) are recorded but never offered.
+    void add(std::int64_t id, const Interval& interval, std::int64_t holder = 0);
     void remove(std::int64_t id, const Interval& interval);
 
   private:
@@ -98,7 +102,9 @@ class IdTimeline {
     bool usedIn(std::int64_t id, const Interval& interval) const;
     IdRange range_;
     Time width_;
-    std::map<std::int64_t, std::multimap<Time, Time>> byId_;  // id -> start -> end
+    bool inRange(std::int64_t id) const { return id >= range_.first && id <= range_.last; }
+    // id -> start -> (end, holder)
+    std::map<std::int64_t, std::multimap<Time, std::pair<Time, std::int64_t>>> byId_;
     std::map<std::int64_t, std::vector<std::uint64_t>> masks_;
 };
 
