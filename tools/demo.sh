@@ -3,7 +3,7 @@
 # cluster in a fresh database, reserve virtual clusters on it (a data-centre
 # cluster and a weekly course cluster), show the refusal of one that does not
 # fit, then advance `now` through the start (materialisation: Rocks rows and
-# per-host configuration, executed with the dry-run executor; the wait for the
+# per-host configuration, executed with the pretend executor (prints each step and records it as done); the wait for the
 # virtual frontend's install and the automatic snapshot), a snapshot and a
 # roll-back, the end (release, nothing left behind), then a weekly course
 # cluster's windows (VMs on at the opening, off at the close) and its end.
@@ -59,10 +59,10 @@ echo "(the capacity calendar as a Gantt chart: $out/calendar.svg)"
 step "Before the start: the plan (which host gets what)"
 run report vcluster dc1 | head -30
 
-step "Monday 09:00: the start of dc1 (dry-run executor: prints each host's step)"
-echo "(storage, networks, the frontend VM; the install probe, which dry-run takes as passed;"
+step "Monday 09:00: the start of dc1 (pretend executor: prints each host's step, records it as done)"
+echo "(storage, networks, the frontend VM; the install probe, which pretend takes as passed;"
 echo " the 'installed' snapshot; then the computes)"
-run sync vcluster now=2026-12-07T09:00:30Z executor=dry-run
+run sync vcluster now=2026-12-07T09:00:30Z executor=pretend
 run list vcluster
 run list vcluster snapshot dc1
 run list vcluster node dc1
@@ -75,33 +75,33 @@ printf 'hosts in the database: %s physical + %s virtual\n' "$physical" "$(($(cou
 
 step "A snapshot before a risky change, then a roll-back to it (done by the next sync)"
 VCLUSTER_NOW=2026-12-14T10:00:00Z run create vcluster snapshot dc1 label=before-upgrade
-run sync vcluster now=2026-12-14T10:00:30Z executor=dry-run | grep -E '^(---|VCLUSTER|dc1:)'
+run sync vcluster now=2026-12-14T10:00:30Z executor=pretend | grep -E '^(---|VCLUSTER|dc1:)'
 run rollback vcluster dc1 label=before-upgrade
 echo "(VMs off, iSCSI logouts, target stopped so LVM merges at once, merge + new snapshot,"
 echo " target and logins back, frontend then computes on)"
-run sync vcluster now=2026-12-15T08:00:00Z executor=dry-run | grep -E '^(---|VCLUSTER|dc1:)'
+run sync vcluster now=2026-12-15T08:00:00Z executor=pretend | grep -E '^(---|VCLUSTER|dc1:)'
 run list vcluster snapshot dc1
 
 step "New Year: the end of dc1, everything released"
-run sync vcluster now=2027-01-01T00:00:00Z executor=dry-run | tail -3
+run sync vcluster now=2027-01-01T00:00:00Z executor=pretend | tail -3
 run list vcluster
 left=$(($(count) - physical))
 printf 'virtual hosts left in the database: %s\n' "$left"
 [[ $left -eq 0 ]]
 
 step "hpc101, a weekly course (tue@13:00-16:00): built at its start, on only in its windows"
-run sync vcluster now=2027-02-02T00:00:30Z executor=dry-run | grep -E '^(VCLUSTER|hpc101:)'
-run sync vcluster now=2027-02-02T13:00:30Z executor=dry-run | grep -E '^(---|VCLUSTER|hpc101:)'
+run sync vcluster now=2027-02-02T00:00:30Z executor=pretend | grep -E '^(VCLUSTER|hpc101:)'
+run sync vcluster now=2027-02-02T13:00:30Z executor=pretend | grep -E '^(---|VCLUSTER|hpc101:)'
 echo "(the teacher wants the freshly installed cluster back for the class)"
 run rollback vcluster hpc101
-run sync vcluster now=2027-02-02T13:05:00Z executor=dry-run | grep -E '^(VCLUSTER|hpc101:)'
-run sync vcluster now=2027-02-02T16:00:30Z executor=dry-run | grep -E '^(---|VCLUSTER|hpc101:)'
+run sync vcluster now=2027-02-02T13:05:00Z executor=pretend | grep -E '^(VCLUSTER|hpc101:)'
+run sync vcluster now=2027-02-02T16:00:30Z executor=pretend | grep -E '^(---|VCLUSTER|hpc101:)'
 run list vcluster
 echo "(syncs missed for weeks converge to the right power state: in the window of 2027-03-09)"
-run sync vcluster now=2027-03-09T14:00:00Z executor=dry-run | grep -E '^(VCLUSTER|hpc101:)'
+run sync vcluster now=2027-03-09T14:00:00Z executor=pretend | grep -E '^(VCLUSTER|hpc101:)'
 
 step "The end of the course"
-run sync vcluster now=2027-05-28T00:00:30Z executor=dry-run | grep -E '^(VCLUSTER|hpc101:)'
+run sync vcluster now=2027-05-28T00:00:30Z executor=pretend | grep -E '^(VCLUSTER|hpc101:)'
 left=$(($(count) - physical))
 printf 'virtual hosts left in the database: %s\n' "$left"
 [[ $left -eq 0 ]]

@@ -27,7 +27,7 @@ class SnapshotCommands : public ::testing::Test {
                      "T00:00:00Z",
                  "nodes=1", "sshkey=" + (dir_ / "k.pub").string()});
         }
-        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=dry-run"});
+        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=pretend"});
     }
 
     // The snapshot rows, as text: what must not change on bad input.
@@ -75,7 +75,7 @@ TEST_F(SnapshotCommands, RecordRequestsThatTheNextSyncPerforms) {
               "roll-back\n"
               "20261208-1030: requested 2026-12-08T10:30:00Z                      0\n");
     std::string out =
-        rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:31:00Z", "executor=dry-run"});
+        rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:31:00Z", "executor=pretend"});
     EXPECT_NE(out.find("dc1:     active active snapshot '20261208-1030' taken; rolled back to "
                        "snapshot 'installed', VMs restarted"),
               std::string::npos)
@@ -86,11 +86,11 @@ TEST_F(SnapshotCommands, RecordRequestsThatTheNextSyncPerforms) {
         EXPECT_NE(p, std::string::npos) << text << "\n" << out;
         return p;
     };
-    EXPECT_LT(pos("gateway-0-0: power-off (dry-run"), pos("iscsi-logout (dry-run"));
-    EXPECT_LT(pos("iscsi-logout (dry-run"), pos("storage-2-0: target-off (dry-run"));
-    EXPECT_LT(pos("storage-2-0: target-off (dry-run"), pos("storage-2-0: merge (dry-run"));
-    EXPECT_LT(pos("storage-2-0: merge (dry-run"), pos("storage-2-0: target-on (dry-run"));
-    EXPECT_LT(pos("storage-2-0: target-on (dry-run"), pos("gateway-0-0: frontend-power (dry-run"));
+    EXPECT_LT(pos("gateway-0-0: power-off (pretend"), pos("iscsi-logout (pretend"));
+    EXPECT_LT(pos("iscsi-logout (pretend"), pos("storage-2-0: target-off (pretend"));
+    EXPECT_LT(pos("storage-2-0: target-off (pretend"), pos("storage-2-0: merge (pretend"));
+    EXPECT_LT(pos("storage-2-0: merge (pretend"), pos("storage-2-0: target-on (pretend"));
+    EXPECT_LT(pos("storage-2-0: target-on (pretend"), pos("gateway-0-0: frontend-power (pretend"));
     EXPECT_NE(out.find("lvconvert --merge vg_vcluster/vc-dc1-frontend.installed"),
               std::string::npos);
     EXPECT_EQ(rows(), "1 installed present 1 1\n1 20261208-1030 present 0 0\n");
@@ -142,7 +142,7 @@ TEST_F(SnapshotCommands, RemovalIsRecordedAndTheNextSyncRemovesTheVolumesSnapsho
               "dc1: snapshot 'week1' was not taken yet: dropped\n");
     EXPECT_EQ(rows(), "1 installed present 0 0\n");
     rocks_.ok({"create", "vcluster", "snapshot", "dc1", "label=week1"});
-    rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:00:00Z", "executor=dry-run"});
+    rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:00:00Z", "executor=pretend"});
     EXPECT_EQ(rows(), "1 installed present 0 0\n1 week1 present 0 0\n");
     EXPECT_EQ(rocks_.ok({"remove", "vcluster", "snapshot", "dc1", "label=week1"}),
               "dc1: removal of snapshot 'week1' requested; the next rocks sync vcluster "
@@ -152,8 +152,8 @@ TEST_F(SnapshotCommands, RemovalIsRecordedAndTheNextSyncRemovesTheVolumesSnapsho
     refused({"rollback", "vcluster", "dc1", "label=week1"},
             "snapshot 'week1' of 'dc1' is being removed");
     std::string out =
-        rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:01:00Z", "executor=dry-run"});
-    EXPECT_NE(out.find("--- storage-2-0: remove-snapshot-week1 (dry-run"), std::string::npos)
+        rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:01:00Z", "executor=pretend"});
+    EXPECT_NE(out.find("--- storage-2-0: remove-snapshot-week1 (pretend"), std::string::npos)
         << out;
     EXPECT_NE(out.find("lvremove"), std::string::npos) << out;
     EXPECT_NE(out.find("vg_vcluster/vc-dc1-frontend.week1"), std::string::npos) << out;
@@ -163,7 +163,7 @@ TEST_F(SnapshotCommands, RemovalIsRecordedAndTheNextSyncRemovesTheVolumesSnapsho
     EXPECT_EQ(rows(), "1 installed present 0 0\n");
     // The label is free again, and its new snapshot is really taken.
     rocks_.ok({"create", "vcluster", "snapshot", "dc1", "label=week1"});
-    out = rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:02:00Z", "executor=dry-run"});
-    EXPECT_NE(out.find("--- storage-2-0: snapshot-week1 (dry-run"), std::string::npos) << out;
+    out = rocks_.ok({"sync", "vcluster", "now=2026-12-08T10:02:00Z", "executor=pretend"});
+    EXPECT_NE(out.find("--- storage-2-0: snapshot-week1 (pretend"), std::string::npos) << out;
     EXPECT_EQ(out.find("already done"), std::string::npos) << out;
 }

@@ -59,18 +59,18 @@ class Sync : public ::testing::Test {
 
 TEST_F(Sync, StartBuildsInTheSeedsOrderAndEndLeavesNothing) {
     reserve("dc1", 4);
-    EXPECT_EQ(rocks_.ok({"sync", "vcluster", "now=2026-12-07T08:59:00Z", "executor=dry-run"}),
+    EXPECT_EQ(rocks_.ok({"sync", "vcluster", "now=2026-12-07T08:59:00Z", "executor=pretend"}),
               "nothing is due at 2026-12-07T08:59:00Z\n");
     EXPECT_EQ(state("dc1"), "scheduled");
 
     std::string out =
-        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=dry-run"});
+        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=pretend"});
     EXPECT_EQ(state("dc1"), "active");
     // Storage first, then networks, the frontend, then the computes.
     auto storage = out.find("--- storage-2-0: storage");
-    auto network = out.find(": network (dry-run");
+    auto network = out.find(": network (pretend");
     auto frontend = out.find("--- gateway-0-0: frontend");
-    auto computes = out.find(": computes (dry-run");
+    auto computes = out.find(": computes (pretend");
     ASSERT_NE(storage, std::string::npos) << out;
     ASSERT_NE(computes, std::string::npos) << out;
     EXPECT_LT(storage, network);
@@ -101,13 +101,13 @@ TEST_F(Sync, StartBuildsInTheSeedsOrderAndEndLeavesNothing) {
     }
 
     // A second sync at the same time changes nothing.
-    EXPECT_EQ(rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:01:00Z", "executor=dry-run"}),
+    EXPECT_EQ(rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:01:00Z", "executor=pretend"}),
               "nothing is due at 2026-12-07T09:01:00Z\n");
     EXPECT_EQ(counts(), now);
 
-    out = rocks_.ok({"sync", "vcluster", "now=2027-01-01T00:00:00Z", "executor=dry-run"});
+    out = rocks_.ok({"sync", "vcluster", "now=2027-01-01T00:00:00Z", "executor=pretend"});
     EXPECT_EQ(state("dc1"), "released");
-    EXPECT_LT(out.find(": computes (dry-run"), out.find("--- storage-2-0: storage"))
+    EXPECT_LT(out.find(": computes (pretend"), out.find("--- storage-2-0: storage"))
         << "release in reverse";
     EXPECT_EQ(counts(), baseline_) << "rows left behind after the end";
     EXPECT_EQ(rocks_.ok({"list", "vcluster"}).find("dc1"), std::string::npos);
@@ -152,13 +152,36 @@ TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
     // Nothing after the storage stage ran on any other host.
     EXPECT_FALSE(std::filesystem::exists(dir_ / "hosts/gateway-0-0"));
 
+    // The failed cluster keeps its name and everything it holds until it is
+    // torn down: nobody else can book the name (and so reach its rows and
+    // host objects), a later sync does not retry it on its own, and an
+    // overlapping booking gets another VLAN id and public address.
+    auto again = rocks_({"add", "vcluster", "dc1", "start=2026-12-08T00:00:00Z", "duration=1d",
+                         "nodes=1", "sshkey=" + (dir_ / "tenant.pub").string()});
+    EXPECT_EQ(again.exitCode, 1) << again.err;
+    EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+    rocks_.ok({"add", "vcluster", "dc2", "start=2026-12-08T00:00:00Z", "duration=1d", "nodes=1",
+               "sshkey=" + (dir_ / "tenant.pub").string()});
+    {
+        db::SqliteDatabase db(rocks_.db().string());
+        auto ids = db.query(
+            "SELECT NetworkID, PublicIP FROM vcluster_reservations WHERE Name IN ('dc1', 'dc2') "
+            "ORDER BY Name");
+        ASSERT_EQ(ids.size(), 2U);
+        EXPECT_NE(ids[0].integer(0), ids[1].integer(0));
+        EXPECT_NE(ids[0].text(1), ids[1].text(1));
+    }
+    auto later = rocks_(sync);
+    EXPECT_EQ(later.out.find("dc1"), std::string::npos) << later.out;
+    rocks_.ok({"remove", "vcluster", "dc2"});
+
     // The admin removes the failed cluster: the next sync tears down what it
     // had created (its rows included) and it is gone.
     EXPECT_EQ(
         rocks_({"remove", "vcluster", "dc1"}, {{"VCLUSTER_NOW", "2026-12-07T09:05:00Z"}}).exitCode,
         0);
     std::string out =
-        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:10:00Z", "executor=dry-run"});
+        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:10:00Z", "executor=pretend"});
     EXPECT_NE(out.find("dc1:     releasing released"), std::string::npos) << out;
     EXPECT_EQ(
         state("dc1"),
@@ -166,13 +189,40 @@ TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
     EXPECT_EQ(counts(), baseline_);
 }
 
+TEST_F(Sync, ADryRunPrintsTheStepsAndChangesNothing) {
+    reserve("dc1", 2);
+    auto sum = [&] {
+        db::SqliteDatabase db(rocks_.db().string());
+        return db.queryOne(
+                     "SELECT State || Phase || COALESCE(InstallStarted, '') || Attempts "
+                     "FROM vcluster_reservations")
+                   ->text(0) +
+               std::to_string(db.queryOne("SELECT COUNT(*) FROM vcluster_journal")->integer(0)) +
+               std::to_string(db.queryOne("SELECT COUNT(*) FROM vcluster_snapshots")->integer(0));
+    };
+    const std::string before = sum();
+    std::string out =
+        rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=dry-run"});
+    EXPECT_NE(out.find("--- storage-2-0: storage (dry-run, not executed)"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("nothing was changed"), std::string::npos) << out;
+    EXPECT_EQ(state("dc1"), "scheduled");
+    EXPECT_EQ(counts(), baseline_) << "a dry run wrote Rocks rows";
+    EXPECT_EQ(sum(), before);
+    // So the real sync that follows still does everything.
+    out = rocks_.ok({"sync", "vcluster", "now=2026-12-07T09:00:30Z", "executor=pretend"});
+    EXPECT_NE(out.find("--- storage-2-0: storage (pretend, not executed)"), std::string::npos)
+        << out;
+    EXPECT_EQ(state("dc1"), "active");
+}
+
 TEST_F(Sync, RemovingAnActiveClusterReleasesItAtTheNextSync) {
     reserve("dc1", 3);
-    rocks_.ok({"sync", "vcluster", "now=2026-12-08T00:00:00Z", "executor=dry-run"});
+    rocks_.ok({"sync", "vcluster", "now=2026-12-08T00:00:00Z", "executor=pretend"});
     EXPECT_EQ(state("dc1"), "active");
     rocks_({"remove", "vcluster", "dc1"}, {{"VCLUSTER_NOW", "2026-12-09T00:00:00Z"}});
     EXPECT_EQ(state("dc1"), "active");
-    rocks_.ok({"sync", "vcluster", "now=2026-12-09T00:00:30Z", "executor=dry-run"});
+    rocks_.ok({"sync", "vcluster", "now=2026-12-09T00:00:30Z", "executor=pretend"});
     EXPECT_EQ(state("dc1"), "released");
     EXPECT_EQ(counts(), baseline_);
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "cli/Plugin.h"
 #include "cluster/Attributes.h"
@@ -38,10 +39,14 @@ class SyncVcluster : public Command {
             "releasing, released (cancelled, failed). Every step is journalled before and after "
             "it runs, so an interrupted sync resumes; a failed step is retried by the next syncs "
             "up to 3 attempts, then the reservation is failed with the host, the step and its "
-            "error. The dry-run executor takes the install probe as passed.",
+            "error. The dry-run executor prints every step and changes nothing (the database "
+            "included); the pretend executor prints them and records them as done, the install "
+            "probe as passed, so states move on as if they had run (a demo, a rehearsal).",
             {},
             {{"now", "the time to act at (ISO 8601)", "the clock"},
-             {"executor", "dry-run (print the steps), local (run here) or ssh (run on each host)",
+             {"executor",
+              "dry-run (print the steps, change nothing), pretend (print them and record them as "
+              "done), local (run here) or ssh (run on each host)",
               "attribute vc_executor, else ssh"},
              {"width", "how many hosts work in parallel", "8"},
              {"host-root", "local executor: give each host a directory of its own under this path",
@@ -75,7 +80,14 @@ class SyncVcluster : public Command {
         auto executor = execute::makeExecutor(kind, ctx.out(), options);
         execute::Progress progress(ctx.out(), isatty(STDOUT_FILENO) != 0);
         lifecycle::Lifecycle engine(ctx.db(), *executor, progress, static_cast<std::size_t>(width));
+        // A dry run shows what the sync would do and changes nothing: the
+        // whole sync is one transaction, rolled back.
+        std::optional<db::Transaction> dryRun;
+        if (kind == "dry-run") {
+            dryRun.emplace(ctx.db());
+        }
         auto reports = engine.sync(now);
+        dryRun.reset();
         Table table({{"vcluster"}, {"from"}, {"to"}, {"detail"}});
         for (const auto& r : reports) {
             table.addRow({r.cluster, r.from, r.to, r.detail});
@@ -84,6 +96,10 @@ class SyncVcluster : public Command {
             ctx.out() << "nothing is due at " << reservation::formatTime(now) << '\n';
         } else {
             ctx.print(table);
+        }
+        if (kind == "dry-run") {
+            ctx.out() << "dry-run: nothing was run and nothing was changed (executor=pretend "
+                         "records the steps as done)\n";
         }
     }
 };

@@ -85,20 +85,55 @@ std::int64_t Database::insert(std::string_view sql, const std::vector<Value>& pa
     return lastInsertId();
 }
 
-Transaction::Transaction(Database& db, Mode mode) : db_(db) { db_.begin(mode == Mode::Immediate); }
+void Database::enter(bool immediate) {
+    if (depth_ == 0) {
+        begin(immediate);
+    } else {
+        execute("SAVEPOINT vcluster_" + std::to_string(depth_));
+    }
+    ++depth_;
+}
+
+void Database::leave(bool commitIt) {
+    const int level = --depth_;
+    if (level == 0) {
+        if (!commitIt) {
+            rollback();
+            return;
+        }
+        try {
+            commit();
+        } catch (...) {
+            try {
+                rollback();  // a failed COMMIT leaves the transaction open
+            } catch (
+                ...) {  // NOLINT(bugprone-empty-catch): the commit's error is the one to report
+            }
+            throw;
+        }
+        return;
+    }
+    const std::string name = "vcluster_" + std::to_string(level);
+    if (!commitIt) {
+        execute("ROLLBACK TO SAVEPOINT " + name);
+    }
+    execute("RELEASE SAVEPOINT " + name);
+}
+
+Transaction::Transaction(Database& db, Mode mode) : db_(db) { db_.enter(mode == Mode::Immediate); }
 
 Transaction::~Transaction() {
     if (!done_) {
         try {
-            db_.rollback();
+            db_.leave(false);
         } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
         }
     }
 }
 
 void Transaction::commit() {
-    db_.commit();
-    done_ = true;
+    done_ = true;  // even when the commit throws: the transaction is over
+    db_.leave(true);
 }
 
 }  // namespace vcluster::db

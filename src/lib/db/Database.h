@@ -75,6 +75,15 @@ class Database {
     int execute(std::string_view sql, const std::vector<Value>& params = {});
     // Inserts and returns the new row's ID.
     std::int64_t insert(std::string_view sql, const std::vector<Value>& params = {});
+
+  private:
+    friend class Transaction;
+    // Transactions nest: the outermost one is the database's transaction,
+    // inner ones are savepoints inside it (a dry run wraps a whole sync in
+    // one transaction it rolls back, the sync's own transactions inside).
+    void enter(bool immediate);
+    void leave(bool commit);
+    int depth_ = 0;
 };
 
 // RAII transaction: rolls back unless commit() was called. Writers use

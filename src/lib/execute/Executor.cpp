@@ -173,7 +173,7 @@ StepResult DryRunExecutor::run(const Step& step) {
     // same stream from other threads (see Progress).
     std::osyncstream out(out_);
     const std::string& text = step.summary.empty() ? step.script : step.summary;
-    out << "--- " << step.host << ": " << step.name << " (dry-run, not executed)\n" << text;
+    out << "--- " << step.host << ": " << step.name << " (" << kind_ << ", not executed)\n" << text;
     if (!text.empty() && text.back() != '\n') {
         out << '\n';
     }
@@ -212,8 +212,8 @@ StepResult SshExecutor::run(const Step& step) {
 
 std::unique_ptr<Executor> makeExecutor(const std::string& kind, std::ostream& out,
                                        const ExecutorOptions& options) {
-    if (kind == "dry-run") {
-        return std::make_unique<DryRunExecutor>(out);
+    if (kind == "dry-run" || kind == "pretend") {
+        return std::make_unique<DryRunExecutor>(out, kind);
     }
     if (kind == "local") {
         return std::make_unique<LocalExecutor>(options.hostRoot, options.extraPath);
@@ -221,7 +221,7 @@ std::unique_ptr<Executor> makeExecutor(const std::string& kind, std::ostream& ou
     if (kind == "ssh") {
         return std::make_unique<SshExecutor>("ssh", options.sshConfig);
     }
-    throw Error("executor must be dry-run, local or ssh, not '" + kind + "'");
+    throw Error("executor must be dry-run, pretend, local or ssh, not '" + kind + "'");
 }
 
 }  // namespace vcluster::execute

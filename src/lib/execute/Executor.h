@@ -17,17 +17,25 @@ class Executor {
     virtual ~Executor() = default;
     virtual StepResult run(const Step& step) = 0;
     virtual std::string name() const = 0;
+    // Runs nothing on any host: each step is printed and taken as done.
+    virtual bool simulated() const { return false; }
 };
 
-// Prints what would run, runs nothing.
+// Prints what would run, runs nothing, and takes every step as done. As
+// "dry-run" the caller changes nothing in the database either (`rocks sync
+// vcluster executor=dry-run` rolls its whole transaction back); as "pretend"
+// the states move on as if the steps had run (the demo, rehearsals).
 class DryRunExecutor : public Executor {
   public:
-    explicit DryRunExecutor(std::ostream& out) : out_(out) {}
+    explicit DryRunExecutor(std::ostream& out, std::string kind = "dry-run")
+        : out_(out), kind_(std::move(kind)) {}
     StepResult run(const Step& step) override;
-    std::string name() const override { return "dry-run"; }
+    std::string name() const override { return kind_; }
+    bool simulated() const override { return true; }
 
   private:
     std::ostream& out_;
+    std::string kind_;
 };
 
 // Runs the script here with bash. `hostRoot`, when set, gives each host a
@@ -70,7 +78,7 @@ struct ExecutorOptions {
     std::string sshConfig;           // ssh: `ssh -F` file
 };
 
-// "dry-run", "local" or "ssh"; throws Error for anything else.
+// "dry-run", "pretend", "local" or "ssh"; throws Error for anything else.
 std::unique_ptr<Executor> makeExecutor(const std::string& kind, std::ostream& out,
                                        const ExecutorOptions& options = {});
 
