@@ -3,6 +3,7 @@
 // policy, overcommit, maintenance, set/remove, and the concurrency race.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <set>
 
@@ -225,10 +226,25 @@ TEST_F(Cluster, WeeklyCourseHoldsNodesOnlyDuringItsWindows) {
 TEST_F(Cluster, MaintenanceIsRespectedAndCollisionsReported) {
     build(1, 8, 16384);
     ASSERT_EQ(add("early", {kStart, "end=2030-03-05T00:00:00Z", "nodes=1"}).exitCode, 0);
-    auto r = rocks_({"add", "host", "maintenance", "vm-server-1-0", "start=2030-03-04T12:00:00Z",
-                     "end=2030-03-06T00:00:00Z", "comment=firmware"});
+    // The only vm-server: "early" cannot move, so the maintenance is refused...
+    const std::vector<std::string> maint = {"add",
+                                            "host",
+                                            "maintenance",
+                                            "vm-server-1-0",
+                                            "start=2030-03-04T12:00:00Z",
+                                            "end=2030-03-06T00:00:00Z",
+                                            "comment=firmware"};
+    auto r = rocks_(maint);
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("early (no room elsewhere"), std::string::npos) << r.err;
+    EXPECT_EQ(rocks_.ok({"list", "host", "maintenance"}).find("vm-server-1-0"), std::string::npos);
+    // ...unless forced, and then the collision is reported.
+    auto forced = maint;
+    forced.emplace_back("force=yes");
+    r = rocks_(forced);
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_NE(r.out.find("early"), std::string::npos);  // the collision is reported
+    EXPECT_NE(r.out.find("early"), std::string::npos);
+    EXPECT_NE(r.out.find("colliding"), std::string::npos);
     EXPECT_NE(r.err.find("warning"), std::string::npos);
     EXPECT_NE(rocks_.ok({"list", "host", "maintenance"}).find("early"), std::string::npos);
     r = add("during", {"start=2030-03-05T10:00:00Z", "duration=1h", "nodes=1"});
@@ -238,6 +254,67 @@ TEST_F(Cluster, MaintenanceIsRespectedAndCollisionsReported) {
         << r.err;
     rocks_.ok({"remove", "host", "maintenance", "vm-server-1-0"});
     EXPECT_EQ(add("during", {"start=2030-03-05T10:00:00Z", "duration=1h", "nodes=1"}).exitCode, 0);
+}
+
+TEST_F(Cluster, MaintenanceMovesScheduledReservationsAndRefusesForBuiltOnes) {
+    build(2, 8, 16384);
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=2", "cpus=2"}).exitCode, 0);
+    const std::string before = rocks_.ok({"list", "vcluster", "node", "a"});
+    ASSERT_NE(before.find("vm-server-1-0"), std::string::npos) << before;  // pack: the first host
+    auto r = rocks_({"add", "host", "maintenance", "vm-server-1-0", "start=2030-03-05T00:00:00Z",
+                     "end=2030-03-05T06:00:00Z"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("moved"), std::string::npos) << r.out;
+    const std::string after = rocks_.ok({"list", "vcluster", "node", "a"});
+    EXPECT_EQ(after.find("vm-server-1-0"), std::string::npos) << after;
+    EXPECT_NE(after.find("vm-server-1-1"), std::string::npos) << after;
+    EXPECT_TRUE(violations().empty());
+    // A built one stays where its VMs are: the maintenance is refused.
+    {
+        db::SqliteDatabase db(rocks_.db().string());
+        db.execute(
+            "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 2, "
+            "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");
+    }
+    r = rocks_({"add", "host", "maintenance", "vm-server-1-1", "start=2030-03-06T00:00:00Z",
+                "end=2030-03-06T06:00:00Z"});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("a (active: built there"), std::string::npos) << r.err;
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "node", "a"}), after);
+}
+
+TEST_F(Cluster, SnapshotsAreCountedInTheStoragePool) {
+    build(2, 8, 16384, 10, "300GiB");
+    // 1 x 20 GiB + the 50 GiB frontend = 70 GiB, plus its 'installed' snapshot: 140 GiB.
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=1", "disk=20GiB", "fe-disk=50GiB"}).exitCode, 0);
+    // A 1,250 GiB cluster (2,500 GiB with its snapshot) does not fit a 2 TiB pool.
+    rocks_.ok({"set", "host", "attr", "storage-2-0", "vc_pool_size", "2TiB"});
+    auto big = add("big", {"start=2031-01-01T00:00:00Z", "duration=1d", "nodes=12", "disk=100GiB",
+                           "fe-disk=50GiB"});
+    EXPECT_EQ(big.exitCode, 2) << big.err;
+    EXPECT_NE(big.err.find("storage pool space"), std::string::npos) << big.err;
+    rocks_.ok({"set", "host", "attr", "storage-2-0", "vc_pool_size", "300GiB"});
+    {
+        db::SqliteDatabase db(rocks_.db().string());
+        db.execute(
+            "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 1, "
+            "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");
+        db.execute(
+            "INSERT INTO vcluster_snapshots (Reservation, Label, State, Requested) "
+            "SELECT ID, 'installed', 'present', '2030-03-04T09:30:00Z' FROM "
+            "vcluster_reservations WHERE Name = 'a'");
+    }
+    rocks_.ok({"create", "vcluster", "snapshot", "a", "label=one"});  // 210 GiB
+    rocks_.ok({"create", "vcluster", "snapshot", "a", "label=two"});  // 280 GiB
+    auto r = rocks_({"create", "vcluster", "snapshot", "a", "label=three"});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("no room for another snapshot"), std::string::npos) << r.err;
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "snapshot", "a"}).find("three"), std::string::npos);
+    // The snapshots' room is held: 20 GiB are left, a 10 GiB cluster (20 with its
+    // snapshot) fits, a 15 GiB one does not.
+    EXPECT_EQ(add("b", {kStart, kEnd, "nodes=1", "disk=10GiB", "fe-disk=5GiB"}).exitCode, 2);
+    EXPECT_EQ(add("c", {kStart, kEnd, "nodes=1", "disk=5GiB", "fe-disk=5GiB"}).exitCode, 0);
+    EXPECT_TRUE(violations().empty());
 }
 
 TEST_F(Cluster, SetVclusterIsAllOrNothing) {
@@ -268,11 +345,93 @@ TEST_F(Cluster, RemoveFreesCapacity) {
     build(1, 8, 16384);
     ASSERT_EQ(add("a", {kStart, kEnd, "nodes=4", "cpus=2"}).exitCode, 0);
     EXPECT_EQ(add("b", {kStart, kEnd, "nodes=1", "cpus=2"}).exitCode, 2);
-    rocks_.ok({"remove", "vcluster", "a"});
-    EXPECT_EQ(count("vcluster_reservations"), 0);
+    rocks_({"remove", "vcluster", "a"}, {{"SUDO_USER", "alice"}});
+    EXPECT_EQ(rocks_.ok({"list", "vcluster"}).find("a:"), std::string::npos);
     EXPECT_EQ(add("b", {kStart, kEnd, "nodes=4", "cpus=2"}).exitCode, 0);
-    // Cancelling a running reservation keeps its row, marked cancelled.
     rocks_.ok({"remove", "vcluster", "b"});
+    // Both stay in the history, with who ended them, when and why.
+    std::string history = rocks_.ok({"list", "vcluster", "state=all", "output-format=json"});
+    EXPECT_NE(
+        history.find(
+            R"("name":"a", "owner":"root", "state":"cancelled", "start":"2030-03-04T09:00:00Z", "end":"2030-03-08T17:00:00Z")"),
+        std::string::npos)
+        << history;
+    EXPECT_NE(
+        history.find(
+            R"("ended":"2026-11-25T12:00:00Z", "ended_by":"alice", "reason":"removed by alice")"),
+        std::string::npos)
+        << history;
+    EXPECT_NE(history.find(R"("name":"b", "owner":"root", "state":"cancelled")"), std::string::npos)
+        << history;
+    EXPECT_EQ(rocks_({"list", "vcluster", "state=sideways"}).exitCode, 1);
+}
+
+TEST_F(Cluster, NarrowingTheVlanRangeKeepsHeldIdsAndGivesNewOnesInside) {
+    build(2, 8, 16384);
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=1"}).exitCode, 0);
+    auto vlan = [&](const std::string& name) {
+        std::string json = rocks_.ok({"list", "vcluster", name, "output-format=json"});
+        auto at = json.find("\"vlan\":\"");
+        return at == std::string::npos ? json
+                                       : json.substr(at + 8, json.find('"', at + 8) - at - 8);
+    };
+    EXPECT_EQ(vlan("a"), "2");
+    rocks_.ok({"set", "attr", "vc_vlan_range", "100-199"});
+    // Everything that loads the calendar keeps working (it was bad_alloc).
+    rocks_.ok({"report", "vcluster", "calendar"});
+    ASSERT_EQ(add("b", {kStart, kEnd, "nodes=1"}).exitCode, 0);
+    EXPECT_EQ(vlan("b"), "100");
+    rocks_.ok({"set", "vcluster", "a", "end=2030-03-09T17:00:00Z"});
+    EXPECT_EQ(vlan("a"), "2");
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, InvalidSiteAttributesAreRefusedWhenSet) {
+    build(1);
+    rocks_.ok({"set", "attr", "vc_placement", "spread"});
+    const std::string before = rocks_.ok({"list", "attr"});
+    for (std::vector<std::string> bad : {std::vector<std::string>{"vc_placement", "sideways"},
+                                         {"vc_overcommit_cpu", "-3"},
+                                         {"vc_iqn_date", "2026-1>"},
+                                         {"vc_vlan_range", "0-5000"},
+                                         {"vc_vni_range", "9-8"},
+                                         {"vc_default_memory", "lots"},
+                                         {"vc_install_timeout", "soon"},
+                                         {"vc_executor", "telnet"}}) {
+        auto r = rocks_({"set", "attr", bad[0], bad[1]});
+        EXPECT_EQ(r.exitCode, 1) << bad[0];
+        EXPECT_EQ(r.err.rfind("error - ", 0), 0U) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_NE(r.err.find(bad[0]), std::string::npos) << r.err;
+    }
+    auto r =
+        rocks_({"set", "host", "attr", "vm-server-1-0", "vc_initiator_name", "iqn.x/../../.."});
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_EQ(rocks_.ok({"list", "attr"}), before);
+    // Bookings still work: nothing bad was stored.
+    EXPECT_EQ(add("a", {kStart, kEnd, "nodes=1"}).exitCode, 0);
+}
+
+TEST_F(Cluster, ABuiltClustersSizeCannotChangeUnderItsVms) {
+    build(1, 8, 16384);
+    ASSERT_EQ(add("a", {kStart, kEnd, "nodes=2", "cpus=2"}).exitCode, 0);
+    {
+        db::SqliteDatabase db(rocks_.db().string());
+        db.execute(
+            "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 2, "
+            "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");
+    }
+    const std::string before = rocks_.ok({"list", "vcluster", "node", "a"});
+    for (const char* change : {"nodes=4", "nodes=1", "memory=4GiB"}) {
+        auto r = rocks_({"set", "vcluster", "a", change});
+        EXPECT_EQ(r.exitCode, 2) << change << r.err;
+        EXPECT_NE(r.err.find("nothing changed"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "node", "a"}), before);
+    rocks_.ok({"set", "vcluster", "a", "end=2030-03-09T17:00:00Z"});  // the end may move
+    // Shrinking did not free the calendar: the host's other 2 nodes' room is all there is.
+    EXPECT_EQ(add("b", {kStart, kEnd, "nodes=3", "cpus=2"}).exitCode, 2);
+    EXPECT_TRUE(violations().empty());
 }
 
 TEST_F(Cluster, CancellingARunningReservationFreesTheRest) {

@@ -1,4 +1,6 @@
 // rocks list vcluster [name...]: the reservations in the calendar.
+#include <algorithm>
+
 #include "cli/Plugin.h"
 #include "portal/PortalClient.h"
 #include "reservation/ReservationPool.h"
@@ -19,11 +21,16 @@ class ListVcluster : public Command {
             "One row per reservation still in the calendar (not released or cancelled): its "
             "owner, state, period (UTC), number of compute nodes, memory and disk per node, "
             "and its VLAN id (or VNI, shown as vxlan:<id>). Weekly reservations show their "
-            "windows in REPEAT.",
+            "windows in REPEAT. With state=all: every reservation ever booked, released and "
+            "cancelled ones too, with when it ended (ENDED), who ended it (ENDED-BY: the user "
+            "who removed it, or sync at its end time) and why (REASON, or the failure).",
             {{"name", "a vcluster name; lists all when none is given", true, true}},
-            portal::withPortalParams({outputFormatParam()}),
+            portal::withPortalParams(
+                {outputFormatParam(),
+                 {"state", "all: the history, ended reservations included", "the live ones"}}),
             {{"rocks list vcluster", "all reservations"},
              {"rocks list vcluster dc1 output-format=json", "one, as JSON"},
+             {"rocks list vcluster state=all", "the history: who ended what, when and why"},
              {"VCLUSTER_PORTAL=https://manager:8443 VCLUSTER_PORTAL_TOKEN_FILE=~/.vcluster-token "
               "rocks list vcluster",
               "what a remote portal shows this token's user"}}};
@@ -45,8 +52,22 @@ class ListVcluster : public Command {
         }
         ReservationPool pool(ctx.db());
         std::vector<StoredReservation> rows;
+        if (ctx.has("state")) {
+            if (ctx.param("state", "") != "all") {
+                throw Error("state must be all (the history), not '" + ctx.param("state", "") +
+                            "'");
+            }
+            for (auto& r : pool.listAll()) {
+                if (ctx.args().empty() || std::find(ctx.args().begin(), ctx.args().end(),
+                                                    r.request.name) != ctx.args().end()) {
+                    rows.push_back(std::move(r));
+                }
+            }
+            ctx.print(historyTable(rows));
+            return;
+        }
         if (ctx.args().empty()) {
-            rows = pool.listWithFailed();
+            rows = pool.listLive();
         } else {
             for (const auto& name : ctx.args()) {
                 auto r = pool.findLive(name);

@@ -1,9 +1,22 @@
 // rocks remove vcluster <name>: cancels a reservation.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include "cli/Plugin.h"
 #include "portal/PortalClient.h"
 #include "reservation/ReservationBook.h"
 
 namespace {
+
+// Who removes it, for the history: the user behind sudo, else the caller.
+std::string invokingUser() {
+    if (const char* sudo = std::getenv("SUDO_USER"); sudo != nullptr && *sudo != '\0') {
+        return sudo;
+    }
+    const passwd* pw = getpwuid(geteuid());
+    return pw != nullptr ? pw->pw_name : "uid " + std::to_string(geteuid());
+}
 
 using namespace vcluster;
 using namespace vcluster::cli;
@@ -40,7 +53,7 @@ class RemoveVcluster : public Command {
         db::Transaction tx(ctx.db());
         ctx.requireArg(0, "name");
         for (const auto& name : ctx.args()) {
-            ReservationBook(ctx.db()).cancel(name, now);
+            ReservationBook(ctx.db()).cancel(name, now, invokingUser());
         }
         tx.commit();
     }

@@ -1,6 +1,7 @@
 // rocks set attr <attr> <value>
 #include "cli/Plugin.h"
 #include "cluster/Attributes.h"
+#include "reservation/Site.h"
 
 namespace {
 
@@ -24,6 +25,7 @@ class SetAttr : public Command {
     void run(Context& ctx) override {
         std::string attr = ctx.requireArg(0, "attr");
         std::string value = ctx.args().size() > 1 ? ctx.args()[1] : ctx.requireParam("value");
+        reservation::validateSiteAttribute(attr, value);
         db::Transaction tx(ctx.db());
         AttributePool(ctx.db()).setGlobal(attr, value);
         tx.commit();

@@ -7,6 +7,7 @@
 
 #include "cluster/Attributes.h"
 #include "lifecycle/HostBundle.h"
+#include "lifecycle/JournalPool.h"
 #include "lifecycle/PlanFromReservation.h"
 #include "lifecycle/SnapshotPool.h"
 #include "materialise/Generator.h"
@@ -85,6 +86,10 @@ struct Lifecycle::Context {
             if (!m) {
                 throw Error("internal: " + name() + " is not materialised");
             }
+            if (m->reservation != r.id) {
+                throw Error("the materialisation of '" + name() + "' belongs to reservation #" +
+                            std::to_string(m->reservation) + ", not #" + std::to_string(r.id));
+            }
             hosts = materialise::generateHosts(*m);
         }
         return *m;
@@ -131,46 +136,6 @@ execute::Stage stage(const std::string& name, std::vector<std::vector<execute::S
 
 }  // namespace
 
-bool JournalPool::isDone(const std::string& transition, const execute::Step& step) {
-    return db_
-        .queryOne(
-            "SELECT 1 FROM vcluster_journal WHERE Cluster = ? AND Transition = ? AND Host = ? AND "
-            "Step = ? "
-            "AND State = 'done' LIMIT 1",
-            {cluster_, transition, step.host, step.name})
-        .has_value();
-}
-
-void JournalPool::started(const std::string& transition, const execute::Step& step) {
-    db_.execute(
-        "INSERT INTO vcluster_journal (Cluster, Transition, Host, Step, State, Started) "
-        "VALUES (?, ?, ?, ?, 'started', ?)",
-        {cluster_, transition, step.host, step.name,
-         reservation::formatTime(reservation::currentTime())});
-}
-
-void JournalPool::finished(const std::string& transition, const execute::Step& step,
-                           const execute::StepResult& result) {
-    db_.execute(
-        "UPDATE vcluster_journal SET State = ?, Finished = ?, ExitCode = ?, Stderr = ? "
-        "WHERE ID = (SELECT MAX(ID) FROM vcluster_journal WHERE Cluster = ? AND Transition = ? AND "
-        "Host = ? "
-        "AND Step = ?)",
-        {std::string(result.exitCode == 0 ? "done" : "failed"),
-         reservation::formatTime(reservation::currentTime()), std::int64_t{result.exitCode},
-         result.error.substr(0, 4000), cluster_, transition, step.host, step.name});
-}
-
-void JournalPool::clear(const std::string& transition) {
-    db_.execute("DELETE FROM vcluster_journal WHERE Cluster = ? AND Transition = ?",
-                {cluster_, transition});
-}
-
-void JournalPool::clearPrefix(const std::string& prefix) {
-    db_.execute("DELETE FROM vcluster_journal WHERE Cluster = ? AND Transition LIKE ?",
-                {cluster_, prefix + "%"});
-}
-
 void Lifecycle::report(Context& c, const std::string& to, const std::string& detail) {
     c.state = to;
     if (!detail.empty()) {
@@ -180,26 +145,26 @@ void Lifecycle::report(Context& c, const std::string& to, const std::string& det
 
 void Lifecycle::setState(Context& c, const std::string& state) {
     db::Transaction tx(db_);
-    reservation::ReservationPool(db_).setState(c.r.id, state);
-    db_.execute("UPDATE vcluster_reservations SET Attempts = 0 WHERE ID = ?", {c.r.id});
+    reservation::ReservationPool pool(db_);
+    pool.setState(c.r.id, state);
+    pool.resetAttempts(c.r.id);
     tx.commit();
     c.state = state;
 }
 
 void Lifecycle::fail(Context& c, const execute::StepFailure& failure) {
-    std::string reason = failure.step.host + ": " + failure.step.name + " failed (exit " +
-                         std::to_string(failure.result.exitCode) +
-                         "): " + firstLine(failure.result.error);
+    failAttempt(c, failure.step.host + ": " + failure.step.name + " failed (exit " +
+                       std::to_string(failure.result.exitCode) +
+                       "): " + firstLine(failure.result.error));
+}
+
+void Lifecycle::failAttempt(Context& c, const std::string& reason) {
     db::Transaction tx(db_);
-    auto attempts =
-        db_.queryOne("SELECT Attempts FROM vcluster_reservations WHERE ID = ?", {c.r.id})
-            ->integer(0) +
-        1;
+    reservation::ReservationPool pool(db_);
+    const std::int64_t attempts = pool.countFailure(c.r.id, reason);
     // A bounded number of retries (the next syncs) before the reservation is failed.
     std::string state = attempts >= kMaxAttempts ? "failed" : c.state;
-    db_.execute("UPDATE vcluster_reservations SET Attempts = ?, FailureReason = ? WHERE ID = ?",
-                {attempts, reason, c.r.id});
-    reservation::ReservationPool(db_).setState(c.r.id, state);
+    pool.setState(c.r.id, state);
     tx.commit();
     report(
         c, state,
@@ -210,9 +175,9 @@ void Lifecycle::fail(Context& c, const execute::StepFailure& failure) {
 
 void Lifecycle::failNow(Context& c, const std::string& reason) {
     db::Transaction tx(db_);
-    db_.execute("UPDATE vcluster_reservations SET FailureReason = ? WHERE ID = ?",
-                {reason, c.r.id});
-    reservation::ReservationPool(db_).setState(c.r.id, "failed");
+    reservation::ReservationPool pool(db_);
+    pool.setFailureReason(c.r.id, reason);
+    pool.setState(c.r.id, "failed");
     tx.commit();
     report(c, "failed", reason);
     c.stop = true;
@@ -237,8 +202,22 @@ void Lifecycle::provision(Context& c) {
     materialise::MaterialisationPool pool(db_);
     {
         db::Transaction tx(db_);
-        if (!pool.find(c.name())) {
-            pool.insert(materialise::resolve(planFor(db_, c.r), pool.usedMacs()));
+        auto existing = pool.find(c.name());
+        if (existing && existing->reservation != c.r.id) {
+            // Rows and host objects of another reservation of this name: never
+            // inherit them (they are another tenant's disks and keys).
+            tx.commit();
+            failNow(c, "the Rocks rows and host objects of another reservation named '" + c.name() +
+                           "' (#" + std::to_string(existing->reservation) +
+                           ") are still there: an admin must remove them first");
+            return;
+        }
+        if (!existing) {
+            auto m = materialise::resolve(planFor(db_, c.r), pool.usedMacs());
+            m.reservation = c.r.id;
+            pool.insert(m);
+            reservation::ReservationPool(db_).setBuilt(c.r.id, c.r.request.nodes,
+                                                       c.r.request.memoryMiB, c.r.request.cpus);
         }
         reservation::ReservationPool(db_).setState(c.r.id, "provisioning");
         tx.commit();
@@ -261,11 +240,9 @@ void Lifecycle::provision(Context& c) {
         return;
     }
     db::Transaction tx(db_);
-    db_.execute(
-        "UPDATE vcluster_reservations SET InstallStarted = COALESCE(InstallStarted, ?) WHERE ID = "
-        "?",
-        {c.now, r.id});
-    reservation::ReservationPool(db_).setState(r.id, "installing");
+    reservation::ReservationPool reservations(db_);
+    reservations.markInstallStarted(r.id, c.now);
+    reservations.setState(r.id, "installing");
     tx.commit();
     report(c, "installing", "storage, networks and the frontend VM started");
 }
@@ -273,20 +250,19 @@ void Lifecycle::provision(Context& c) {
 void Lifecycle::install(Context& c) {
     const auto& r = c.r;
     const auto& m = c.plan(db_);
-    const bool dryRun = executor_.name() == "dry-run";
+    const bool simulated = executor_.simulated();
+    const std::string kind = executor_.name();
     auto probe =
         stage("install-probe",
-              {Context::script(r.gateway, "install-probe", materialise::installProbeScript(m),
-                               dryRun ? "    (dry-run: the install is taken as finished)\n" : "")});
+              {Context::script(
+                  r.gateway, "install-probe", materialise::installProbeScript(m),
+                  simulated ? "    (" + kind + ": the install is taken as finished)\n" : "")});
     Outcome probed = runStages(c, "start", {probe});
     if (probed == Outcome::Failed) {
         return;
     }
     if (probed == Outcome::NotYet) {
-        auto started =
-            db_.queryOne("SELECT InstallStarted FROM vcluster_reservations WHERE ID = ?", {r.id})
-                ->optInteger(0)
-                .value_or(c.now);
+        auto started = reservation::ReservationPool(db_).installStarted(r.id).value_or(c.now);
         std::string text =
             AttributePool(db_).global("vc_install_timeout").value_or(kDefaultInstallTimeout);
         reservation::Time timeout = reservation::parseDuration(text, "vc_install_timeout");
@@ -320,11 +296,12 @@ void Lifecycle::install(Context& c) {
     }
     db::Transaction tx(db_);
     snapshots.taken(kInstalledLabel, reservation::formatTime(c.now));
-    reservation::ReservationPool(db_).setState(r.id, "active");
-    db_.execute("UPDATE vcluster_reservations SET Attempts = 0 WHERE ID = ?", {r.id});
+    reservation::ReservationPool pool(db_);
+    pool.setState(r.id, "active");
+    pool.resetAttempts(r.id);
     tx.commit();
     report(c, "active",
-           std::string(dryRun ? "install taken as finished (dry-run)" : "frontend installed") +
+           (simulated ? "install taken as finished (" + kind + ")" : "frontend installed") +
                ", snapshot '" + kInstalledLabel + "' taken, computes started: built on " +
                std::to_string(1 + r.nodeHosts.size()) + " VMs");
 }
@@ -472,7 +449,8 @@ void Lifecycle::release(Context& c) {
     reservation::ReservationPool(db_).setState(r.id, "releasing");
     c.state = "releasing";
     std::vector<execute::Stage> stages;
-    if (materialise::MaterialisationPool(db_).find(c.name())) {
+    auto built = materialise::MaterialisationPool(db_).find(c.name());
+    if (built && built->reservation == r.id) {
         const auto& m = c.plan(db_);
         std::vector<std::string> labels;
         for (const auto& s : SnapshotPool(db_, r.id).list()) {
@@ -497,8 +475,12 @@ void Lifecycle::release(Context& c) {
     }
     db::Transaction tx(db_);
     SnapshotPool(db_, r.id).removeAll();
-    materialise::MaterialisationPool(db_).remove(c.name());
-    reservation::ReservationPool(db_).setState(r.id, "released");
+    if (built && built->reservation == r.id) {
+        materialise::MaterialisationPool(db_).remove(c.name());
+    }
+    reservation::ReservationPool pool(db_);
+    pool.setState(r.id, "released");
+    pool.recordEnd(r.id, reservation::formatTime(c.now), "sync", "its end time passed");
     tx.commit();
     report(c, "released", "storage, snapshots, networks, VMs and rows removed");
 }
@@ -515,9 +497,15 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
     };
     // Releases first: they free what a starting cluster may need.
     for (const auto& r : live) {
-        if (r.request.end <= now && r.state != "released") {
+        // A failed one waits for the admin (`rocks remove vcluster` asks for
+        // its teardown): it keeps what it holds until then.
+        if (r.request.end <= now && r.state != "released" && r.state != "failed") {
             Context c{r, now};
-            release(c);
+            try {
+                release(c);
+            } catch (const Error& e) {
+                failAttempt(c, e.what());
+            }
             finish(c);
         }
     }
@@ -526,17 +514,24 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
             continue;
         }
         Context c{r, now};
-        if (c.state == "scheduled" || c.state == "provisioning") {
-            provision(c);
-        }
-        if (!c.stop && c.state == "installing") {
-            install(c);
-        }
-        if (!c.stop && (c.state == "active" || c.state == "powered-off")) {
-            power(c);
-        }
-        if (!c.stop && c.state == "active") {
-            requests(c);
+        // One reservation that cannot go on (its rows cannot be written, say
+        // because a released-too-late cluster still has its address) is an
+        // attempt of its own: the others' transitions still happen.
+        try {
+            if (c.state == "scheduled" || c.state == "provisioning") {
+                provision(c);
+            }
+            if (!c.stop && c.state == "installing") {
+                install(c);
+            }
+            if (!c.stop && (c.state == "active" || c.state == "powered-off")) {
+                power(c);
+            }
+            if (!c.stop && c.state == "active") {
+                requests(c);
+            }
+        } catch (const Error& e) {
+            failAttempt(c, e.what());
         }
         finish(c);
     }

@@ -28,26 +28,6 @@ struct TransitionReport {
     std::string detail;  // e.g. the failure reason
 };
 
-// Steps of one host recorded in vcluster_journal (SQL lives here).
-class JournalPool : public execute::StepJournal {
-  public:
-    JournalPool(db::Database& db, std::string clusterKey)
-        : db_(db), cluster_(std::move(clusterKey)) {}
-    bool isDone(const std::string& transition, const execute::Step& step) override;
-    void started(const std::string& transition, const execute::Step& step) override;
-    void finished(const std::string& transition, const execute::Step& step,
-                  const execute::StepResult& result) override;
-    // Forgets a transition's steps (before a fresh attempt of a whole transition).
-    void clear(const std::string& transition);
-    // Forgets every transition whose name starts with `prefix` (which must
-    // hold no LIKE wildcard: cluster names and snapshot labels have none).
-    void clearPrefix(const std::string& prefix);
-
-  private:
-    db::Database& db_;
-    std::string cluster_;
-};
-
 class Lifecycle {
   public:
     static constexpr int kMaxAttempts = 3;
@@ -76,6 +56,8 @@ class Lifecycle {
     Outcome runStages(Context& c, const std::string& transition,
                       const std::vector<execute::Stage>& stages);
     void fail(Context& c, const execute::StepFailure& failure);
+    // Counts a failed attempt of the current transition (failed after kMaxAttempts).
+    void failAttempt(Context& c, const std::string& reason);
     void failNow(Context& c, const std::string& reason);
     void setState(Context& c, const std::string& state);
     db::Database& db_;

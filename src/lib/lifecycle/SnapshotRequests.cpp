@@ -2,6 +2,7 @@
 
 #include "lifecycle/SnapshotPool.h"
 #include "materialise/Operations.h"
+#include "reservation/ReservationBook.h"
 #include "util/Error.h"
 
 namespace vcluster::lifecycle {
@@ -39,6 +40,7 @@ void requestSnapshot(db::Database& db, const std::string& name, const std::strin
     if (pool.find(label)) {
         throw Error("vcluster '" + name + "' already has a snapshot '" + label + "'");
     }
+    reservation::ReservationBook(db).roomForSnapshot(name);
     pool.request(label, reservation::formatTime(now));
     tx.commit();
 }

@@ -38,26 +38,6 @@ void validatePath(const std::string& path, const std::string& what) {
     }
 }
 
-void validateInterfaceName(const std::string& name, const std::string& what) {
-    validateIdentifier(name, what);
-    if (name.size() > 15) {
-        throw Error(what + " '" + name + "' is longer than Linux' 15-character limit");
-    }
-}
-
-void validateLvmName(const std::string& name, const std::string& what) {
-    if (name.empty() || name.size() > 100 || name.front() == '-') {
-        throw Error(what + " '" + name + "' is not a valid LVM name");
-    }
-    const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
-               c == '+';
-    });
-    if (!ok) {
-        throw Error(what + " '" + name + "' is not a valid LVM name");
-    }
-}
-
 void validateResources(int memoryMiB, int cpus, std::uint64_t diskBytes, const std::string& who) {
     if (memoryMiB < 64) {
         throw Error(who + ": memory must be at least 64 MiB");
@@ -152,6 +132,9 @@ void validate(const ClusterPlan& plan) {
             parseNetmask(h.publicNetmask);
         }
         validateInterfaceName(h.publicVnet, "public vnet of " + h.name);
+        if (!h.initiatorName.empty()) {
+            validateIqn(h.initiatorName, "initiator name of " + h.name);
+        }
     }
     plan.host(plan.frontend.gateway);
     plan.host(plan.storage.node);
@@ -172,9 +155,7 @@ void validate(const ClusterPlan& plan) {
     if (plan.storage.portalPort < 1 || plan.storage.portalPort > 65535) {
         throw Error("iSCSI portal port must be between 1 and 65535");
     }
-    if (plan.site.iqnDate.size() != 7 || plan.site.iqnDate[4] != '-') {
-        throw Error("IQN date '" + plan.site.iqnDate + "' must be yyyy-mm");
-    }
+    validateIqnDate(plan.site.iqnDate, "IQN date");
     validateFqdn(plan.site.iqnAuthority, "IQN naming authority");
     for (const auto& dns : plan.site.dnsServers) {
         parseIPv4(dns, "DNS server");

@@ -69,6 +69,9 @@ struct ChapCredentials {
 
 struct Materialisation {
     ClusterPlan plan;
+    // The reservation (vcluster_reservations.ID) it was built for; 0 when
+    // made outside the reservation lifecycle (`rocks report vcluster` plans).
+    std::int64_t reservation = 0;
     std::vector<VirtualNode> nodes;  // frontend first, then computes by rank
     std::string iqn;
     ChapCredentials chap;

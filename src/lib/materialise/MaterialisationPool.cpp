@@ -250,9 +250,10 @@ void MaterialisationPool::insert(const Materialisation& m) {
 
     db_.insert(
         "INSERT INTO vc_materialisations (Cluster, Owner, Hypervisor, Network, SegmentID, Iqn, "
-        "Created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "Created, Reservation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {p.name, p.owner, std::string(toString(p.hypervisor)), std::string(toString(p.network)),
-         std::int64_t{p.segmentId}, m.iqn, nowUtc()});
+         std::int64_t{p.segmentId}, m.iqn, nowUtc(),
+         m.reservation != 0 ? db::Value(m.reservation) : db::Value(nullptr)});
     Batch setting(
         db_, "INSERT INTO vc_materialisation_settings (Cluster, Name, Value) VALUES (?, ?, ?)");
     for (const auto& [name, value] : planSettings(p)) {
@@ -401,12 +402,14 @@ std::vector<VirtualNodeRow> MaterialisationPool::nodes(
 
 std::optional<Materialisation> MaterialisationPool::find(const std::string& cluster) const {
     auto head = db_.queryOne(
-        "SELECT Owner, Hypervisor, Network, SegmentID FROM vc_materialisations WHERE Cluster = ?",
+        "SELECT Owner, Hypervisor, Network, SegmentID, COALESCE(Reservation, 0) "
+        "FROM vc_materialisations WHERE Cluster = ?",
         {cluster});
     if (!head) {
         return std::nullopt;
     }
     Materialisation m;
+    m.reservation = head->integer(4);
     ClusterPlan& p = m.plan;
     p.name = cluster;
     p.owner = head->text(0);

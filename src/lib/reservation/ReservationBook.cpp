@@ -6,6 +6,7 @@
 #include "cluster/Appliances.h"
 #include "cluster/Hosts.h"
 #include "util/Error.h"
+#include "util/Strings.h"
 
 namespace vcluster::reservation {
 
@@ -41,10 +42,36 @@ bool overlaps(const Interval& a, const Interval& b) { return a.start < b.end && 
 
 }  // namespace
 
+calendar::Demand heldDemand(const StoredReservation& r) {
+    calendar::Demand d = calendar::demandOf(r.request);
+    d.nodes = r.heldNodes();
+    d.perNode = {r.heldCpus(), r.heldMemoryMiB()};
+    d.diskMiB =
+        calendar::storageMiB(r.request.feDiskMiB + r.request.diskMiB * r.heldNodes(), r.snapshots);
+    return d;
+}
+
+void SiteCalendar::nameHolder(calendar::Shortage& shortage) const {
+    if (shortage.holder == 0) {
+        return;
+    }
+    for (const auto& r : reservations) {
+        if (r.id == shortage.holder) {
+            shortage.heldBy = "vcluster '" + r.request.name + "' (" + formatTime(r.request.start) +
+                              " to " + formatTime(r.request.end) + ")";
+        }
+    }
+}
+
 calendar::Booking SiteCalendar::bookingOf(const StoredReservation& r) const {
     calendar::Booking b;
     b.id = r.id;
-    b.demand = calendar::demandOf(r.request);
+    b.demand = heldDemand(r);
+    if (now > 0 && r.request.end <= now) {
+        const Time until = std::max(r.request.end, now) + site.defaults.horizonSeconds;
+        b.demand.windows.push_back({std::max(r.request.end, b.demand.hold.start), until});
+        b.demand.hold.end = until;
+    }
     auto index = [&](const std::string& host, calendar::Pool pool) {
         auto it = site.hostIndex.find(host);
         return it != site.hostIndex.end() && it->second.first == pool ? it->second.second : -1;
@@ -82,10 +109,10 @@ void SiteCalendar::describe(const calendar::Placement& p, StoredReservation& r) 
     r.networkId = p.networkId;
 }
 
-SiteCalendar loadSiteCalendar(db::Database& db) {
+SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal), {}, {}};
+    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now};
     ReservationPool pool(db);
     sc.reservations = pool.listLive();
     sc.maintenance = pool.maintenance();
@@ -102,7 +129,7 @@ SiteCalendar loadSiteCalendar(db::Database& db) {
 }
 
 StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
-    SiteCalendar sc = loadSiteCalendar(db_);
+    SiteCalendar sc = loadSiteCalendar(db_, now);
     ReservationPool pool(db_);
     if (pool.findLive(request.name)) {
         throw Error("vcluster '" + request.name + "' already exists");
@@ -166,11 +193,16 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
 
 StoredReservation ReservationBook::change(const std::string& name, const ReservationChange& change,
                                           Time now) {
-    SiteCalendar sc = loadSiteCalendar(db_);
+    SiteCalendar sc = loadSiteCalendar(db_, now);
     auto it = std::find_if(sc.reservations.begin(), sc.reservations.end(),
                            [&](const auto& r) { return r.request.name == name; });
     if (it == sc.reservations.end()) {
         throw Error("unknown vcluster '" + name + "'");
+    }
+    if (it->state == "failed" || it->state == "releasing") {
+        throw Error("vcluster '" + name + "' is " + it->state +
+                    (it->state == "failed" ? " (" + it->failureReason + "): remove it first"
+                                           : ": it is being torn down"));
     }
     StoredReservation updated = *it;
     calendar::Booking old = sc.bookingOf(*it);
@@ -194,10 +226,19 @@ StoredReservation ReservationBook::change(const std::string& name, const Reserva
     if (r.repeat && r.computeWindows().empty()) {
         throw Error("the new span has no window of repeat '" + r.repeat->text() + "'");
     }
+    if (updated.built() && ((change.nodes && *change.nodes != updated.builtNodes) ||
+                            (change.memoryMiB && *change.memoryMiB != updated.builtMemoryMiB))) {
+        throw Refusal("refused: vcluster '" + name + "' is built (" + it->state +
+                      "): its nodes= and memory= change only before its start; nothing changed");
+    }
     sc.calendar.unbook(old);
-    calendar::Demand demand = calendar::demandOf(r);
+    // A built cluster's change is carried out by the next sync (nodes) or at
+    // its VMs' next power cycle (memory): until then the calendar holds the
+    // larger of what runs and what is asked.
+    calendar::Demand demand = heldDemand(updated);
     auto decision = calendar::readmit(sc.calendar, demand, old.placement, sc.site.policy);
     if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
+        sc.nameHolder(*shortage);
         throw Refusal("refused: " + shortage->message() + "; nothing changed");
     }
     sc.describe(std::get<calendar::Placement>(decision), updated);
@@ -205,24 +246,38 @@ StoredReservation ReservationBook::change(const std::string& name, const Reserva
     return updated;
 }
 
-void ReservationBook::cancel(const std::string& name, Time now) {
-    ReservationPool pool(db_);
-    std::optional<StoredReservation> r;
-    for (auto& candidate : pool.listWithFailed()) {
-        if (candidate.request.name == name) {
-            r = std::move(candidate);
-        }
+void ReservationBook::roomForSnapshot(const std::string& name) {
+    SiteCalendar sc = loadSiteCalendar(db_);
+    auto it = std::find_if(sc.reservations.begin(), sc.reservations.end(),
+                           [&](const auto& r) { return r.request.name == name; });
+    if (it == sc.reservations.end()) {
+        throw Error("unknown vcluster '" + name + "'");
     }
+    calendar::Booking old = sc.bookingOf(*it);
+    sc.calendar.unbook(old);
+    StoredReservation more = *it;
+    more.snapshots = std::max(1, more.snapshots) + 1;
+    auto decision = calendar::readmit(sc.calendar, heldDemand(more), old.placement, sc.site.policy);
+    if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
+        throw Refusal("refused: " + shortage->message() + ": no room for another snapshot of '" +
+                      name + "' (each counts as large as its disks); nothing changed");
+    }
+}
+
+void ReservationBook::cancel(const std::string& name, Time now, const std::string& by) {
+    ReservationPool pool(db_);
+    auto r = pool.findLive(name);
     if (!r) {
         throw Error("unknown vcluster '" + name + "'");
     }
-    if (r->request.start > now && r->state == "scheduled") {
-        pool.erase(r->id);
-        return;
-    }
-    if (r->state == "scheduled") {  // its start passed but nothing was built yet
+    const std::string reason = "removed by " + (by.empty() ? std::string("an admin") : by);
+    pool.recordEnd(r->id, std::nullopt, by, reason);
+    if (r->state == "scheduled") {
+        // Nothing was built: it ends now (kept in the history; one that has
+        // not started keeps the period it was booked for).
         pool.setState(r->id, "cancelled");
-        if (r->request.end > now) {
+        pool.recordEnd(r->id, formatTime(now), by, reason);
+        if (r->request.start <= now && r->request.end > now) {
             pool.setEnd(r->id, std::max(now, r->request.start + 1));
         }
         return;
@@ -260,14 +315,60 @@ std::vector<StoredReservation> reservationsUsing(const std::vector<StoredReserva
     return out;
 }
 
-std::vector<StoredReservation> ReservationBook::addMaintenance(const MaintenanceWindow& window) {
+ReservationBook::MaintenanceOutcome ReservationBook::addMaintenance(const MaintenanceWindow& window,
+                                                                    bool force) {
     HostPool(db_).get(window.host);
     if (window.interval.end <= window.interval.start) {
         throw Error("maintenance end must be after its start");
     }
+    SiteCalendar sc = loadSiteCalendar(db_);
     ReservationPool pool(db_);
+    MaintenanceOutcome outcome;
+    std::vector<std::string> stuck;
+    auto host = sc.site.hostIndex.find(window.host);
+    if (host != sc.site.hostIndex.end()) {
+        sc.calendar.addOutage({host->second.first, host->second.second, window.interval});
+    }
+    for (const auto& r : reservationsUsing(sc.reservations, window.host, window.interval)) {
+        if (r.state != "scheduled" || r.built()) {
+            stuck.push_back(r.request.name + " (" + r.state +
+                            ": built there; shorten or remove it)");
+            outcome.colliding.push_back(r);
+            continue;
+        }
+        // Re-placed away from the host: computes there go elsewhere; if its
+        // gateway or storage node is the host, the whole reservation moves.
+        calendar::Booking old = sc.bookingOf(r);
+        sc.calendar.unbook(old);
+        calendar::Demand demand = heldDemand(r);
+        calendar::Placement keep = old.placement;
+        const bool whole = r.gateway == window.host || r.storage == window.host;
+        std::erase_if(keep.nodeHosts, [&](int h) {
+            return host != sc.site.hostIndex.end() &&
+                   host->second.first == calendar::Pool::VmServers && h == host->second.second;
+        });
+        auto decision = whole ? calendar::admit(sc.calendar, demand, sc.site.policy)
+                              : calendar::readmit(sc.calendar, demand, keep, sc.site.policy);
+        if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
+            sc.calendar.book(old);
+            stuck.push_back(r.request.name + " (no room elsewhere: " + shortage->message() + ")");
+            outcome.colliding.push_back(r);
+            continue;
+        }
+        StoredReservation moved = r;
+        sc.describe(std::get<calendar::Placement>(decision), moved);
+        sc.calendar.book(sc.bookingOf(moved));
+        outcome.moved.emplace_back(r, moved);
+    }
+    if (!stuck.empty() && !force) {
+        throw Refusal("refused: " + window.host + " is used during this maintenance by " +
+                      join(stuck, ", ") + "; force=yes records it anyway; nothing changed");
+    }
+    for (const auto& [before, after] : outcome.moved) {
+        pool.update(after);
+    }
     pool.addMaintenance(window);
-    return reservationsUsing(pool.listLive(), window.host, window.interval);
+    return outcome;
 }
 
 }  // namespace vcluster::reservation

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar/Admission.h"
 #include "calendar/CapacityCalendar.h"
 #include "db/Database.h"
 #include "reservation/ReservationPool.h"
@@ -20,13 +21,23 @@ struct SiteCalendar {
     calendar::CapacityCalendar calendar;
     std::vector<StoredReservation> reservations;
     std::vector<MaintenanceWindow> maintenance;
+    // The instant it was loaded at: a reservation whose end has passed but
+    // that is not torn down yet (a failed or interrupted release, a sync
+    // that has not run) still holds everything from now to the horizon.
+    Time now = 0;
 
     calendar::Booking bookingOf(const StoredReservation& r) const;
+    // Names the reservation that holds what a shortage ran out of.
+    void nameHolder(calendar::Shortage& shortage) const;
     // Records a placement (inventory indexes) as host names and addresses.
     void describe(const calendar::Placement& p, StoredReservation& r) const;
 };
 
-SiteCalendar loadSiteCalendar(db::Database& db);
+SiteCalendar loadSiteCalendar(db::Database& db, Time now = currentTime());
+
+// What a stored reservation holds in the calendar: its request, with the
+// larger of the asked and the running compute count and node size.
+calendar::Demand heldDemand(const StoredReservation& r);
 
 // What `rocks set vcluster` may change.
 struct ReservationChange {
@@ -53,13 +64,25 @@ class ReservationBook {
     // Re-admits the changed reservation keeping its placement; all or nothing.
     StoredReservation change(const std::string& name, const ReservationChange& change, Time now);
 
-    // Cancels: a reservation that has not started is deleted, one that has is
-    // marked cancelled (its capacity is free from now on).
-    void cancel(const std::string& name, Time now);
+    // Refuses (Refusal) one more snapshot of the reservation when its storage
+    // pool has no room for it over the reservation's span (see storageMiB).
+    void roomForSnapshot(const std::string& name);
 
-    // Records a host out of service and returns the reservations that use the
-    // host during that interval (they collide; an admin moves or cancels them).
-    std::vector<StoredReservation> addMaintenance(const MaintenanceWindow& window);
+    // Cancels: a reservation with nothing built is marked cancelled at once
+    // (its capacity is free from now on); a built or failed one ends now and
+    // the next sync tears it down. `by` (a user name) goes into the history.
+    void cancel(const std::string& name, Time now, const std::string& by = {});
+
+    // Records a host out of service. Scheduled reservations that would use the
+    // host during the window are re-placed away from it, all or nothing. One
+    // that cannot be moved (built already: its VMs and disks are there; or no
+    // room elsewhere) makes it a Refusal naming them, unless `force`: then it
+    // is recorded anyway and they are returned as colliding.
+    struct MaintenanceOutcome {
+        std::vector<std::pair<StoredReservation, StoredReservation>> moved;  // before, after
+        std::vector<StoredReservation> colliding;
+    };
+    MaintenanceOutcome addMaintenance(const MaintenanceWindow& window, bool force = false);
 
   private:
     db::Database& db_;

@@ -9,13 +9,17 @@ namespace vcluster::reservation {
 
 namespace {
 
-constexpr const char* kLive = "r.State NOT IN ('released', 'cancelled', 'failed')";
+// The states that hold capacity and a name (the one place that says so).
+constexpr const char* kLive = "r.State NOT IN ('released', 'cancelled')";
 
 constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
     "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, r.Rolls, r.Appliances, r.SshKey, "
     "r.Fqdn, r.Hypervisor, r.Network, r.NetworkID, COALESCE(g.Name, ''), r.PublicIP, "
-    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase "
+    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase, "
+    "COALESCE(r.BuiltNodes, 0), COALESCE(r.BuiltMemory, 0), COALESCE(r.BuiltCPUs, 0), "
+    "COALESCE(r.Ended, ''), COALESCE(r.EndedBy, ''), COALESCE(r.EndReason, ''), "
+    "(SELECT COUNT(*) FROM vcluster_snapshots sn WHERE sn.Reservation = r.ID) "
     "FROM vcluster_reservations r LEFT JOIN nodes g ON g.ID = r.Gateway "
     "LEFT JOIN nodes s ON s.ID = r.Storage ";
 
@@ -98,7 +102,14 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         s.storage = row.text(23);
         s.created = row.text(24);
         s.failureReason = row.text(25);
-        s.nodeHosts.assign(static_cast<std::size_t>(r.nodes), std::string());
+        s.builtNodes = static_cast<int>(row.integer(27));
+        s.builtMemoryMiB = row.integer(28);
+        s.builtCpus = static_cast<int>(row.integer(29));
+        s.ended = row.text(30);
+        s.endedBy = row.text(31);
+        s.endReason = row.text(32);
+        s.snapshots = static_cast<int>(row.integer(33));
+        s.nodeHosts.assign(static_cast<std::size_t>(s.heldNodes()), std::string());
         byId[s.id] = out.size();
         out.push_back(std::move(s));
     }
@@ -127,9 +138,7 @@ std::vector<StoredReservation> ReservationPool::listLive() const {
     return load(std::string("WHERE ") + kLive, {});
 }
 
-std::vector<StoredReservation> ReservationPool::listWithFailed() const {
-    return load("WHERE r.State NOT IN ('released', 'cancelled')", {});
-}
+std::vector<StoredReservation> ReservationPool::listAll() const { return load("", {}); }
 
 std::optional<StoredReservation> ReservationPool::findLive(const std::string& name) const {
     auto found = load(std::string("WHERE ") + kLive + " AND r.Name = ?", {name});
@@ -198,6 +207,51 @@ void ReservationPool::setState(std::int64_t id, const std::string& state) {
 
 void ReservationPool::setEnd(std::int64_t id, Time end) {
     db_.execute("UPDATE vcluster_reservations SET EndTime = ? WHERE ID = ?", {end, id});
+}
+
+void ReservationPool::setBuilt(std::int64_t id, int nodes, std::int64_t memoryMiB, int cpus) {
+    db_.execute(
+        "UPDATE vcluster_reservations SET BuiltNodes = ?, BuiltMemory = ?, BuiltCPUs = ? "
+        "WHERE ID = ?",
+        {std::int64_t{nodes}, memoryMiB, std::int64_t{cpus}, id});
+}
+
+void ReservationPool::resetAttempts(std::int64_t id) {
+    db_.execute("UPDATE vcluster_reservations SET Attempts = 0 WHERE ID = ?", {id});
+}
+
+std::int64_t ReservationPool::countFailure(std::int64_t id, const std::string& reason) {
+    db_.execute(
+        "UPDATE vcluster_reservations SET Attempts = Attempts + 1, FailureReason = ? WHERE ID = ?",
+        {reason, id});
+    auto row = db_.queryOne("SELECT Attempts FROM vcluster_reservations WHERE ID = ?", {id});
+    return row ? row->integer(0) : 0;
+}
+
+void ReservationPool::setFailureReason(std::int64_t id, const std::string& reason) {
+    db_.execute("UPDATE vcluster_reservations SET FailureReason = ? WHERE ID = ?", {reason, id});
+}
+
+void ReservationPool::markInstallStarted(std::int64_t id, Time at) {
+    db_.execute(
+        "UPDATE vcluster_reservations SET InstallStarted = COALESCE(InstallStarted, ?) WHERE ID = "
+        "?",
+        {at, id});
+}
+
+std::optional<Time> ReservationPool::installStarted(std::int64_t id) const {
+    auto row = db_.queryOne("SELECT InstallStarted FROM vcluster_reservations WHERE ID = ?", {id});
+    return row ? row->optInteger(0) : std::nullopt;
+}
+
+void ReservationPool::recordEnd(std::int64_t id, const std::optional<std::string>& when,
+                                const std::string& by, const std::string& reason) {
+    // The first who and why stay (a removal is recorded when asked for, its
+    // release later only adds the time).
+    db_.execute(
+        "UPDATE vcluster_reservations SET Ended = COALESCE(?, Ended), "
+        "EndedBy = COALESCE(EndedBy, ?), EndReason = COALESCE(EndReason, ?) WHERE ID = ?",
+        {when ? db::Value(*when) : db::Value(nullptr), by, reason, id});
 }
 
 std::vector<MaintenanceWindow> ReservationPool::maintenance(

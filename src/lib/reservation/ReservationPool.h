@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,24 @@ struct StoredReservation {
     std::vector<std::string> nodeHosts;  // vm-server of each compute node, by index
     std::string created;
     std::string failureReason;  // host, step and error of the last failed step
+    // What the hosts run of a built cluster (0: nothing materialised yet). A
+    // change to a built cluster is carried out by the next sync; until then
+    // the calendar holds the larger of these and the request's.
+    int builtNodes = 0;
+    std::int64_t builtMemoryMiB = 0;
+    int builtCpus = 0;
+    // The history of an ended reservation (released, cancelled, failed).
+    std::string ended;      // when
+    std::string endedBy;    // who: the user who removed it, or "sync"
+    std::string endReason;  // why
+    int snapshots = 0;      // its LVM snapshots, taken or asked for
+
+    bool built() const { return builtNodes > 0 || builtMemoryMiB > 0; }
+    // Compute nodes held in the calendar, and their per-node size: the larger
+    // of what is asked and what runs.
+    int heldNodes() const { return std::max(request.nodes, builtNodes); }
+    std::int64_t heldMemoryMiB() const { return std::max(request.memoryMiB, builtMemoryMiB); }
+    int heldCpus() const { return std::max(request.cpus, builtCpus); }
 };
 
 // A host taken out of service for an interval.
@@ -37,12 +56,13 @@ class ReservationPool {
   public:
     explicit ReservationPool(db::Database& db) : db_(db) {}
 
-    // Reservations still in the calendar (not released, cancelled or failed),
-    // by start time then name.
+    // Reservations still in the calendar, by start time then name: every
+    // state but released and cancelled. A failed one holds what it holds on
+    // the hosts, and its name, until it is torn down (the admin removes it).
     std::vector<StoredReservation> listLive() const;
     std::optional<StoredReservation> findLive(const std::string& name) const;
-    // Live ones and failed ones (which hold no capacity but wait for the admin).
-    std::vector<StoredReservation> listWithFailed() const;
+    // Every reservation ever booked, ended ones included (the history).
+    std::vector<StoredReservation> listAll() const;
     std::int64_t countAll() const;
 
     std::int64_t insert(const StoredReservation& r);
@@ -51,6 +71,20 @@ class ReservationPool {
     void erase(std::int64_t id);
     void setState(std::int64_t id, const std::string& state);
     void setEnd(std::int64_t id, Time end);
+    // Records what the hosts now run of the cluster (after a build or a change).
+    void setBuilt(std::int64_t id, int nodes, std::int64_t memoryMiB, int cpus);
+    // The lifecycle's bookkeeping: failed attempts of the current transition
+    // (countFailure returns the new count), the last failure, the start of
+    // the frontend's install.
+    void resetAttempts(std::int64_t id);
+    std::int64_t countFailure(std::int64_t id, const std::string& reason);
+    void setFailureReason(std::int64_t id, const std::string& reason);
+    void markInstallStarted(std::int64_t id, Time at);  // the first call's time stays
+    std::optional<Time> installStarted(std::int64_t id) const;
+    // Records who ended a reservation and why (the first record stays), and
+    // when it ended once `when` is given. Its state is set apart.
+    void recordEnd(std::int64_t id, const std::optional<std::string>& when, const std::string& by,
+                   const std::string& reason);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);

@@ -16,5 +16,8 @@ cli::Table bookedTable(const StoredReservation& r);
 std::vector<cli::Table::Column> listColumns();
 void addListRow(cli::Table& table, const StoredReservation& s);
 cli::Table listTable(const std::vector<StoredReservation>& rows);
+// `rocks list vcluster state=all`: every reservation ever booked, with when,
+// by whom and why an ended one ended.
+cli::Table historyTable(const std::vector<StoredReservation>& rows);
 
 }  // namespace vcluster::reservation

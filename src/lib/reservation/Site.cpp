@@ -1,6 +1,8 @@
 #include "reservation/Site.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "cluster/Attributes.h"
 #include "cluster/Hosts.h"
@@ -160,6 +162,83 @@ Site loadSite(db::Database& db) {
         site.inventory.storage.push_back({h.name, cap});
     }
     return site;
+}
+
+void validateSiteAttribute(const std::string& attr, const std::string& value) {
+    using Check = std::function<void(const std::string&)>;
+    auto range = [](std::int64_t low, std::int64_t high) {
+        return [low, high](const std::string& v) {
+            auto r = parseIdRange(v, "range");
+            if (r.first < low || r.last > high) {
+                throw Error("must lie within " + std::to_string(low) + "-" + std::to_string(high));
+            }
+        };
+    };
+    auto size = [](const std::string& v) {
+        if (parseSizeMiB(v, "size") <= 0) {
+            throw Error("must be more than 0");
+        }
+    };
+    auto count = [](int low, int high) {
+        return [low, high](const std::string& v) { parseCount(v, "value", low, high); };
+    };
+    auto oneOf = [](std::vector<std::string> words) {
+        return [words = std::move(words)](const std::string& v) {
+            if (std::find(words.begin(), words.end(), v) == words.end()) {
+                throw Error("must be one of " + join(words, ", "));
+            }
+        };
+    };
+    auto defaults = [&attr](const std::string& v) {
+        readDefaults([&](const std::string& name) -> std::optional<std::string> {
+            return name == attr ? std::optional<std::string>(v) : std::nullopt;
+        });
+    };
+    const std::map<std::string, Check> checks = {
+        {"vc_placement", [](const std::string& v) { calendar::parsePolicy(v); }},
+        {"vc_overcommit_cpu", [](const std::string& v) { parseRatio(v, "vc_overcommit_cpu"); }},
+        {"vc_overcommit_memory",
+         [](const std::string& v) { parseRatio(v, "vc_overcommit_memory"); }},
+        {"vc_vlan_range", range(1, 4094)},
+        {"vc_vni_range", range(1, 16777215)},
+        {"vc_calendar_bucket", count(60, 7 * 86400)},
+        {"vc_cpus", count(0, 1000000)},
+        {"vc_memory", size},
+        {"vc_pool_size", size},
+        {"vc_public_ips", [](const std::string& v) { parseAddressList(v, "address"); }},
+        {"vc_install_timeout",
+         [](const std::string& v) { parseDuration(v, "vc_install_timeout"); }},
+        {"vc_executor", oneOf({"ssh", "local", "dry-run", "pretend"})},
+        {"vc_lv_kind", oneOf({"thick", "thin"})},
+        {"vc_iscsi_target", oneOf({"tgt", "lio"})},
+        {"vc_iqn_date", [](const std::string& v) { validateIqnDate(v, "value"); }},
+        {"vc_iqn_authority", [](const std::string& v) { validateFqdn(v, "value"); }},
+        {"vc_initiator_name", [](const std::string& v) { validateIqn(v, "value"); }},
+        {"vc_volume_group", [](const std::string& v) { validateLvmName(v, "value"); }},
+        {"vc_thin_pool", [](const std::string& v) { validateLvmName(v, "value"); }},
+        {"vc_trunk_interface", [](const std::string& v) { validateInterfaceName(v, "value"); }},
+        {"vc_public_interface", [](const std::string& v) { validateInterfaceName(v, "value"); }},
+        {"vc_public_bridge", [](const std::string& v) { validateInterfaceName(v, "value"); }},
+        {"vc_public_vnet", [](const std::string& v) { validateInterfaceName(v, "value"); }},
+    };
+    auto it = checks.find(attr);
+    const bool isDefault = attr.rfind("vc_default_", 0) == 0 || attr == "vc_horizon_days";
+    if (it == checks.end() && !isDefault) {
+        return;
+    }
+    try {
+        if (isDefault) {
+            defaults(value);
+        } else {
+            it->second(trim(value));
+        }
+    } catch (const Error& e) {
+        std::string why = e.what();
+        // The parsers name the attribute themselves; otherwise say which one.
+        throw Error(why.find(attr) != std::string::npos
+                        ? why
+                        : "invalid " + attr + " '" + value + "': " + why);
+    }
 }
 
 }  // namespace vcluster::reservation

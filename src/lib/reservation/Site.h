@@ -32,4 +32,9 @@ std::vector<std::string> parseAddressList(const std::string& text, const std::st
 // "2-4094"
 calendar::IdRange parseIdRange(const std::string& text, const std::string& what);
 
+// Refuses (Error naming the attribute) a value of a vc_* attribute that every
+// later booking, sync or report would fail on: `rocks set attr` and `rocks
+// set host attr` check before they write. Attributes it does not know pass.
+void validateSiteAttribute(const std::string& attr, const std::string& value);
+
 }  // namespace vcluster::reservation

@@ -1,5 +1,6 @@
 #include "util/Validate.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "util/Error.h"
@@ -133,6 +134,57 @@ int parseNetmask(std::string_view text) {
         throw Error("invalid netmask '" + std::string(text) + "': the one bits must be contiguous");
     }
     return prefix;
+}
+
+void validateInterfaceName(std::string_view name, std::string_view what) {
+    validateIdentifier(name, what);
+    if (name.size() > 15) {
+        throw Error(std::string(what) + " '" + std::string(name) +
+                    "' is longer than Linux' 15-character limit");
+    }
+}
+
+void validateLvmName(std::string_view name, std::string_view what) {
+    if (name.empty() || name.size() > 100 || name.front() == '-') {
+        throw Error(std::string(what) + " '" + std::string(name) + "' is not a valid LVM name");
+    }
+    const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+               c == '+';
+    });
+    if (!ok) {
+        throw Error(std::string(what) + " '" + std::string(name) + "' is not a valid LVM name");
+    }
+}
+
+void validateIqnDate(std::string_view date, std::string_view what) {
+    auto digits = [&](std::size_t from, std::size_t n) {
+        return std::all_of(date.begin() + static_cast<std::ptrdiff_t>(from),
+                           date.begin() + static_cast<std::ptrdiff_t>(from + n),
+                           [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (date.size() != 7 || date[4] != '-' || !digits(0, 4) || !digits(5, 2) ||
+        date.substr(5) < "01" || date.substr(5) > "12") {
+        throw Error(std::string(what) + " '" + std::string(date) + "' must be yyyy-mm");
+    }
+}
+
+void validateIqn(std::string_view iqn, std::string_view what) {
+    // iqn.yyyy-mm.<reversed domain>[:<unique name>] (RFC 3720 3.2.6.3.1), in
+    // the lower-case letters, digits and ".-:" that file names, ACL paths and
+    // tgt's config all take as they are.
+    const bool ok = iqn.size() > 12 && iqn.size() <= 223 && iqn.substr(0, 4) == "iqn." &&
+                    std::all_of(iqn.begin(), iqn.end(),
+                                [](char c) {
+                                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                           c == '.' || c == '-' || c == ':';
+                                }) &&
+                    iqn.find("..") == std::string_view::npos;
+    if (!ok) {
+        throw Error(std::string(what) + " '" + std::string(iqn) +
+                    "' is not an iSCSI name such as iqn.2026-11.org.example:host");
+    }
+    validateIqnDate(iqn.substr(4, 7), what);
 }
 
 }  // namespace vcluster

@@ -33,4 +33,13 @@ std::string formatIPv4(std::uint32_t address);
 int parseNetmask(std::string_view text);
 std::uint32_t prefixToMask(int prefixLength);
 
+// A Linux interface name: an identifier of at most 15 characters.
+void validateInterfaceName(std::string_view name, std::string_view what);
+// An LVM volume group / volume name.
+void validateLvmName(std::string_view name, std::string_view what);
+// "yyyy-mm" with a month 01-12 (the date part of an IQN).
+void validateIqnDate(std::string_view date, std::string_view what);
+// An iSCSI qualified name: iqn.yyyy-mm.<reversed domain>[:name], lower case.
+void validateIqn(std::string_view iqn, std::string_view what);
+
 }  // namespace vcluster

@@ -1,6 +1,7 @@
 // rocks set host attr <host> <attr> <value>
 #include "cli/Plugin.h"
 #include "cluster/Attributes.h"
+#include "reservation/Site.h"
 
 namespace {
 
@@ -24,6 +25,7 @@ class SetHostAttr : public Command {
         std::string host = ctx.requireArg(0, "host");
         std::string attr = ctx.args().size() > 1 ? ctx.args()[1] : ctx.requireParam("attr");
         std::string value = ctx.args().size() > 2 ? ctx.args()[2] : ctx.requireParam("value");
+        reservation::validateSiteAttribute(attr, value);
         db::Transaction tx(ctx.db());
         AttributePool(ctx.db()).setHost(host, attr, value);
         tx.commit();

@@ -274,12 +274,12 @@ void Portal::cancel(const Caller& caller, const std::string& name) {
     if (!visibleReservation(caller, name)) {
         throw HttpError(404, "unknown vcluster '" + name + "'");
     }
-    reservation::ReservationBook(db()).cancel(name, now);
+    reservation::ReservationBook(db()).cancel(name, now, caller.user.name);
     tx.commit();
 }
 
 std::vector<StoredReservation> Portal::visibleReservations(const Caller& caller) {
-    auto all = reservation::ReservationPool(db()).listWithFailed();
+    auto all = reservation::ReservationPool(db()).listLive();
     if (caller.admin()) {
         return all;
     }
