@@ -12,5 +12,7 @@ Migration migrationJournal();          // v4: lifecycle journal, failure reasons
 Migration migrationSnapshots();        // v5: install phase, power windows, snapshots
 Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
 Migration migrationSnapshotRemoval();  // v7: snapshot removal requests
+// v8-v14: taken by the other branches of this session (the lead renumbers).
+Migration migrationResolveChain();  // v15: Rocks' resolvechain (embedded only)
 
 }  // namespace vcluster::db
