@@ -18,7 +18,11 @@ for tool in mariadb-install-db mariadbd; do
 done
 PATH=$PATH:/usr/sbin
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/vcluster-mariadb-XXXXXX")
+# The datadir on tmpfs where there is one: a test database's DDL is then
+# about ten times faster than on disk (0.3 s instead of 2.5 s a test).
+base=${TMPDIR:-/tmp}
+[[ -d /dev/shm && -w /dev/shm ]] && base=/dev/shm
+dir=$(mktemp -d "$base/vcluster-mariadb-XXXXXX")
 server=
 watchdog=
 stop() {
