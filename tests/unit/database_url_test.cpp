@@ -58,10 +58,10 @@ TEST(DatabaseUrl, RefusesWhatItCannotUse) {
 // directory "mysql:" (and an empty database in it) in the working directory.
 TEST(DatabaseUrl, AMysqlUrlIsNeverAFile) {
     test::TempDir dir;
-    auto r = test::runProcess({"/bin/sh", "-c",
-                               "cd \"$0\" && exec \"$1\" list host "
-                               "db=mysql://root@localhost/cluster?socket=\"$0\"/no.sock",
-                               dir.path().string(), VCLUSTER_ROCKS_BINARY},
+    const std::string script =
+        "cd \"$0\" && exec \"$1\" list host "
+        "db=mysql://root@localhost/cluster?socket=\"$0\"/no.sock";
+    auto r = test::runProcess({"/bin/sh", "-c", script, dir.path().string(), VCLUSTER_ROCKS_BINARY},
                               {{"ROCKS_PLUGIN_PATH", VCLUSTER_PLUGIN_DIR}});
     EXPECT_EQ(r.exitCode, 1) << r.err;
     EXPECT_EQ(test::countLines(r.err), 1U) << r.err;
