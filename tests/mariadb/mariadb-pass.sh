@@ -25,6 +25,7 @@ base=${TMPDIR:-/tmp}
 dir=$(mktemp -d "$base/vcluster-mariadb-XXXXXX")
 server=
 watchdog=
+# shellcheck disable=SC2317  # run by the EXIT trap
 stop() {
     if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
         kill "$server" 2>/dev/null
