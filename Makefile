@@ -41,12 +41,13 @@ test-asan: $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  VCLUSTER_SANITIZED=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
-	  -E '^(crash\.|model\.|sh\.(roll|e2e)/|sh\.lifecycle/ssh_executor)'
+	  -E '^(crash\.|model\.|sh\.(roll|e2e)/|sh\.lifecycle/ssh_executor|mariadb\.pass$$)'
 # The sanitized pass runs every C++ test program and the demo's shell tests
 # (all of them start the instrumented rocks, portal daemon included). Left to
 # the plain build: the 50-kill-point crash test (process kills and re-runs,
 # not memory), the RPM/ISO builds, the browser test and the sshd test (the
-# same code paths as the API and local-executor tests, minutes under ASan).
+# same code paths as the API and local-executor tests, minutes under ASan),
+# and the MariaDB pass (the same programs again on the other backend).
 
 # The QEMU lab (tests/lab/README): four guests on Debian's cloud kernel run
 # the generated scripts for real; 802.1Q, LVM, tgt+CHAP, open-iscsi, VXLAN.

@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "db/Schema.h"
-#include "db/SqliteDatabase.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster::test;
 namespace fs = std::filesystem;
@@ -20,7 +20,8 @@ class RocksCli : public ::testing::Test {
     Rocks rocks_{dir_ / "cluster.db"};
 
     std::int64_t rows(const std::string& sql) {
-        vcluster::db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         vcluster::db::migrate(db);
         return db.queryOne(sql)->integer(0);
     }
@@ -195,7 +196,8 @@ TEST_F(RocksCli, DatabasePathPrecedence) {
 TEST_F(RocksCli, NewerSchemaIsRefusedWithAClearError) {
     rocks_.ok({"list", "host"});
     {
-        vcluster::db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         db.execute(
             "INSERT INTO vcluster_schema (Version, Description, Applied) VALUES (999, 'future', "
             "'x')");

@@ -3,9 +3,9 @@
 // a non-zero exit and nothing changed.
 #include <gtest/gtest.h>
 
-#include "db/SqliteDatabase.h"
 #include "support/Keys.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -32,7 +32,8 @@ class SnapshotCommands : public ::testing::Test {
 
     // The snapshot rows, as text: what must not change on bad input.
     std::string rows() {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         std::string s;
         for (const auto& row : db.query("SELECT Reservation, Label, State, RollbacksRequested, "
                                         "Rollbacks FROM vcluster_snapshots ORDER BY ID")) {

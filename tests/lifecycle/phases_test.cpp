@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "db/SqliteDatabase.h"
 #include "support/FakeHosts.h"
 #include "support/Keys.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -53,7 +53,8 @@ class Phases : public ::testing::Test {
     }
 
     std::string state() {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         auto row = db.queryOne(
             "SELECT CASE WHEN Phase <> '' THEN Phase ELSE State END, Attempts, "
             "COALESCE(FailureReason, '') FROM vcluster_reservations WHERE Name = 'c1'");
@@ -97,7 +98,8 @@ class Phases : public ::testing::Test {
     }
 
     std::int64_t snapshotRows() {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         return db.queryOne("SELECT COUNT(*) FROM vcluster_snapshots")->integer(0);
     }
 

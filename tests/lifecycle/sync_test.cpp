@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "db/Schema.h"
-#include "db/SqliteDatabase.h"
 #include "support/Keys.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -27,7 +27,8 @@ class Sync : public ::testing::Test {
     }
 
     std::map<std::string, std::int64_t> counts() {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         std::map<std::string, std::int64_t> out;
         for (const char* table : kCounted) {
             out[table] = db.queryOne(std::string("SELECT COUNT(*) FROM ") + table)->integer(0);
@@ -35,7 +36,8 @@ class Sync : public ::testing::Test {
         return out;
     }
     std::string state(const std::string& name) {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         auto row = db.queryOne(
             "SELECT State, COALESCE(FailureReason, '') FROM vcluster_reservations WHERE Name = ? "
             "ORDER BY ID DESC",
@@ -91,7 +93,8 @@ TEST_F(Sync, StartBuildsInTheSeedsOrderAndEndLeavesNothing) {
     EXPECT_NE(nodes.find("10.1.1.1"), std::string::npos) << nodes;
     EXPECT_NE(nodes.find("10.1.255.254"), std::string::npos) << nodes;
     {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         // storage, network on the gateway and the vm-server, frontend and its
         // power-on, the install probe, the "installed" snapshot, computes
         // and their power-on.

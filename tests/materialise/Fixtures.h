@@ -7,8 +7,8 @@
 
 #include "cluster/Hosts.h"
 #include "db/Schema.h"
-#include "db/SqliteDatabase.h"
 #include "materialise/ClusterPlan.h"
+#include "support/TestDatabase.h"
 
 namespace vcluster::test {
 
@@ -67,8 +67,7 @@ inline materialise::ClusterPlan samplePlan(
 
 // A migrated database file with the sample site's physical hosts.
 inline std::unique_ptr<db::Database> sampleDatabase(const std::string& path) {
-    auto db = std::make_unique<db::SqliteDatabase>(path);
-    db::migrate(*db);
+    auto db = test::openTestDatabase(path);
     HostPool hosts(*db);
     for (const auto& h : sampleSite().hosts) {
         Host host;

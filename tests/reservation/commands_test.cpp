@@ -8,10 +8,10 @@
 #include <set>
 
 #include "calendar/ScanCalendar.h"
-#include "db/SqliteDatabase.h"
 #include "reservation/ReservationBook.h"
 #include "support/Keys.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -52,14 +52,16 @@ class Cluster : public ::testing::Test {
     }
 
     std::int64_t count(const std::string& table) {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         return db.queryOne("SELECT COUNT(*) FROM " + table)->integer(0);
     }
 
     // Invariant over the whole calendar: nothing over capacity at any
     // instant, no VLAN id, VNI or public address held twice at once.
     std::vector<std::string> violations() {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        vcluster::db::Database& db = *handle;
         auto sc = reservation::loadSiteCalendar(db);
         calendar::ScanCalendar scan(sc.site.inventory);
         for (const auto& r : sc.reservations) {

@@ -1,6 +1,7 @@
 #include "support/Process.h"
 
 #include "execute/Executor.h"
+#include "support/TestDatabase.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@ TempDir::~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
 }
+
+Rocks::Rocks(const std::filesystem::path& db) : db_(databaseFor(db)) {}
 
 ProcessResult Rocks::operator()(const std::vector<std::string>& args,
                                 const std::map<std::string, std::string>& env) const {

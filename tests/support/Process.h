@@ -33,10 +33,11 @@ class TempDir {
     std::filesystem::path path_;
 };
 
-// Runs `rocks <args...>` from the build tree against `db`.
+// Runs `rocks <args...>` from the build tree against `db` (in the MariaDB
+// pass, against the database that stands for that file: TestDatabase.h).
 class Rocks {
   public:
-    explicit Rocks(std::filesystem::path db) : db_(std::move(db)) {}
+    explicit Rocks(const std::filesystem::path& db);
     ProcessResult operator()(const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env = {}) const;
     // Runs and fails the current test unless the exit code is 0.

@@ -4,8 +4,7 @@
 
 #include "cli/BuildInfo.h"
 #include "cli/PluginDirectory.h"
-#include "db/Schema.h"
-#include "db/SqliteDatabase.h"
+#include "db/DatabaseUrl.h"
 #include "util/Error.h"
 
 namespace vcluster::cli {
@@ -54,9 +53,7 @@ std::string Context::requireArg(std::size_t index, const std::string& name) cons
 
 db::Database& Context::db() {
     if (!db_) {
-        auto db = std::make_unique<db::SqliteDatabase>(databasePath_);
-        db::migrate(*db);
-        db_ = std::move(db);
+        db_ = db::openDatabase(databasePath_);
     }
     return *db_;
 }
@@ -71,6 +68,9 @@ std::string resolveDatabasePath(const std::optional<std::string>& fromParam) {
     }
     if (const char* env = std::getenv("ROCKS_DB"); env != nullptr && *env != '\0') {
         return env;
+    }
+    if (auto rocks = db::rocksFrontendDatabase(db::RocksFrontendPaths::fromEnvironment())) {
+        return db::describe(*rocks);
     }
     return build::kDefaultDatabase;
 }

@@ -55,7 +55,9 @@ class Context {
     std::unique_ptr<db::Database> db_;
 };
 
-// The database file: db= param, else $ROCKS_DB, else the installed default.
+// The database: db= param, else $ROCKS_DB, else on a Rocks frontend Rocks'
+// own (mysql://root@localhost/cluster over Rocks' socket, root's option
+// file), else the installed default SQLite file. A mysql:// URL or a file.
 std::string resolveDatabasePath(const std::optional<std::string>& fromParam);
 
 }  // namespace vcluster::cli

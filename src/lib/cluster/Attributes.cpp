@@ -26,14 +26,21 @@ void AttributePool::set(const std::string& category, const std::string& index,
     if (!cat) {
         throw Error("unknown attribute category '" + category + "'");
     }
-    db_.execute("INSERT OR IGNORE INTO catindex (Name, Category) VALUES (?, ?)",
-                {index, cat->integer(0)});
+    // As `rocks set host attr` does: the scope's catindex row (made when
+    // missing), then the attribute under it. Select-then-write, so the same
+    // SQL runs on SQLite and MySQL (no INSERT OR IGNORE, no ON CONFLICT);
+    // UPDATE counts matched rows on both (CLIENT_FOUND_ROWS on MySQL).
     auto idx = db_.queryOne("SELECT ID FROM catindex WHERE Name = ? AND Category = ?",
                             {index, cat->integer(0)});
-    db_.execute(
-        "INSERT INTO attributes (Attr, Value, Category, Catindex) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (Attr, Category, Catindex) DO UPDATE SET Value = excluded.Value",
-        {attr, value, cat->integer(0), idx->integer(0)});
+    std::int64_t catindex = idx ? idx->integer(0)
+                                : db_.insert("INSERT INTO catindex (Name, Category) VALUES (?, ?)",
+                                             {index, cat->integer(0)});
+    if (db_.execute("UPDATE attributes SET Value = ? WHERE Attr = ? AND Category = ? AND "
+                    "Catindex = ?",
+                    {value, attr, cat->integer(0), catindex}) == 0) {
+        db_.execute("INSERT INTO attributes (Attr, Value, Category, Catindex) VALUES (?, ?, ?, ?)",
+                    {attr, value, cat->integer(0), catindex});
+    }
 }
 
 void AttributePool::setGlobal(const std::string& attr, const std::string& value) {
@@ -92,27 +99,33 @@ std::optional<std::string> AttributePool::global(const std::string& attr) const 
 }
 
 namespace {
-// Global, appliance and host attributes of the selected hosts, lowest
-// precedence first, so a later row overrides an earlier one.
+// Global, appliance and host attributes of the selected hosts, in the order
+// of Rocks' resolve chain ('default' in resolvechain: global 10, appliance
+// 30, host 50 on a fresh frontend), lowest precedence first, so a later row
+// overrides an earlier one, as Rocks' own attribute resolution does.
 constexpr const char* kResolvedSql =
-    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 0 AS Prec, 'global' "
+    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 0 AS Scope, 'global', rc.Precedence "
     "FROM nodes n JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = "
     "m.Appliance, "
-    "attributes a JOIN categories c ON c.ID = a.Category WHERE c.Name = 'global' AND {WHERE} "
+    "attributes a JOIN categories c ON c.ID = a.Category "
+    "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+    "WHERE c.Name = 'global' AND {WHERE} "
     "UNION ALL "
-    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 1, ap.Name "
+    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 1, ap.Name, rc.Precedence "
     "FROM nodes n JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = "
     "m.Appliance "
     "JOIN catindex i ON i.Name = ap.Name JOIN categories c ON c.ID = i.Category AND c.Name = "
     "'appliance' "
+    "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
     "JOIN attributes a ON a.Catindex = i.ID WHERE {WHERE} "
     "UNION ALL "
-    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 2, n.Name "
+    "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), 2, n.Name, rc.Precedence "
     "FROM nodes n JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = "
     "m.Appliance "
     "JOIN catindex i ON i.Name = n.Name JOIN categories c ON c.ID = i.Category AND c.Name = 'host' "
+    "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
     "JOIN attributes a ON a.Catindex = i.ID WHERE {WHERE} "
-    "ORDER BY 1, 2, 4";
+    "ORDER BY 1, 2, 6";
 
 std::string resolvedSql(const std::string& where) {
     std::string sql = kResolvedSql;

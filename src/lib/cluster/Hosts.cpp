@@ -1,5 +1,6 @@
 #include "cluster/Hosts.h"
 
+#include "db/Catalogue.h"
 #include "util/Error.h"
 #include "util/Strings.h"
 #include "util/Validate.h"
@@ -8,12 +9,17 @@ namespace vcluster {
 
 namespace {
 
-constexpr const char* kSelectHost =
-    "SELECT n.ID, n.Name, m.Name, COALESCE(a.Name, ''), n.CPUs, n.Rack, n.Rank, "
-    "COALESCE(n.Arch, ''), n.OS, COALESCE(n.RunAction, ''), COALESCE(n.InstallAction, ''), "
-    "COALESCE(n.Comment, '') "
-    "FROM nodes n JOIN memberships m ON m.ID = n.Membership "
-    "LEFT JOIN appliances a ON a.ID = m.Appliance ";
+// nodes.Comment is the embedded database's own: Rocks' nodes table has no
+// such column, so on a Rocks frontend a host's comment reads empty.
+std::string selectHost(const db::Database& db) {
+    return std::string(
+               "SELECT n.ID, n.Name, m.Name, COALESCE(a.Name, ''), n.CPUs, n.Rack, "
+               "n.Rank, COALESCE(n.Arch, ''), n.OS, COALESCE(n.RunAction, ''), "
+               "COALESCE(n.InstallAction, ''), ") +
+           (db::rocksOwnsCoreTables(db) ? "''" : "COALESCE(n.Comment, '')") +
+           " FROM nodes n JOIN memberships m ON m.ID = n.Membership "
+           "LEFT JOIN appliances a ON a.ID = m.Appliance ";
+}
 
 template <typename RowLike>
 Host toHost(const RowLike& r) {
@@ -47,16 +53,15 @@ std::vector<Host> queryHosts(db::Database& db, const std::string& sql,
 }  // namespace
 
 std::vector<Host> HostPool::list() const {
-    return queryHosts(db_, std::string(kSelectHost) + "ORDER BY n.Rack, n.Rank, n.Name", {});
+    return queryHosts(db_, selectHost(db_) + "ORDER BY n.Rack, n.Rank, n.Name", {});
 }
 
 std::size_t HostPool::forEach(const std::function<void(const Host&)>& visit) const {
     std::size_t n = 0;
-    db_.each(std::string(kSelectHost) + "ORDER BY n.Rack, n.Rank, n.Name", {},
-             [&](const db::Statement& r) {
-                 visit(toHost(r));
-                 ++n;
-             });
+    db_.each(selectHost(db_) + "ORDER BY n.Rack, n.Rank, n.Name", {}, [&](const db::Statement& r) {
+        visit(toHost(r));
+        ++n;
+    });
     return n;
 }
 
@@ -65,13 +70,12 @@ std::size_t HostPool::count() const {
 }
 
 std::vector<Host> HostPool::listByAppliance(const std::string& appliance) const {
-    return queryHosts(db_,
-                      std::string(kSelectHost) + "WHERE a.Name = ? ORDER BY n.Rack, n.Rank, n.Name",
+    return queryHosts(db_, selectHost(db_) + "WHERE a.Name = ? ORDER BY n.Rack, n.Rank, n.Name",
                       {appliance});
 }
 
 std::optional<Host> HostPool::find(const std::string& name) const {
-    auto row = db_.queryOne(std::string(kSelectHost) + "WHERE n.Name = ?", {name});
+    auto row = db_.queryOne(selectHost(db_) + "WHERE n.Name = ?", {name});
     if (!row) {
         return std::nullopt;
     }
@@ -118,12 +122,19 @@ std::int64_t HostPool::add(const Host& host) {
     auto optional = [](const std::optional<int>& v) -> db::Value {
         return v ? db::Value{std::int64_t{*v}} : db::Value{nullptr};
     };
-    std::int64_t id = db_.insert(
+    std::vector<db::Value> values{
+        host.name, membership, std::int64_t{host.cpus}, optional(host.rack), optional(host.rank),
+        host.arch, host.os,    host.runAction,          host.installAction};
+    std::string sql =
         "INSERT INTO nodes (Name, Membership, CPUs, Rack, Rank, Arch, OS, RunAction, "
-        "InstallAction, Comment) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {host.name, membership, std::int64_t{host.cpus}, optional(host.rack), optional(host.rank),
-         host.arch, host.os, host.runAction, host.installAction, host.comment});
+        "InstallAction";
+    if (db::rocksOwnsCoreTables(db_)) {  // only Rocks' columns in Rocks' table
+        sql += ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    } else {
+        sql += ", Comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        values.emplace_back(host.comment);
+    }
+    std::int64_t id = db_.insert(sql, values);
     db_.execute(
         "INSERT INTO catindex (Name, Category) SELECT ?, ID FROM categories WHERE Name = 'host'",
         {host.name});

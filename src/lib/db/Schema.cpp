@@ -2,7 +2,9 @@
 #include "util/Clock.h"
 
 #include <ctime>
+#include <regex>
 
+#include "db/Catalogue.h"
 #include "db/migrations/Migrations.h"
 #include "util/Error.h"
 
@@ -12,7 +14,7 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
         migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
-        migrationSnapshotRemoval(), migrationBooksAndHosts(),
+        migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationResolveChain(),
     };
     return all;
 }
@@ -36,10 +38,39 @@ int recordedVersion(Database& db) {
 
 }  // namespace
 
+std::string forDialect(const std::string& sql, const std::string& dialect) {
+    if (dialect != "mysql") {
+        return sql;
+    }
+    static const std::regex autoincrement(R"(\bAUTOINCREMENT\b)", std::regex::icase);
+    static const std::regex partialIndex(
+        R"(CREATE\s+UNIQUE\s+INDEX\s+(\w+)\s+ON\s+(\w+)\s*\(([^)]*)\)\s+WHERE[^;]*)",
+        std::regex::icase);
+    static const std::regex references(
+        R"(\s+REFERENCES\s+(\w+)\s*\([^)]*\)(\s+ON\s+DELETE\s+(CASCADE|SET\s+NULL|RESTRICT))?)",
+        std::regex::icase);
+    static const std::regex integer(R"(\bINTEGER\b)", std::regex::icase);
+    std::string text = std::regex_replace(sql, autoincrement, "AUTO_INCREMENT");
+    text = std::regex_replace(text, integer, "BIGINT");
+    text = std::regex_replace(text, partialIndex, "CREATE INDEX $1 ON $2 ($3)");
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), references), end; it != end; ++it) {
+        const std::smatch& m = *it;
+        std::string table = m[1].str();
+        bool rolls = table.rfind("vc_", 0) == 0 || table.rfind("vcluster_", 0) == 0;
+        out.append(last, m[0].first);
+        if (rolls) {
+            out.append(m[0].first, m[0].second);
+        }
+        last = m[0].second;
+    }
+    out.append(last, text.cend());
+    return out;
+}
+
 int schemaVersion(Database& db) {
-    auto exists =
-        db.queryOne("SELECT 1 FROM sqlite_master WHERE type='table' AND name='vcluster_schema'");
-    return exists ? recordedVersion(db) : 0;
+    return hasTable(db, "vcluster_schema") ? recordedVersion(db) : 0;
 }
 
 void migrate(Database& db, int target) {
@@ -61,7 +92,10 @@ void migrate(Database& db, int target) {
     current = recordedVersion(db);  // another process may have migrated meanwhile
     for (const auto& m : migrations()) {
         if (m.version > current && m.version <= target) {
-            db.executeScript(m.sql);
+            if (!rocksOwnsCoreTables(db) && !m.embeddedSql.empty()) {
+                db.executeScript(m.embeddedSql);
+            }
+            db.executeScript(forDialect(m.sql, db.dialect()));
             db.execute(
                 "INSERT INTO vcluster_schema (Version, Description, Applied) VALUES (?, ?, ?)",
                 {std::int64_t{m.version}, m.description, nowUtc()});

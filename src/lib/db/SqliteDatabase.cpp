@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "db/DatabaseUrl.h"
 #include "util/Error.h"
 
 namespace vcluster::db {
@@ -106,6 +107,12 @@ class SqliteStatement : public Statement {
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(const std::string& path, int busyTimeoutMs) : path_(path) {
+    // A server URL is never a file name: opened as one, mysql://host/db made
+    // a directory "mysql:" and an empty database in it.
+    if (isDatabaseUrl(path)) {
+        throw Error("database: " + path.substr(0, path.find("://") + 3) +
+                    "... names a database server, not an SQLite file");
+    }
     std::filesystem::path p(path);
     if (p.has_parent_path() && !std::filesystem::exists(p.parent_path())) {
         std::error_code ec;

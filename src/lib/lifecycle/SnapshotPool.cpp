@@ -33,9 +33,15 @@ std::optional<Snapshot> SnapshotPool::find(const std::string& label) const {
 }
 
 void SnapshotPool::request(const std::string& label, const std::string& when) {
+    // A label already there stays as it is. Look first, then insert: the same
+    // SQL on SQLite and MySQL (no ON CONFLICT), and the writers run in an
+    // immediate transaction, so nothing slips in between.
+    if (find(label)) {
+        return;
+    }
     db_.execute(
         "INSERT INTO vcluster_snapshots (Reservation, Label, State, Requested) "
-        "VALUES (?, ?, 'requested', ?) ON CONFLICT (Reservation, Label) DO NOTHING",
+        "VALUES (?, ?, 'requested', ?)",
         {reservation_, label, when});
 }
 

@@ -6,6 +6,7 @@
 
 #include "cluster/Attributes.h"
 #include "cluster/Hosts.h"
+#include "db/Catalogue.h"
 #include "util/Error.h"
 #include "util/Strings.h"
 #include "util/Validate.h"
@@ -262,9 +263,12 @@ void MaterialisationPool::insert(const Materialisation& m) {
     db_.insert("INSERT INTO vc_chap_secrets (Cluster, User, Secret) VALUES (?, ?, ?)",
                {p.name, m.chap.user, m.chap.secret});
 
-    Batch node(db_,
-               "INSERT INTO nodes (Name, Membership, CPUs, Rack, Rank, Comment) "
-               "VALUES (?, ?, ?, ?, ?, ?)");
+    // Only Rocks' columns on a Rocks frontend (its nodes has no Comment).
+    const bool rocksNodes = db::rocksOwnsCoreTables(db_);
+    Batch node(db_, rocksNodes ? "INSERT INTO nodes (Name, Membership, CPUs, Rack, Rank) "
+                                 "VALUES (?, ?, ?, ?, ?)"
+                               : "INSERT INTO nodes (Name, Membership, CPUs, Rack, Rank, Comment) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
     Batch catindex(db_,
                    "INSERT INTO catindex (Name, Category) SELECT ?, ID FROM categories "
                    "WHERE Name = 'host'");
@@ -286,9 +290,12 @@ void MaterialisationPool::insert(const Materialisation& m) {
         if (db_.queryOne("SELECT 1 FROM nodes WHERE Name = ?", {n.name})) {
             throw Refusal("host name '" + n.name + "' is already in the database");
         }
-        const std::int64_t id =
-            node.run({n.name, isFrontend ? frontendMembership : computeMembership,
-                      std::int64_t{n.cpus}, std::int64_t{0}, std::int64_t{n.rank}, comment});
+        std::vector<db::Value> row{n.name, isFrontend ? frontendMembership : computeMembership,
+                                   std::int64_t{n.cpus}, std::int64_t{0}, std::int64_t{n.rank}};
+        if (!rocksNodes) {
+            row.emplace_back(comment);
+        }
+        const std::int64_t id = node.run(row);
         catindex.run({n.name});
         for (const auto& nic : n.nics) {
             if (db_.queryOne("SELECT 1 FROM networks WHERE MAC = ?", {nic.mac})) {

@@ -5,11 +5,13 @@ namespace vcluster::db {
 // The Rocks core tables, with Rocks' table and column names (rocksclusters/base
 // database-schema, Rocks 6 attribute layout with categories/catindex) and the
 // KVM roll's vm_nodes/vm_disks, so the same queries run against a real Rocks
-// MySQL/MariaDB database. SQLite-specific: INTEGER PRIMARY KEY, CHECKs and
-// foreign keys (Rocks' MyISAM tables have none; the data layer never relies
-// on a cascade for correctness, it deletes explicitly).
+// MySQL/MariaDB database. Rocks' tables are embeddedSql: created only in the
+// embedded SQLite database, never on a Rocks frontend. SQLite-specific there:
+// CHECKs and foreign keys (Rocks' MyISAM tables have none; the data layer
+// never relies on a cascade for correctness, it deletes explicitly).
 Migration migrationRocksCore() {
-    return {1, "Rocks core tables and the vcluster appliances", R"SQL(
+    Migration m{1, "Rocks core tables and the vcluster appliances", "", ""};
+    m.embeddedSql = R"SQL(
 CREATE TABLE appliances (
   ID     INTEGER PRIMARY KEY AUTOINCREMENT,
   Name   VARCHAR(32) NOT NULL UNIQUE,
@@ -109,28 +111,6 @@ CREATE TABLE rolls (
   Enabled  VARCHAR(3) NOT NULL DEFAULT 'yes'
 );
 
-CREATE TABLE vm_nodes (
-  ID          INTEGER PRIMARY KEY AUTOINCREMENT,
-  PhysNode    INTEGER NOT NULL REFERENCES nodes(ID),
-  Node        INTEGER NOT NULL REFERENCES nodes(ID) ON DELETE CASCADE,
-  Mem         INTEGER NOT NULL DEFAULT 1024,
-  Slice       INTEGER NOT NULL DEFAULT 0,
-  Virt_Type   VARCHAR(64),
-  cdrom_path  VARCHAR(512) DEFAULT ''
-);
-CREATE INDEX vm_nodes_physnode ON vm_nodes(PhysNode);
-
-CREATE TABLE vm_disks (
-  ID        INTEGER PRIMARY KEY AUTOINCREMENT,
-  Vm_Node   INTEGER NOT NULL REFERENCES vm_nodes(ID) ON DELETE CASCADE,
-  VBD_Type  VARCHAR(64),
-  Prefix    VARCHAR(512),
-  Name      VARCHAR(512),
-  Device    VARCHAR(512),
-  Mode      VARCHAR(64),
-  Size      INTEGER NOT NULL DEFAULT 0
-);
-
 INSERT INTO distributions (ID, Name, OS_Release, Lang) VALUES (1, 'rocks-dist', '', 'en_US');
 
 INSERT INTO categories (Name, Description) VALUES
@@ -169,12 +149,44 @@ INSERT INTO attributes (Attr, Value, Category, Catindex)
   FROM (SELECT 'Kickstart_PrivateDNSDomain' AS Attr, 'local' AS Value
         UNION ALL SELECT 'Kickstart_PublicDNSDomain', 'example.org'
         UNION ALL SELECT 'Kickstart_Timezone', 'UTC'
-        UNION ALL SELECT 'Kickstart_PublicDNSServers', '192.0.2.1'
-        UNION ALL SELECT 'vc_vlan_range', '2-4094'
+        UNION ALL SELECT 'Kickstart_PublicDNSServers', '192.0.2.1') AS v,
+       categories c, catindex i
+  WHERE c.Name = 'global' AND i.Name = 'global' AND i.Category = c.ID;
+)SQL";
+    // Rocks' own tables (above) exist on a Rocks frontend; the KVM roll's VM
+    // tables may (its schema, so only if missing); the roll's own attributes
+    // go in beside Rocks'.
+    m.sql = R"SQL(
+CREATE TABLE IF NOT EXISTS vm_nodes (
+  ID          INTEGER PRIMARY KEY AUTOINCREMENT,
+  PhysNode    INTEGER NOT NULL REFERENCES nodes(ID),
+  Node        INTEGER NOT NULL REFERENCES nodes(ID) ON DELETE CASCADE,
+  Mem         INTEGER NOT NULL DEFAULT 1024,
+  Slice       INTEGER NOT NULL DEFAULT 0,
+  Virt_Type   VARCHAR(64),
+  cdrom_path  VARCHAR(512) DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS vm_nodes_physnode ON vm_nodes(PhysNode);
+
+CREATE TABLE IF NOT EXISTS vm_disks (
+  ID        INTEGER PRIMARY KEY AUTOINCREMENT,
+  Vm_Node   INTEGER NOT NULL REFERENCES vm_nodes(ID) ON DELETE CASCADE,
+  VBD_Type  VARCHAR(64),
+  Prefix    VARCHAR(512),
+  Name      VARCHAR(512),
+  Device    VARCHAR(512),
+  Mode      VARCHAR(64),
+  Size      INTEGER NOT NULL DEFAULT 0
+);
+
+INSERT INTO attributes (Attr, Value, Category, Catindex)
+  SELECT v.Attr, v.Value, c.ID, i.ID
+  FROM (SELECT 'vc_vlan_range' AS Attr, '2-4094' AS Value
         UNION ALL SELECT 'vc_vni_range', '10000-16777215') AS v,
        categories c, catindex i
   WHERE c.Name = 'global' AND i.Name = 'global' AND i.Category = c.ID;
-)SQL"};
+)SQL";
+    return m;
 }
 
 }  // namespace vcluster::db

@@ -16,9 +16,6 @@ namespace vcluster::db {
 Migration migrationBooksAndHosts() {
     return {8, "Failed reservations hold their name, built sizes, history, owned materialisations",
             R"SQL(
-DROP INDEX vcluster_reservations_live_name;
-CREATE UNIQUE INDEX vcluster_reservations_live_name ON vcluster_reservations(Name)
-  WHERE State NOT IN ('released', 'cancelled');
 ALTER TABLE vcluster_reservations ADD COLUMN BuiltNodes INTEGER;
 ALTER TABLE vcluster_reservations ADD COLUMN BuiltMemory INTEGER;
 ALTER TABLE vcluster_reservations ADD COLUMN BuiltCPUs INTEGER;
@@ -30,6 +27,14 @@ UPDATE vc_materialisations SET Reservation = (SELECT MAX(r.ID) FROM vcluster_res
   WHERE r.Name = vc_materialisations.Cluster AND r.State NOT IN ('released', 'cancelled'));
 UPDATE vcluster_reservations SET BuiltNodes = Nodes, BuiltMemory = Memory, BuiltCPUs = CPUs
   WHERE ID IN (SELECT Reservation FROM vc_materialisations WHERE Reservation IS NOT NULL);
+)SQL",
+            // The unique live name is a partial index, which only the embedded
+            // SQLite database has (on MariaDB it is a plain index and the rule is
+            // the pool's, under the immediate transaction).
+            R"SQL(
+DROP INDEX vcluster_reservations_live_name;
+CREATE UNIQUE INDEX vcluster_reservations_live_name ON vcluster_reservations(Name)
+  WHERE State NOT IN ('released', 'cancelled');
 )SQL"};
 }
 
