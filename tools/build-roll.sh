@@ -3,9 +3,12 @@
 #
 #   tools/build-roll.sh [BUILD_DIR]          (default: build)
 #
-# 1. stage:  DESTDIR=<work>/stage cmake --install BUILD_DIR --prefix /opt/rocks,
-#            plus nodes/graphs in /export/profile (where Rocks' kickstart
-#            generator reads them) and the units in /usr/lib/systemd/system.
+# 1. stage:  DESTDIR=<work>/stage cmake --install BUILD_DIR --prefix /opt/rocks
+#            (the dispatcher in /opt/rocks/libexec/vcluster, never
+#            /opt/rocks/bin/rocks; the modules for Rocks' own rocks command in
+#            its site-packages), plus nodes/graphs in /export/profile (where
+#            Rocks' kickstart generator reads them) and the units in
+#            /usr/lib/systemd/system.
 # 2. RPMs:   rpmbuild -bb src/rpm/vcluster.spec packages the staged tree (no
 #            compiling in rpmbuild) into $VCLUSTER_RPMS_DIR/<arch>/:
 #            vcluster, vcluster-units, roll-vcluster-kickstart.
@@ -73,6 +76,14 @@ mkdir -p "$stage/usr/lib/systemd/system" "$stage/export/profile/nodes" \
 mv "$stage"/opt/rocks/share/vcluster/systemd/* "$stage/usr/lib/systemd/system/"
 rmdir "$stage/opt/rocks/share/vcluster/systemd"
 cp "$src"/nodes/*.xml "$stage/export/profile/nodes/"
+# The roll's modules in Rocks' command tree: the RPM owns the directories
+# rocks-python-shims made for the roll's commands, never one of Rocks'.
+pydir=/opt/rocks/$(sed -n 's/^VCLUSTER_ROCKS_PYTHON_SUBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+[[ -s $build/rocks-python/owned-dirs.txt && -d $stage$pydir/rocks/commands ]] || {
+    echo "build-roll: no Rocks command modules in the build (build/rocks-python)" >&2
+    exit 1
+}
+sed "s|^|$pydir/|" "$build/rocks-python/owned-dirs.txt" >"$work/python-files.txt"
 cp "$src"/graphs/default/*.xml "$stage/export/profile/graphs/default/"
 
 echo "build-roll: rpmbuild into $rpms"
@@ -86,6 +97,7 @@ rpmbuild -bb --quiet --target "$arch" \
     --define "vc_version $version" \
     --define "vc_release $release" \
     --define "vc_stage $stage" \
+    --define "vc_python_files $work/python-files.txt" \
     "$src/src/rpm/vcluster.spec"
 
 built=("$rpms/$arch/$name-$version-$release.$arch.rpm"

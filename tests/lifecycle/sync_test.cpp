@@ -81,10 +81,11 @@ TEST_F(Sync, StartBuildsInTheSeedsOrderAndEndLeavesNothing) {
     EXPECT_NE(out.find("apply.sh sections: lvm target"), std::string::npos);
 
     // Rows: the frontend and 4 computes, their interfaces (frontend: private
-    // and public), VM rows and disks.
+    // and public), VM rows and disks; the cluster's vlan<N> interface on the
+    // gateway and the vm-server, and the gateway's public bridge.
     auto now = counts();
     EXPECT_EQ(now["nodes"] - baseline_["nodes"], 5);
-    EXPECT_EQ(now["networks"] - baseline_["networks"], 6);
+    EXPECT_EQ(now["networks"] - baseline_["networks"], 6 + 2 + 1);
     EXPECT_EQ(now["vm_nodes"] - baseline_["vm_nodes"], 5);
     EXPECT_EQ(now["vm_disks"] - baseline_["vm_disks"], 5);
     std::string nodes = rocks_.ok({"list", "vcluster", "node", "dc1"});
@@ -228,4 +229,43 @@ TEST_F(Sync, RemovingAnActiveClusterReleasesItAtTheNextSync) {
     rocks_.ok({"sync", "vcluster", "now=2026-12-09T00:00:30Z", "executor=pretend"});
     EXPECT_EQ(state("dc1"), "released");
     EXPECT_EQ(counts(), baseline_);
+}
+
+// On the sample cluster (the physical frontend manager-0-0 is 10.1.1.1 on
+// the private subnet, a gateway 10.1.255.250), materialised clusters used to
+// put their frontend at 10.1.1.1 and computes at 10.1.255.254... on that same
+// subnet, which Rocks' DHCP and DNS would serve twice. Now their private
+// NICs are MACs on the VLAN only, and the addresses stay the cluster's own:
+// in its kit and `rocks list vcluster node`.
+TEST_F(Sync, VirtualNodesTakeNoAddressOnThePhysicalSubnet) {
+    reserve("hpc101", 3);
+    reserve("dc1", 2);
+    rocks_.ok({"sync", "vcluster", "now=2026-12-08T00:00:00Z", "executor=dry-run"});
+    ASSERT_EQ(state("hpc101"), "active");
+    ASSERT_EQ(state("dc1"), "active");
+    db::SqliteDatabase db(rocks_.db().string());
+    EXPECT_EQ(db.queryOne("SELECT COUNT(*) FROM (SELECT IP, Subnet FROM networks WHERE IP IS NOT "
+                          "NULL GROUP BY IP, Subnet HAVING COUNT(*) > 1) d")
+                  ->integer(0),
+              0);
+    EXPECT_EQ(db.queryOne("SELECT COUNT(*) FROM networks w JOIN nodes n ON n.ID = w.Node "
+                          "WHERE n.Name LIKE 'hpc101-%' AND w.IP LIKE '10.1.%'")
+                  ->integer(0),
+              0);
+    EXPECT_EQ(db.queryOne("SELECT COUNT(*) FROM networks w JOIN nodes n ON n.ID = w.Node "
+                          "WHERE n.Name = 'hpc101-frontend' AND w.MAC IS NOT NULL AND w.VlanID = "
+                          "(SELECT SegmentID FROM vc_materialisations WHERE Cluster = 'hpc101')")
+                  ->integer(0),
+              1);
+    const std::string nodes = rocks_.ok({"list", "vcluster", "node", "hpc101"});
+    EXPECT_NE(nodes.find("10.1.1.1"), std::string::npos) << nodes;
+    rocks_.ok({"report", "vcluster", "hpc101", "dir=" + (dir_ / "tree").string()});
+    bool found = false;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir_ / "tree")) {
+        if (e.path().filename() == "site.attrs") {
+            found =
+                readFile(e.path()).find("Kickstart_PrivateAddress:10.1.1.1") != std::string::npos;
+        }
+    }
+    EXPECT_TRUE(found) << "the kit lost the frontend's private address";
 }

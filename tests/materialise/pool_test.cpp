@@ -89,16 +89,133 @@ TEST(MaterialisationPool, InsertsRocksRows) {
                     "SELECT d.Size FROM vm_disks d JOIN vm_nodes v ON v.ID = d.Vm_Node "
                     "JOIN nodes n ON n.ID = v.Node WHERE n.Name = 'alpha-frontend'"),
               40);
-    // Interfaces through the existing pool, as `rocks list host interface` sees them.
+    // Interfaces through the existing pool, as `rocks list host interface`
+    // sees them: as the KVM roll records a virtual frontend, the private NIC
+    // has its MAC and the cluster's VLAN, and no address on the physical
+    // private subnet; the public NIC has the public IP.
     auto ifaces = InterfacePool(*db).list(std::string("alpha-frontend"));
     ASSERT_EQ(ifaces.size(), 2u);
-    EXPECT_EQ(ifaces[0].network, "private");
-    EXPECT_EQ(ifaces[0].ip, "10.1.1.1");
+    EXPECT_EQ(ifaces[0].network, "");
+    EXPECT_EQ(ifaces[0].ip, "");
     EXPECT_EQ(ifaces[0].vlan, 100);
     EXPECT_EQ(ifaces[1].network, "public");
     EXPECT_EQ(ifaces[1].ip, "192.0.2.100");
     EXPECT_EQ(ifaces[0].mac, m.frontend().nics[0].mac);
     EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM vc_chap_secrets WHERE Secret = ?", {m.chap.secret}),
+              1);
+    // the cluster's own addresses stay in the model (kit, VM definitions)
+    EXPECT_EQ(m.frontend().nics[0].ip, "10.1.1.1");
+    EXPECT_EQ(loadPlan(*db, "alpha").frontend().nics[0].ip, "10.1.1.1");
+    EXPECT_EQ(loadPlan(*db, "alpha").frontend().nics[0].subnet, "private");
+    for (const auto& n : m.nodes) {
+        for (const auto& nic : n.nics) {
+            if (nic.subnet == "private") {
+                EXPECT_EQ(count(*db,
+                                "SELECT COUNT(*) FROM networks WHERE MAC = ? AND IP IS NULL AND "
+                                "Subnet IS NULL AND VlanID = 100",
+                                {nic.mac}),
+                          1)
+                    << nic.mac;
+            }
+        }
+    }
+}
+
+// The cluster's VLAN interface on each host that runs its VMs is a Rocks
+// row (Device vlan<N>, VlanID N, private subnet, no address), as the KVM
+// roll adds them, and goes with the cluster; a KVM gateway's public bridge
+// gets a row and its NIC's row is marked while any cluster needs the bridge.
+// All are 'noreport' for Rocks' report host interface, which would otherwise
+// rewrite the roll's ifcfg files.
+TEST(MaterialisationPool, HostsVlanInterfacesAreRocksRows) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    InterfacePool ifaces(*db);
+    Interface eth1;
+    eth1.host = "gateway-0-0";
+    eth1.device = "eth1";
+    eth1.network = "public";
+    eth1.ip = "192.0.2.10";
+    eth1.mac = "52:54:00:21:00:00";
+    ifaces.add(eth1);
+    MaterialisationPool pool(*db);
+    Materialisation m = pool.materialise(test::samplePlan("alpha", 100, 3));
+    const auto hosts = m.vmHosts();
+    ASSERT_GE(hosts.size(), 2u);
+    const std::string vlanRows =
+        "SELECT COUNT(*) FROM networks w JOIN nodes n ON n.ID = w.Node JOIN subnets s ON "
+        "s.ID = w.Subnet WHERE w.Device = 'vlan100' AND w.VlanID = 100 AND s.name = 'private' "
+        "AND w.IP IS NULL AND w.Options = 'noreport' AND n.Name = ?";
+    for (const auto& host : hosts) {
+        EXPECT_EQ(count(*db, vlanRows, {host}), 1) << host;
+    }
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM networks WHERE Device = 'vlan100'"),
+              static_cast<std::int64_t>(hosts.size()));
+    const std::string bridge =
+        "SELECT COUNT(*) FROM networks w JOIN nodes n ON n.ID = w.Node JOIN subnets s ON "
+        "s.ID = w.Subnet WHERE n.Name = 'gateway-0-0' AND w.Device = 'br-public' AND "
+        "s.name = 'public' AND w.IP IS NULL AND w.Options = 'noreport'";
+    EXPECT_EQ(count(*db, bridge), 1);
+    EXPECT_EQ(count(*db,
+                    "SELECT COUNT(*) FROM networks WHERE Device = 'eth1' AND IP = '192.0.2.10' "
+                    "AND Options = 'noreport'"),
+              1);
+    // a second cluster on the same hosts: its own vlan rows, the same bridge row
+    pool.materialise(test::samplePlan("beta", 101, 2));
+    EXPECT_EQ(count(*db, bridge), 1);
+    EXPECT_GE(count(*db, "SELECT COUNT(*) FROM networks WHERE Device = 'vlan101'"), 2);
+    // VXLAN endpoints have no Rocks interface type: no rows
+    pool.materialise(test::samplePlan("gamma", 20005, 2, Hypervisor::Kvm, NetworkKind::Vxlan));
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM networks WHERE Device LIKE 'vx%'"), 0);
+    // released: alpha's vlan rows go, the others and the bridge stay
+    auto release = [&](const std::string& name) {
+        db::Transaction tx(*db);
+        ASSERT_TRUE(pool.remove(name));
+        tx.commit();
+    };
+    release("alpha");
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM networks WHERE Device = 'vlan100'"), 0);
+    EXPECT_GE(count(*db, "SELECT COUNT(*) FROM networks WHERE Device = 'vlan101'"), 2);
+    EXPECT_EQ(count(*db, bridge), 1);
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM vc_host_networks WHERE Cluster = 'alpha'"), 0);
+    // the last cluster on the gateway gone: Rocks has its NIC back
+    release("beta");
+    EXPECT_EQ(count(*db, bridge), 1);  // gamma's frontend still needs it
+    release("gamma");
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM networks WHERE Device IN ('br-public', 'vlan101')"),
+              0);
+    EXPECT_EQ(count(*db,
+                    "SELECT COUNT(*) FROM networks WHERE Device = 'eth1' AND IP = '192.0.2.10' "
+                    "AND Options IS NULL"),
+              1);
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM vc_host_networks"), 0);
+}
+
+// A row the site made itself for a cluster's VLAN device is left alone, and
+// stays when the cluster is released.
+TEST(MaterialisationPool, SitesOwnVlanRowIsKept) {
+    test::TempDir dir;
+    auto db = test::sampleDatabase((dir / "c.db").string());
+    Interface own;
+    own.host = "vm-server-1-0";
+    own.device = "vlan100";
+    own.network = "private";
+    own.vlan = 100;
+    InterfacePool(*db).add(own);
+    MaterialisationPool pool(*db);
+    auto plan = test::samplePlan("alpha", 100, 1);
+    plan.computes[0].vmServer = "vm-server-1-0";
+    pool.materialise(plan);
+    EXPECT_EQ(count(*db,
+                    "SELECT COUNT(*) FROM networks w JOIN nodes n ON n.ID = w.Node WHERE "
+                    "n.Name = 'vm-server-1-0' AND w.Device = 'vlan100'"),
+              1);
+    db::Transaction tx(*db);
+    ASSERT_TRUE(pool.remove("alpha"));
+    tx.commit();
+    EXPECT_EQ(count(*db,
+                    "SELECT COUNT(*) FROM networks w JOIN nodes n ON n.ID = w.Node WHERE "
+                    "n.Name = 'vm-server-1-0' AND w.Device = 'vlan100' AND w.Options IS NULL"),
               1);
 }
 
@@ -268,6 +385,12 @@ TEST(MaterialisationProperty, RandomClustersShareNothing) {
         }
         pool.materialise(plan);
         live.push_back(plan.name);
+        // Rocks' DHCP and DNS see one host per address on each subnet.
+        EXPECT_EQ(count(*db,
+                        "SELECT COUNT(*) FROM (SELECT IP, Subnet FROM networks WHERE IP IS NOT "
+                        "NULL GROUP BY IP, Subnet HAVING COUNT(*) > 1) d"),
+                  0)
+            << "after " << plan.name;
         (vxlan ? usedVnis : usedVlans).insert(segment);
         usedPublic.insert(pub);
         // Release bookkeeping for removed clusters is rebuilt below.

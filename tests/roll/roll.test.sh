@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make roll end to end, into a temporary directory: tools/build-roll.sh on the
-# existing build, the files each RPM holds (rpm -qpl), an install of the RPMs
+# existing build, the files each RPM holds (rpm -qpl; none of them a path of
+# Rocks' own packages, /opt/rocks/bin/rocks first), an install of the RPMs
 # into a scratch root (rpm --root --nodeps) whose `rocks` must find its
 # plugins at the installed path, and the roll ISO's layout.
 # Env (set by ctest): VCLUSTER_SOURCE_DIR, VCLUSTER_BINARY_DIR.
@@ -42,9 +43,42 @@ for f in "$main" "$units" "$kickstart" "$iso"; do
     [[ -f $f ]] || fail "not built: $f"
 done
 
+echo "--- nothing of Rocks' own in any RPM"
+# Paths Rocks' own packages own (../shared/ROCKS.md): its launcher, the
+# directories above the roll's files, and every package of Rocks' command
+# tree (src/rocks-python/rocks-owned-commands.txt: Rocks 7 core and the KVM
+# roll), as a directory or its __init__.py, for Python 2.6 and 2.7.
+owned=$tmp/rocks-owned.txt
+{
+    printf '%s\n' /opt/rocks /opt/rocks/bin /opt/rocks/bin/rocks /opt/rocks/lib /opt/rocks/libexec \
+        /opt/rocks/share /opt/rocks/etc /opt/rocks/mysql /var/opt/rocks /etc/rc.d \
+        /export /export/profile /export/profile/nodes /export/profile/graphs \
+        /export/profile/graphs/default /usr/lib/systemd /usr/lib/systemd/system
+    for py in python2.6 python2.7; do
+        site=/opt/rocks/lib/$py/site-packages
+        printf '%s\n' "/opt/rocks/lib/$py" "$site" "$site/rocks" "$site/rocks/__init__.py" \
+            "$site/rocks/commands" "$site/rocks/commands/__init__.py"
+        grep -v -e '^#' -e '^$' "$src/src/rocks-python/rocks-owned-commands.txt" |
+            sed -e "s|^|$site/rocks/commands/|" -e 'p' -e 's|$|/__init__.py|'
+    done
+} | sort -u >"$owned"
+(($(wc -l <"$owned") > 400)) || fail "the list of Rocks' paths is short: $(wc -l <"$owned")"
+for rpm in "$main" "$units" "$kickstart"; do
+    clash=$(rpm -qpl "$rpm" | sort -u | comm -12 - "$owned")
+    [[ -z $clash ]] || fail "$(basename "$rpm") holds paths of Rocks' own packages:"$'\n'"$clash"
+done
+
 echo "--- rpm -qpl"
+pysite=/opt/rocks/lib/python2.7/site-packages/rocks/commands
 expect_lines "$(rpm -qpl "$main")" \
-    /opt/rocks/bin/rocks \
+    /opt/rocks/libexec/vcluster/rocks \
+    $pysite/add/vcluster/__init__.py \
+    $pysite/add/vcluster/user/token/__init__.py \
+    $pysite/list/host/maintenance/__init__.py \
+    $pysite/report/host/vcluster/config/__init__.py \
+    $pysite/rollback/__init__.py \
+    $pysite/rollback/vcluster/__init__.py \
+    $pysite/sync/vcluster/__init__.py \
     /opt/rocks/lib/libvcluster-core.so.1 \
     /opt/rocks/lib/vcluster/commands/rocks-list-appliance.so \
     /opt/rocks/lib/vcluster/commands/rocks-list-appliance-graph.so \
@@ -79,10 +113,14 @@ rpm --root "$root" --dbpath /var/lib/rpm --nodeps --noscripts -i "$main" "$units
     grep -v -e 'should not be used directly' -e 'assuming you know what you are doing' || true
 expect_lines "$(rpm --root "$root" --dbpath /var/lib/rpm -qa --qf '%{NAME}\n' 2>/dev/null)" \
     "$name" "$name-units" "roll-$name-kickstart"
-grep -q 'ExecStart=/opt/rocks/bin/rocks sync vcluster' "$root/usr/lib/systemd/system/vcluster-sync.service" ||
-    fail "vcluster-sync.service does not run rocks sync vcluster"
+grep -q 'ExecStart=/opt/rocks/libexec/vcluster/rocks sync vcluster' "$root/usr/lib/systemd/system/vcluster-sync.service" ||
+    fail "vcluster-sync.service does not run the roll's rocks sync vcluster"
+[[ ! -e $root/opt/rocks/bin/rocks ]] || fail "installing the RPMs made /opt/rocks/bin/rocks"
+# the modules run the installed dispatcher
+grep -qx "DISPATCHER = '/opt/rocks/libexec/vcluster/rocks'" \
+    "$root$pysite/list/vcluster/__init__.py" || fail "the list vcluster module runs another rocks"
 
-installed=$root/opt/rocks/bin/rocks
+installed=$root/opt/rocks/libexec/vcluster/rocks
 (
     unset ROCKS_PLUGIN_PATH VCLUSTER_ROLL_DIR
     export -n ROCKS_PLUGIN_PATH VCLUSTER_ROLL_DIR

@@ -8,6 +8,7 @@
 
 #include "cli/BuildInfo.h"
 #include "util/Error.h"
+#include "util/InstallLayout.h"
 #include "util/Strings.h"
 
 namespace vcluster::cli {
@@ -92,9 +93,8 @@ std::filesystem::path defaultPluginDirectory() {
         return env;
     }
     std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto candidate = exe.parent_path().parent_path() / build::kPluginSubdir;
+    for (const auto& prefix : executablePrefixes()) {
+        auto candidate = prefix / build::kPluginSubdir;
         if (std::filesystem::is_directory(candidate, ec)) {
             return candidate;
         }

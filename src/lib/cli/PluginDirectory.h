@@ -45,9 +45,10 @@ class PluginDirectory {
     std::vector<std::vector<std::string>> commands_;
 };
 
-// The plugin directory: $ROCKS_PLUGIN_PATH, else lib/vcluster/commands next to
-// the running executable (the installed layout, also the build tree's), else
-// the compiled-in install location.
+// The plugin directory: $ROCKS_PLUGIN_PATH, else lib/vcluster/commands under
+// the prefix the running executable is installed in (bin/rocks, or
+// libexec/vcluster/rocks on a Rocks frontend; the build tree's bin/rocks
+// too: executablePrefixes()), else the compiled-in install location.
 std::filesystem::path defaultPluginDirectory();
 
 }  // namespace vcluster::cli

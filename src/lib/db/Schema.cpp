@@ -14,7 +14,8 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
         migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
-        migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationResolveChain(),
+        migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationRocksNativeRows(),
+        migrationResolveChain(),
     };
     return all;
 }

@@ -284,6 +284,7 @@ void MaterialisationPool::insert(const Materialisation& m) {
     Batch member(db_,
                  "INSERT INTO vc_materialised_nodes (Node, Cluster, Role, Rank, GuestName, "
                  "DiskBytes) VALUES (?, ?, ?, ?, ?, ?)");
+    Batch guestAddress(db_, "INSERT INTO vc_guest_addresses (Node, Device, IP) VALUES (?, ?, ?)");
     const std::string comment = "vcluster " + p.name;
     for (const auto& n : m.nodes) {
         const bool isFrontend = n.role == NodeRole::Frontend;
@@ -301,9 +302,18 @@ void MaterialisationPool::insert(const Materialisation& m) {
             if (db_.queryOne("SELECT 1 FROM networks WHERE MAC = ?", {nic.mac})) {
                 throw Refusal("MAC address " + nic.mac + " is already in the database");
             }
-            network.run({id, nic.mac, nic.ip, n.name, nic.device,
-                         nic.subnet == "public" ? publicSubnet : privateSubnet,
+            // As the KVM roll records a VM: the public NIC with its public
+            // IP; a private NIC with its MAC and the cluster's VLAN only. Its
+            // address is inside the cluster's VLAN, not on the physical
+            // private subnet (whose DHCP and DNS must not hear of it): the
+            // roll keeps it for the kit and the VM definitions.
+            const bool isPublic = nic.subnet == "public";
+            network.run({id, nic.mac, isPublic ? db::Value{nic.ip} : db::Value{nullptr}, n.name,
+                         nic.device, isPublic ? db::Value{publicSubnet} : db::Value{nullptr},
                          optionalInt(nic.vlan)});
+            if (!isPublic && !nic.ip.empty()) {
+                guestAddress.run({id, nic.device, nic.ip});
+            }
         }
         std::int64_t vm = vmNode.run({physical.at(n.physicalHost), id, std::int64_t{n.memoryMiB},
                                       std::string(toString(p.hypervisor))});
@@ -319,6 +329,113 @@ void MaterialisationPool::insert(const Materialisation& m) {
         member.run({id, p.name, std::string(isFrontend ? "frontend" : "compute"),
                     std::int64_t{n.rank}, n.guestName, static_cast<std::int64_t>(diskBytes)});
     }
+    insertHostNetworks(m, physical, privateSubnet, publicSubnet);
+}
+
+// The hosts' side, as `networks` rows Rocks' own commands see and its
+// `rocks sync host network` respects. Options 'noreport' makes Rocks'
+// `rocks report host interface` skip a row (as it skips the vlan devices of
+// the KVM roll's containers): the roll's own ifcfg files for these devices
+// (VLAN_ID, PHYSDEV, BRIDGE, which Rocks' would lack) stay in charge. Each
+// row the cluster needs is referenced in vc_host_networks; remove() undoes
+// what no cluster needs any more.
+void MaterialisationPool::insertHostNetworks(const Materialisation& m,
+                                             const std::map<std::string, std::int64_t>& physical,
+                                             std::int64_t privateSubnet,
+                                             std::int64_t publicSubnet) {
+    const ClusterPlan& p = m.plan;
+    Batch ref(db_, "INSERT INTO vc_host_networks (Cluster, Network, Kind) VALUES (?, ?, ?)");
+    // The row (ID, Options) of a host's device, and what the roll did to it
+    // for other clusters ("" when nothing: then it is the site's own row).
+    struct Existing {
+        std::int64_t id;
+        std::string options;
+        std::string kind;
+    };
+    auto existing = [&](std::int64_t node, const std::string& device) -> std::optional<Existing> {
+        auto row = db_.queryOne(
+            "SELECT w.ID, COALESCE(w.Options, ''), COALESCE(MAX(h.Kind), '') FROM networks w "
+            "LEFT JOIN vc_host_networks h ON h.Network = w.ID WHERE w.Node = ? AND w.Device = ? "
+            "GROUP BY w.ID, w.Options ORDER BY w.ID",
+            {node, device});
+        if (!row) {
+            return std::nullopt;
+        }
+        return Existing{row->integer(0), row->text(1), row->text(2)};
+    };
+    // A row the cluster needs: added when absent, shared when the roll added
+    // it for another cluster, left alone when it is the site's.
+    auto need = [&](std::int64_t node, const std::string& device, const db::Value& subnet,
+                    const db::Value& vlan) {
+        auto row = existing(node, device);
+        if (!row) {
+            const std::int64_t id = db_.insert(
+                "INSERT INTO networks (Node, Device, Subnet, VlanID, Options) "
+                "VALUES (?, ?, ?, ?, 'noreport')",
+                {node, device, subnet, vlan});
+            ref.run({p.name, id, std::string("row")});
+        } else if (!row->kind.empty()) {
+            ref.run({p.name, row->id, row->kind});
+        }
+    };
+    // The cluster's VLAN interface on each gateway and vm-server (Device
+    // vlan<N>, VlanID N, on the private subnet without an address), as the
+    // KVM roll's `rocks add host interface <host> vlan<N> subnet=private
+    // vlan=<N>`. A VXLAN endpoint has no Rocks interface type and no row.
+    if (p.network == NetworkKind::Vlan) {
+        for (const auto& host : m.vmHosts()) {
+            need(physical.at(host), m.segmentDevice, privateSubnet, std::int64_t{p.segmentId});
+        }
+    }
+    // A KVM gateway's public bridge, which the roll makes from its public
+    // NIC: a row for the bridge, and the NIC's row (which keeps the
+    // gateway's address for Rocks' DNS) marked noreport, so that Rocks does
+    // not give the address back to the NIC while a cluster needs the bridge.
+    if (p.hypervisor != Hypervisor::Kvm) {
+        return;
+    }
+    const PhysicalHost& gateway = p.host(p.frontend.gateway);
+    if (gateway.publicInterface.empty() || gateway.publicBridge.empty()) {
+        return;  // a bridge the site made
+    }
+    const std::int64_t node = physical.at(gateway.name);
+    need(node, gateway.publicBridge, publicSubnet, nullptr);
+    if (auto nic = existing(node, gateway.publicInterface)) {
+        if (!nic->kind.empty()) {
+            ref.run({p.name, nic->id, nic->kind});
+        } else if (nic->options.rfind("noreport", 0) != 0) {
+            db_.execute("UPDATE networks SET Options = ? WHERE ID = ?",
+                        {trim("noreport " + nic->options), nic->id});
+            ref.run({p.name, nic->id, std::string("noreport")});
+        }
+    }
+}
+
+// Drops the cluster's references to hosts' rows; a row no cluster refers to
+// any more is deleted (the roll added it) or loses its 'noreport' again.
+void MaterialisationPool::releaseHostNetworks(const std::string& cluster) {
+    std::vector<std::pair<std::int64_t, std::string>> refs;
+    for (const auto& r :
+         db_.query("SELECT Network, Kind FROM vc_host_networks WHERE Cluster = ? ORDER BY Network",
+                   {cluster})) {
+        refs.emplace_back(r.integer(0), r.text(1));
+    }
+    db_.execute("DELETE FROM vc_host_networks WHERE Cluster = ?", {cluster});
+    for (const auto& [id, kind] : refs) {
+        if (db_.queryOne("SELECT 1 FROM vc_host_networks WHERE Network = ?", {id})) {
+            continue;  // another cluster still needs it
+        }
+        if (kind == "row") {
+            db_.execute("DELETE FROM networks WHERE ID = ?", {id});
+            continue;
+        }
+        auto row = db_.queryOne("SELECT COALESCE(Options, '') FROM networks WHERE ID = ?", {id});
+        if (row && row->text(0).rfind("noreport", 0) == 0) {
+            const std::string rest = trim(row->text(0).substr(8));
+            db_.execute("UPDATE networks SET Options = ? WHERE ID = ?",
+                        {rest.empty() ? db::Value{nullptr} : db::Value{rest}, id});
+        }
+    }
 }
 
 bool MaterialisationPool::remove(const std::string& cluster) {
@@ -326,6 +443,8 @@ bool MaterialisationPool::remove(const std::string& cluster) {
         return false;
     }
     const char* ids = "(SELECT Node FROM vc_materialised_nodes WHERE Cluster = ?)";
+    releaseHostNetworks(cluster);
+    db_.execute(std::string("DELETE FROM vc_guest_addresses WHERE Node IN ") + ids, {cluster});
     db_.execute(std::string("DELETE FROM vm_disks WHERE Vm_Node IN (SELECT ID FROM vm_nodes "
                             "WHERE Node IN ") +
                     ids + ")",
@@ -386,10 +505,11 @@ std::vector<VirtualNodeRow> MaterialisationPool::nodes(
     std::vector<VirtualNodeRow> out;
     std::string sql =
         "SELECT m.Cluster, n.Name, m.Role, p.Name, COALESCE(w.Device, ''), COALESCE(w.MAC, ''), "
-        "COALESCE(w.IP, ''), COALESCE(s.name, ''), w.VlanID "
+        "COALESCE(g.IP, w.IP, ''), COALESCE(s.name, 'private'), w.VlanID "
         "FROM vc_materialised_nodes m JOIN nodes n ON n.ID = m.Node "
         "JOIN vm_nodes v ON v.Node = n.ID JOIN nodes p ON p.ID = v.PhysNode "
-        "LEFT JOIN networks w ON w.Node = n.ID LEFT JOIN subnets s ON s.ID = w.Subnet ";
+        "LEFT JOIN networks w ON w.Node = n.ID LEFT JOIN subnets s ON s.ID = w.Subnet "
+        "LEFT JOIN vc_guest_addresses g ON g.Node = w.Node AND g.Device = w.Device ";
     std::vector<db::Value> params;
     if (cluster) {
         sql += "WHERE m.Cluster = ? ";
@@ -466,10 +586,12 @@ std::optional<Materialisation> MaterialisationPool::find(const std::string& clus
     }
     const std::string privateNetmask = formatIPv4(prefixToMask(p.site.privatePrefix));
     for (const auto& r : db_.query(
-             "SELECT w.Node, COALESCE(w.Device, ''), COALESCE(w.MAC, ''), COALESCE(w.IP, ''), "
-             "COALESCE(s.name, ''), w.VlanID FROM networks w "
+             "SELECT w.Node, COALESCE(w.Device, ''), COALESCE(w.MAC, ''), "
+             "COALESCE(g.IP, w.IP, ''), COALESCE(s.name, 'private'), w.VlanID FROM networks w "
              "JOIN vc_materialised_nodes m ON m.Node = w.Node "
-             "LEFT JOIN subnets s ON s.ID = w.Subnet WHERE m.Cluster = ? "
+             "LEFT JOIN subnets s ON s.ID = w.Subnet "
+             "LEFT JOIN vc_guest_addresses g ON g.Node = w.Node AND g.Device = w.Device "
+             "WHERE m.Cluster = ? "
              "ORDER BY w.Node, w.Device",
              {cluster})) {
         VirtualNic nic;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +27,18 @@ struct VirtualNodeRow {
 
 // Owns the Rocks rows of materialised virtual clusters and their SQL:
 // `nodes` (with memberships Frontend/Compute), `networks`, `vm_nodes`,
-// `vm_disks`, plus the vc_* tables of schema version 3.
+// `vm_disks`, plus the vc_* tables of schema versions 3 and 14.
+//
+// The rows are the KVM roll's: a virtual node's private NIC is a `networks`
+// row with its MAC and the cluster's VlanID and no IP or subnet (the cluster's
+// own addresses are in vc_guest_addresses, read back into the model); the
+// frontend's public NIC has its public IP on the public subnet. Each gateway
+// and vm-server of a VLAN cluster gets a `vlan<N>` row (VlanID N, private
+// subnet, no address); a KVM gateway whose public bridge the roll makes gets
+// a row for the bridge, and its NIC's row is marked. Those host rows carry
+// Options 'noreport', so Rocks' `rocks sync host network` leaves the roll's
+// own ifcfg files for them in place; they are undone when no cluster needs
+// them (vc_host_networks counts the clusters).
 class MaterialisationPool {
   public:
     explicit MaterialisationPool(db::Database& db) : db_(db) {}
@@ -50,6 +63,10 @@ class MaterialisationPool {
     std::vector<std::string> usedMacs() const;
 
   private:
+    void insertHostNetworks(const Materialisation& m,
+                            const std::map<std::string, std::int64_t>& physical,
+                            std::int64_t privateSubnet, std::int64_t publicSubnet);
+    void releaseHostNetworks(const std::string& cluster);
     db::Database& db_;
 };
 

@@ -18,6 +18,7 @@
 #include "roll/RollSchemas.h"
 #include "roll/RollTree.h"
 #include "util/Error.h"
+#include "util/InstallLayout.h"
 #include "util/Strings.h"
 
 namespace vcluster::roll {
@@ -499,9 +500,8 @@ std::filesystem::path defaultRollDirectory() {
         return env;
     }
     std::error_code ec;
-    auto exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto candidate = exe.parent_path().parent_path() / "share" / "vcluster";
+    for (const auto& prefix : executablePrefixes()) {
+        auto candidate = prefix / "share" / "vcluster";
         if (fs::is_directory(candidate / "nodes", ec)) {
             return candidate;
         }

@@ -121,8 +121,9 @@ class RollTree {
     friend class RollLoader;
 };
 
-// The installed roll source: $VCLUSTER_ROLL_DIR, else <dir of rocks>/../share/vcluster
-// when it exists (build tree and install roots), else <prefix>/share/vcluster.
+// The installed roll source: $VCLUSTER_ROLL_DIR, else share/vcluster under the
+// prefix rocks runs from (executablePrefixes(): build tree and install roots)
+// when it exists, else <prefix>/share/vcluster.
 std::filesystem::path defaultRollDirectory();
 
 }  // namespace vcluster::roll

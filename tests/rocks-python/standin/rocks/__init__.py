@@ -1,0 +1,1 @@
+# Stand-in of Rocks' `rocks` package (tests only).
