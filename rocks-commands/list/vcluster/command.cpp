@@ -1,6 +1,7 @@
 // rocks list vcluster [name...]: the reservations in the calendar.
 #include "cli/Plugin.h"
 #include "portal/PortalClient.h"
+#include "reservation/ReservationBook.h"
 #include "reservation/ReservationPool.h"
 #include "reservation/ReservationTables.h"
 
@@ -19,11 +20,14 @@ class ListVcluster : public Command {
             "One row per reservation still in the calendar (not released or cancelled): its "
             "owner, state, period (UTC), number of compute nodes, memory and disk per node, "
             "and its VLAN id (or VNI, shown as vxlan:<id>). Weekly reservations show their "
-            "windows in REPEAT.",
+            "windows in REPEAT, in the time zone TZ, and the days they skip in SKIP. Clusters "
+            "booked together with count= show their group in GROUP; naming the group lists "
+            "all of its clusters.",
             {{"name", "a vcluster name; lists all when none is given", true, true}},
             portal::withPortalParams({outputFormatParam()}),
             {{"rocks list vcluster", "all reservations"},
              {"rocks list vcluster dc1 output-format=json", "one, as JSON"},
+             {"rocks list vcluster hpc101", "the clusters of the count= group hpc101"},
              {"VCLUSTER_PORTAL=https://manager:8443 VCLUSTER_PORTAL_TOKEN_FILE=~/.vcluster-token "
               "rocks list vcluster",
               "what a remote portal shows this token's user"}}};
@@ -50,10 +54,14 @@ class ListVcluster : public Command {
         } else {
             for (const auto& name : ctx.args()) {
                 auto r = pool.findLive(name);
-                if (!r) {
+                auto members = ReservationBook(ctx.db()).group(name);
+                if (!r && members.empty()) {
                     throw Error("unknown vcluster '" + name + "'");
                 }
-                rows.push_back(*r);
+                if (r) {
+                    rows.push_back(*r);
+                }
+                rows.insert(rows.end(), members.begin(), members.end());
             }
         }
         ctx.print(listTable(rows));

@@ -57,13 +57,37 @@ class ReservationBook {
     // marked cancelled (its capacity is free from now on).
     void cancel(const std::string& name, Time now);
 
+    // count= : books `count` identical clusters <name>-01 ... <name>-NN (the
+    // group <name>) in one all-or-nothing admission, the i-th with keys[i]
+    // (or all with the request's key when `keys` is empty). A refusal says
+    // how many fit and the earliest start at which all of them fit.
+    std::vector<StoredReservation> addGroup(const ReservationRequest& request, int count,
+                                            const std::vector<std::string>& keys, Time now);
+
+    // The live members of a count= group, by name (empty: no such group).
+    std::vector<StoredReservation> group(const std::string& name) const;
+
+    // rocks set vcluster <name> skip=+DATES: these days (in the
+    // reservation's zone) lose their windows, freeing their capacity; for a
+    // group, every member's. Returns the changed reservations.
+    std::vector<StoredReservation> addSkips(const std::string& name,
+                                            const std::vector<DateRange>& days);
+
     // Records a host out of service and returns the reservations that use the
     // host during that interval (they collide; an admin moves or cancels them).
     std::vector<StoredReservation> addMaintenance(const MaintenanceWindow& window);
 
   private:
+    void checkNewName(const ReservationRequest& request) const;
     db::Database& db_;
 };
+
+// The name of the i-th (from 1) of `count` clusters of group `name`:
+// hpc101-01 ... hpc101-30 (at least two digits).
+std::string groupMemberName(const std::string& name, int index, int count);
+
+// The site's limit on count= (vc_group_limit, default 100).
+inline constexpr int kDefaultGroupLimit = 100;
 
 // The reservations in `reservations` that use `host` at some instant of `interval`.
 std::vector<StoredReservation> reservationsUsing(const std::vector<StoredReservation>& reservations,

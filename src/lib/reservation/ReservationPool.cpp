@@ -15,7 +15,9 @@ constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
     "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, r.Rolls, r.Appliances, r.SshKey, "
     "r.Fqdn, r.Hypervisor, r.Network, r.NetworkID, COALESCE(g.Name, ''), r.PublicIP, "
-    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase "
+    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase, r.TimeZone, "
+    "r.SkipDates, "
+    "r.GroupName, r.InstallAllowance, r.ShutdownAsked "
     "FROM vcluster_reservations r LEFT JOIN nodes g ON g.ID = r.Gateway "
     "LEFT JOIN nodes s ON s.ID = r.Storage ";
 
@@ -57,7 +59,11 @@ std::vector<db::Value> rowValues(const StoredReservation& s) {
             s.publicIp,
             s.storage,
             s.created,
-            phase};
+            phase,
+            r.timeZone,
+            r.repeat ? r.repeat->skipText() : std::string(),
+            r.group,
+            r.installAllowance};
 }
 
 }  // namespace
@@ -76,9 +82,17 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         s.state = row.text(26).empty() ? row.text(3) : row.text(26);
         r.start = row.integer(4);
         r.end = row.integer(5);
+        r.timeZone = row.text(27);
         if (!row.text(6).empty()) {
             r.repeat = parseWeeklyRepeat(row.text(6));
+            r.repeat->zone = r.timeZone;
+            if (!row.text(28).empty()) {
+                r.repeat->skips = parseSkipDates(row.text(28));
+            }
         }
+        r.group = row.text(29);
+        r.installAllowance = row.integer(30);
+        s.shutdownAsked = row.optInteger(31);
         r.nodes = static_cast<int>(row.integer(7));
         r.cpus = static_cast<int>(row.integer(8));
         r.memoryMiB = row.integer(9);
@@ -148,9 +162,11 @@ std::int64_t ReservationPool::insert(const StoredReservation& s) {
     std::int64_t id = db_.insert(
         "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
         "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
-        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase) VALUES "
+        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase, TimeZone, "
+        "SkipDates, GroupName, InstallAllowance) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?, ?)",
+        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?, ?, "
+        "?, ?, ?, ?)",
         values);
     StoredReservation copy = s;
     copy.id = id;
@@ -167,7 +183,7 @@ void ReservationPool::update(const StoredReservation& s) {
         "FeMemory = ?, FeDisk = ?, Rolls = ?, Appliances = ?, SshKey = ?, Fqdn = ?, "
         "Hypervisor = ?, Network = ?, NetworkID = ?, Gateway = (SELECT ID FROM nodes WHERE Name "
         "= ?), PublicIP = ?, Storage = (SELECT ID FROM nodes WHERE Name = ?), Created = ?, "
-        "Phase = ? WHERE ID = ?",
+        "Phase = ?, TimeZone = ?, SkipDates = ?, GroupName = ?, InstallAllowance = ? WHERE ID = ?",
         values);
     writeAllocations(s);
 }
@@ -194,6 +210,11 @@ void ReservationPool::setState(std::int64_t id, const std::string& state) {
     auto [stored, phase] = stateAndPhase(state);
     db_.execute("UPDATE vcluster_reservations SET State = ?, Phase = ? WHERE ID = ?",
                 {stored, phase, id});
+}
+
+void ReservationPool::setShutdownAsked(std::int64_t id, std::optional<Time> at) {
+    db_.execute("UPDATE vcluster_reservations SET ShutdownAsked = ? WHERE ID = ?",
+                {at ? db::Value(*at) : db::Value(nullptr), id});
 }
 
 void ReservationPool::setEnd(std::int64_t id, Time end) {

@@ -21,6 +21,8 @@ struct StoredReservation {
     std::vector<std::string> nodeHosts;  // vm-server of each compute node, by index
     std::string created;
     std::string failureReason;  // host, step and error of the last failed step
+    // When the clean shutdown at a window's close was asked (none pending: nullopt).
+    std::optional<Time> shutdownAsked;
 };
 
 // A host taken out of service for an interval.
@@ -51,6 +53,7 @@ class ReservationPool {
     void erase(std::int64_t id);
     void setState(std::int64_t id, const std::string& state);
     void setEnd(std::int64_t id, Time end);
+    void setShutdownAsked(std::int64_t id, std::optional<Time> at);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);

@@ -20,8 +20,8 @@ constexpr const char* kSessionCookie = "vcluster_session";
 constexpr const char* kLoginCookie = "vcluster_login";
 
 const std::set<std::string> kFormBookingFields = {
-    "name", "start", "end",        "duration", "nodes", "cpus",  "memory",
-    "disk", "rolls", "appliances", "sshkey",   "owner", "repeat"};
+    "name",  "start",      "end",    "duration", "nodes",  "cpus", "memory", "disk",
+    "rolls", "appliances", "sshkey", "owner",    "repeat", "tz",   "skip"};
 
 constexpr const char* kStyle =
     "body{font-family:sans-serif;margin:1.5em;max-width:1200px;color:#222}"
@@ -266,6 +266,8 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
                reservation::formatSizeMiB(site.defaults.memoryMiB)) +
          input("disk", "Disk per node", form, reservation::formatSizeMiB(site.defaults.diskMiB)) +
          input("repeat", "Weekly windows", form, "tue,thu@13:00-16:00") +
+         input("tz", "Time zone", form, site.defaults.timeZone) +
+         input("skip", "Skipped days", form, "2027-04-13..2027-04-20") +
          "<span>Rolls</span><div id=\"rolls\">" + checkboxes("rolls", rolls, checkedRolls) +
          "</div><span>Appliances</span><div id=\"appliances\">" +
          checkboxes("appliances", appliances, checkedAppliances) + "</div>";

@@ -28,9 +28,9 @@ constexpr const char* kSessionCookie = "vcluster_session";
 
 // What `rocks add vcluster` takes, as JSON fields or form fields.
 const std::set<std::string> kBookingFields = {
-    "name",  "start",   "end",        "duration", "nodes", "cpus",       "memory",
-    "disk",  "fe-cpus", "fe-memory",  "fe-disk",  "rolls", "appliances", "sshkey",
-    "owner", "fqdn",    "hypervisor", "network",  "repeat"};
+    "name",  "start",   "end",        "duration", "nodes",  "cpus",       "memory",
+    "disk",  "fe-cpus", "fe-memory",  "fe-disk",  "rolls",  "appliances", "sshkey",
+    "owner", "fqdn",    "hypervisor", "network",  "repeat", "tz",         "skip"};
 // What `rocks set vcluster` takes.
 const std::set<std::string> kChangeFields = {"end", "nodes", "memory"};
 

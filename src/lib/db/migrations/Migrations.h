@@ -12,5 +12,6 @@ Migration migrationJournal();          // v4: lifecycle journal, failure reasons
 Migration migrationSnapshots();        // v5: install phase, power windows, snapshots
 Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
 Migration migrationSnapshotRemoval();  // v7: snapshot removal requests
+Migration migrationCourseCalendar();   // v10: reservation time zones, skipped dates, groups
 
 }  // namespace vcluster::db
