@@ -39,5 +39,6 @@ expect "error - vcluster 'lab' is a group of 4 clusters: give confirm=4 to remov
 expect "hpc101:  active released storage, snapshots, networks, VMs and rows removed"
 [[ $(grep -c "^virtual hosts left in the database: 0$" "$tmp/out") -eq 2 ]]
 grep -q '<svg' "$tmp/calendar.svg"
+grep -q 'skipped 2027-04-15' "$tmp/course-calendar.svg"
 test -s "$tmp/dc1-config/gateway-0-0/files/kit/dc1/authorized_keys"
 echo "demo: ok"
