@@ -143,8 +143,13 @@ Time ReservationRequest::buildStart() const {
 GroupParams parseGroupParams(const std::map<std::string, std::string>& params,
                              const ReservationDefaults& defaults, bool keysFromFile) {
     GroupParams g;
-    auto count = params.find("count");
-    auto keys = params.find("sshkeys");
+    // Empty fields (the portal's form) are absent ones.
+    auto given = [&](const char* key) {
+        auto it = params.find(key);
+        return it != params.end() && !it->second.empty() ? it : params.end();
+    };
+    auto count = given("count");
+    auto keys = given("sshkeys");
     if (count == params.end()) {
         if (keys != params.end()) {
             throw Error("sshkeys= gives one key per cluster of count=: give count= too");
