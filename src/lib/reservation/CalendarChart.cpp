@@ -99,22 +99,35 @@ GanttChart calendarChart(const SiteCalendar& sc, const Interval& span,
         const auto windows = q.computeWindows();
         for (std::size_t i = 0; i < windows.size(); ++i) {
             const auto& w = windows[i];
-            std::string when;
+            std::string when;  // " 13:00-16:00 Europe/Berlin;" for the tooltips
             if (q.repeat) {
-                when = hours(q, w) + (i == 0 && w.start < q.repeat->expand(q.span()).front().start
-                                          ? " (build)"
-                                          : "");
-                caption = q.name + " " + when;
-                when = " " + when + " " + q.timeZone + ";";
+                std::string h = hours(q, w);
+                if (i == 0 && w.start < q.repeat->expand(q.span()).front().start) {
+                    h += " (build)";
+                }
+                caption = q.name;
+                caption += ' ';
+                caption += h;
+                when += ' ';
+                when += h;
+                when += ' ';
+                when += q.timeZone;
+                when += ';';
             }
             for (const auto& [h, n] : perHost) {
-                addBar(h, w, q.name,
-                       q.name + " (" + q.owner + "):" + when + " " + std::to_string(n) +
-                           " node(s), " + period,
-                       false);
+                std::string tip = q.name + " (" + q.owner + "):";
+                tip += when;
+                tip += ' ';
+                tip += std::to_string(n);
+                tip += " node(s), ";
+                tip += period;
+                addBar(h, w, q.name, tip, false);
             }
-            addBar(r.gateway, w, q.name,
-                   q.name + " frontend " + r.publicIp + "," + when + " " + period, false);
+            std::string tip = q.name + " frontend " + r.publicIp + ",";
+            tip += when;
+            tip += ' ';
+            tip += period;
+            addBar(r.gateway, w, q.name, tip, false);
         }
         if (q.repeat) {
             // Skipped days: hollow bars where the window would have been.

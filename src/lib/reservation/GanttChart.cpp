@@ -3,6 +3,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -169,7 +170,7 @@ std::string renderSvg(const GanttChart& c) {
                    {"y", num(y + 12 + kFillHeight)},
                    {"font-size", "9"},
                    {"fill", "#555"}},
-                  "peak " + std::to_string(static_cast<int>(peak * 100 + 0.5)) + "% full");
+                  "peak " + std::to_string(std::lround(peak * 100)) + "% full");
         }
         for (std::size_t b = 0; b < lane.bars.size(); ++b) {
             const auto& bar = lane.bars[b];
