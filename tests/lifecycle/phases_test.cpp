@@ -272,29 +272,36 @@ TEST_F(Phases, WeeklyPowerWindowsConvergeWhateverSyncsWereMissed) {
         EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), want);
         EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), want);
     };
-    // Built at its start (a Monday), then off until the first window.
-    std::string out = sync("2027-02-01T00:00:30Z");
-    EXPECT_EQ(state(), "powered-off") << out;
-    EXPECT_NE(out.find("c1:      scheduled powered-off"), std::string::npos) << out;
-    EXPECT_NE(out.find("outside its windows: VMs off, disks kept"), std::string::npos) << out;
-    vmsAre("shut off");
-    EXPECT_TRUE(fs::exists(disk("vc-c1-frontend.installed")));
-    EXPECT_EQ(sync("2027-02-02T12:59:59Z"), "nothing is due at 2027-02-02T12:59:59Z\n");
-
-    out = sync("2027-02-02T13:00:00Z");
-    EXPECT_EQ(state(), "active");
-    EXPECT_NE(out.find("window opened at 2027-02-02T13:00:00Z: VMs on"), std::string::npos) << out;
+    // Nothing at its start (a Monday): it is built ahead of the first window
+    // by the install allowance (vc_install_allowance, 2h) and stays on through it.
+    EXPECT_EQ(sync("2027-02-01T00:00:30Z"), "nothing is due at 2027-02-01T00:00:30Z\n");
+    EXPECT_EQ(state(), "scheduled");
+    std::string out = sync("2027-02-02T11:00:00Z");
+    EXPECT_EQ(state(), "active") << out;
     vmsAre("running");
+    EXPECT_TRUE(fs::exists(disk("vc-c1-frontend.installed")));
+    EXPECT_EQ(sync("2027-02-02T13:00:00Z"), "nothing is due at 2027-02-02T13:00:00Z\n");
     writeFile(disk("vc-c1-frontend"), "homework\n");
+    out = sync("2027-02-02T16:00:00Z");
+    EXPECT_EQ(state(), "powered-off");
+    EXPECT_NE(out.find("window closed at 2027-02-02T16:00:00Z: VMs shut down cleanly, disks kept"),
+              std::string::npos)
+        << out;
+    vmsAre("shut off");
+
+    out = sync("2027-02-09T13:00:00Z");
+    EXPECT_EQ(state(), "active");
+    EXPECT_NE(out.find("window opened at 2027-02-09T13:00:00Z: VMs on"), std::string::npos) << out;
+    vmsAre("running");
 
     // Every sync of the close and of the next opening is missed: a sync in
     // the next window finds it on, as it should be.
-    EXPECT_EQ(sync("2027-02-09T14:00:00Z"), "nothing is due at 2027-02-09T14:00:00Z\n");
+    EXPECT_EQ(sync("2027-02-16T14:00:00Z"), "nothing is due at 2027-02-16T14:00:00Z\n");
     vmsAre("running");
     // A sync long after the close, missing the one at 16:00.
-    out = sync("2027-02-11T08:00:00Z");
+    out = sync("2027-02-18T08:00:00Z");
     EXPECT_EQ(state(), "powered-off");
-    EXPECT_NE(out.find("window closed at 2027-02-09T16:00:00Z: VMs off, disks kept"),
+    EXPECT_NE(out.find("window closed at 2027-02-16T16:00:00Z: VMs shut down cleanly, disks kept"),
               std::string::npos)
         << out;
     vmsAre("shut off");
@@ -303,7 +310,7 @@ TEST_F(Phases, WeeklyPowerWindowsConvergeWhateverSyncsWereMissed) {
     auto r = rocks_({"rollback", "vcluster", "c1"});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_EQ(r.err, "error - vcluster 'c1' is powered-off, not active\n");
-    // The last minute of a window, after two missed weeks.
+    // The last minute of a window, after a missed week.
     sync("2027-02-23T15:59:59Z");
     EXPECT_EQ(state(), "active");
     vmsAre("running");
@@ -314,6 +321,119 @@ TEST_F(Phases, WeeklyPowerWindowsConvergeWhateverSyncsWereMissed) {
     out = sync("2027-03-01T00:00:00Z");
     EXPECT_EQ(state(), "released") << out;
     EXPECT_EQ(leftovers(), keptPublicBridge());
+}
+
+// Defect: at the start, outside a window, one sync started the computes and
+// at once destroyed them and the frontend, mid-install. Now the build waits
+// for the install allowance before the first window and nothing is powered
+// off until that window has closed.
+TEST_F(Phases, AWeeklyClusterIsInstalledBeforeItsFirstWindowAndNotKilledMidInstall) {
+    reserve({"start=2027-02-01T00:00:00Z", "end=2027-03-01T00:00:00Z", "repeat=tue@13:00-16:00"});
+    env_["VCLUSTER_FAKE_INSTALL_PROBES"] = "2";
+    EXPECT_EQ(sync("2027-02-01T00:00:30Z"), "nothing is due at 2027-02-01T00:00:30Z\n");
+    EXPECT_EQ(sync("2027-02-02T10:59:59Z"), "nothing is due at 2027-02-02T10:59:59Z\n");
+    std::string out = sync("2027-02-02T11:00:00Z");
+    EXPECT_EQ(state(), "installing") << out;
+    sync("2027-02-02T11:10:00Z");
+    EXPECT_EQ(state(), "installing");
+    out = sync("2027-02-02T11:20:00Z");
+    EXPECT_EQ(state(), "active") << out;
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running") << "computes install";
+    // Later syncs before and in the first window leave them running.
+    EXPECT_EQ(sync("2027-02-02T12:00:00Z"), "nothing is due at 2027-02-02T12:00:00Z\n");
+    EXPECT_EQ(sync("2027-02-02T13:30:00Z"), "nothing is due at 2027-02-02T13:30:00Z\n");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+    std::string calls = readFile(hosts_ / "vm-server-1-0/state/calls.log");
+    EXPECT_EQ(calls.find("virsh destroy"), std::string::npos) << calls;
+    EXPECT_EQ(calls.find("virsh shutdown"), std::string::npos) << calls;
+    sync("2027-02-02T16:00:00Z");
+    EXPECT_EQ(state(), "powered-off");
+}
+
+// A window's close asks the guests to shut down (ACPI) and stops them hard
+// only after vc_shutdown_timeout; both are journalled. The end of the
+// reservation keeps the plain power-off.
+TEST_F(Phases, AWindowsCloseShutsDownCleanlyAndStopsHardOnlyAfterTheTimeout) {
+    reserve({"start=2027-02-02T11:00:00Z", "end=2027-03-01T00:00:00Z", "repeat=tue@13:00-16:00"});
+    sync("2027-02-02T11:00:00Z");
+    ASSERT_EQ(state(), "active");
+    env_["VCLUSTER_FAKE_ACPI"] = "ignore";  // a guest that does not react to the button
+    std::string out = sync("2027-02-02T16:00:00Z");
+    EXPECT_EQ(state(), "active") << out;
+    EXPECT_NE(out.find("window closed at 2027-02-02T16:00:00Z: clean shutdown asked at "
+                       "2027-02-02T16:00:00Z, waiting (hard stop after 5m, vc_shutdown_timeout)"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(out.find("FAILED"), std::string::npos) << out;
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+    out = sync("2027-02-02T16:04:59Z");
+    EXPECT_EQ(state(), "active") << out;
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running");
+    out = sync("2027-02-02T16:05:00Z");
+    EXPECT_EQ(state(), "powered-off") << out;
+    EXPECT_NE(out.find("VMs stopped hard after 5m (vc_shutdown_timeout)"), std::string::npos)
+        << out;
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "shut off");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "shut off");
+    std::string calls = readFile(hosts_ / "vm-server-1-0/state/calls.log");
+    const auto soft = calls.find("virsh shutdown c1-compute-0-0 --mode acpi");
+    const auto hard = calls.find("virsh destroy c1-compute-0-0");
+    EXPECT_NE(soft, std::string::npos) << calls;
+    EXPECT_NE(hard, std::string::npos) << calls;
+    EXPECT_LT(soft, hard) << calls;
+    {
+        db::SqliteDatabase db(rocks_.db().string());
+        std::string steps;
+        for (const auto& row :
+             db.query("SELECT Host || ' ' || Step || ' ' || State FROM vcluster_journal WHERE "
+                      "Transition = 'c1: power-off 2027-02-02T16:00:00Z' AND State = 'done' "
+                      "ORDER BY ID")) {
+            steps += row.text(0) + "\n";
+        }
+        EXPECT_EQ(steps,
+                  "gateway-0-0 shutdown done\nvm-server-1-0 shutdown done\n"
+                  "gateway-0-0 hard-stop done\nvm-server-1-0 hard-stop done\n");
+    }
+    // The next window: on, then the end comes while it runs: plain power-off.
+    sync("2027-02-09T13:00:00Z");
+    ASSERT_EQ(state(), "active");
+    rocks_.ok({"set", "vcluster", "c1", "end=2027-02-09T14:00:00Z"});
+    const auto before = readFile(hosts_ / "vm-server-1-0/state/calls.log").size();
+    out = sync("2027-02-09T14:00:00Z");
+    EXPECT_EQ(state(), "released") << out;
+    calls = readFile(hosts_ / "vm-server-1-0/state/calls.log").substr(before);
+    EXPECT_NE(calls.find("virsh destroy c1-compute-0-0"), std::string::npos) << calls;
+    EXPECT_EQ(calls.find("virsh shutdown"), std::string::npos) << calls;
+}
+
+// The report: a course booked from a Berlin shell was read at other
+// hours by processes in other zones. Its windows are now in the site's zone
+// (Kickstart_Timezone), stored with it; the syncs below run under three TZs.
+TEST_F(Phases, SyncsUnderDifferentTzAgreeOnTheWindowsOfTheReservationsZone) {
+    rocks_.ok({"set", "attr", "Kickstart_Timezone", "Europe/Berlin"});
+    env_["TZ"] = "Europe/Berlin";
+    reserve({"start=2027-05-31T00:00", "end=2027-06-30T00:00", "repeat=tue@13:00-16:00",
+             "skip=2027-06-15"});
+    // Tuesday 2027-06-01 13:00-16:00 CEST is 11:00-14:00Z (built from 09:00Z).
+    env_["TZ"] = "America/New_York";
+    std::string out = sync("2027-06-01T11:30:00Z");
+    EXPECT_EQ(state(), "active") << out;
+    env_["TZ"] = "UTC";
+    out = sync("2027-06-01T14:00:00Z");
+    EXPECT_EQ(state(), "powered-off") << out;
+    EXPECT_NE(out.find("window closed at 2027-06-01T14:00:00Z"), std::string::npos) << out;
+    env_["TZ"] = "Asia/Tokyo";
+    out = sync("2027-06-08T11:00:00Z");
+    EXPECT_NE(out.find("window opened at 2027-06-08T11:00:00Z: VMs on"), std::string::npos) << out;
+    sync("2027-06-08T14:00:00Z");
+    // The skipped Tuesday stays off; a holiday added later too.
+    EXPECT_EQ(sync("2027-06-15T12:00:00Z"), "nothing is due at 2027-06-15T12:00:00Z\n");
+    rocks_.ok({"set", "vcluster", "c1", "skip=+2027-06-22"});
+    EXPECT_EQ(sync("2027-06-22T12:00:00Z"), "nothing is due at 2027-06-22T12:00:00Z\n");
+    EXPECT_EQ(state(), "powered-off");
+    out = sync("2027-06-29T11:00:00Z");
+    EXPECT_EQ(state(), "active") << out;
 }
 
 TEST_F(Phases, AVmwareClusterIsRegisteredStartedAndUnregisteredByTheSamePaths) {

@@ -225,6 +225,57 @@ TEST_F(PortalTest, CatalogAndCalendarComeFromTheDatabase) {
     EXPECT_EQ(admin.body, cli.out);
 }
 
+TEST_F(PortalTest, CoursesBookTimeZonesSkippedDaysAndGroupsAsTheCommandLineDoes) {
+    // tz=, skip= and count= with sshkeys= (the keys' text, never a server
+    // file), through the same parse code and admission as rocks add vcluster.
+    const std::string course =
+        R"({"name":"hpc","start":"2027-03-01T00:00","end":"2027-04-01T00:00",)"
+        R"("repeat":"tue@13:00-16:00","tz":"Europe/Berlin",)"
+        R"("skip":"2027-03-23","nodes":0,"sshkeys":")" +
+        key_ + R"(\n)" + key_ + R"(","count":2})";
+    // The site has one public address: a group of 2 is refused as a whole,
+    // with the command line's words.
+    auto refused = api(tokens_["alice"], "POST", "/api/v1/reservations", course);
+    ASSERT_EQ(refused.status, 409) << refused.body;
+    EXPECT_NE(errorOf(refused).find("refused: 1 of 2 clusters fit ("), std::string::npos)
+        << refused.body;
+    writeFile(dir_ / "two.keys", key_ + "\n" + key_ + "\n");
+    auto refusedCli =
+        rocks({"add", "vcluster", "hpc", "start=2027-03-01T00:00", "end=2027-04-01T00:00",
+               "repeat=tue@13:00-16:00", "tz=Europe/Berlin", "skip=2027-03-23", "nodes=0",
+               "count=2", "sshkeys=" + (dir_ / "two.keys").string(), "owner=alice"});
+    EXPECT_EQ(refusedCli.exitCode, 2);
+    EXPECT_EQ(refusedCli.err, "error - " + errorOf(refused) + "\n");
+    std::string one = course;
+    one.replace(one.find(R"("count":2)"), 9, R"("count":1)");
+    auto booked = api(tokens_["alice"], "POST", "/api/v1/reservations", one);
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    EXPECT_NE(booked.body.find("hpc-01"), std::string::npos) << booked.body;
+    auto list = api(tokens_["alice"], "GET", "/api/v1/reservations");
+    EXPECT_NE(list.body.find(R"("tz":"Europe/Berlin")"), std::string::npos) << list.body;
+    EXPECT_NE(list.body.find(R"("skip":"2027-03-23")"), std::string::npos) << list.body;
+    EXPECT_NE(list.body.find(R"("group":"hpc")"), std::string::npos) << list.body;
+    // Midnight in Berlin, as the CLI reads it.
+    EXPECT_NE(list.body.find("2027-02-28T23:00:00Z"), std::string::npos) << list.body;
+    for (const auto& [field, cli] : std::vector<std::pair<std::string, std::string>>{
+             {R"("tz":"Mars/Base")", "tz=Mars/Base"},
+             {R"("count":0)", "count=0"},
+             {R"("skip":"2027-05-04")", "skip=2027-05-04"}}) {
+        std::string body = R"({"name":"bad","start":"2027-03-01T00:00:00Z",)"
+                           R"("end":"2027-04-01T00:00:00Z","repeat":"tue@13:00-16:00",)"
+                           R"("nodes":0,"sshkey":")" +
+                           key_ + R"(",)" + field + "}";
+        auto bad = api(tokens_["alice"], "POST", "/api/v1/reservations", body);
+        EXPECT_EQ(bad.status, 400) << bad.body;
+        writeFile(dir_ / "k.pub", key_ + "\n");
+        auto viaCli = rocks({"add", "vcluster", "bad", "start=2027-03-01T00:00:00Z",
+                             "end=2027-04-01T00:00:00Z", "repeat=tue@13:00-16:00", "nodes=0",
+                             "sshkey=" + (dir_ / "k.pub").string(), cli});
+        EXPECT_EQ(viaCli.exitCode, 1);
+        EXPECT_EQ(viaCli.err, "error - " + errorOf(bad) + "\n");
+    }
+}
+
 }  // namespace
 
 }  // namespace vcluster::test

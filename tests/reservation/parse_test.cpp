@@ -99,13 +99,123 @@ TEST(WeeklyRepeat, ParsesAndExpands) {
 }
 
 TEST(WeeklyRepeat, KeepsLocalHoursAcrossDaylightSaving) {
-    LocalTime tz("Europe/Amsterdam");
+    LocalTime tz("America/New_York");  // the process's zone plays no part
     WeeklyRepeat r = parseWeeklyRepeat("tue@13:00-16:00");
+    r.zone = "Europe/Amsterdam";
     auto windows =
-        r.expand({parseTime("2026-03-17T00:00", "t"), parseTime("2026-04-01T00:00", "t")});
+        r.expand({parseTime("2026-03-17T00:00:00Z", "t"), parseTime("2026-04-01T00:00:00Z", "t")});
     ASSERT_EQ(windows.size(), 3U);  // 17th, 24th, 31st; summer time from the 29th
     EXPECT_EQ(formatTime(windows[0].start), "2026-03-17T12:00:00Z");  // CET
     EXPECT_EQ(formatTime(windows[2].start), "2026-03-31T11:00:00Z");  // CEST
+}
+
+// Which 2027 instants are Berlin summer time (CEST, UTC+2): from the last
+// Sunday of March 01:00Z to the last Sunday of October 01:00Z. Test data for
+// the expected values, written out; the product reads tzdata.
+Time berlinLocal(const std::string& date, int hour, int minute) {
+    const Time asUtc = parseTime(date + "T00:00:00Z", "t") + hour * 3600 + minute * 60;
+    const Time summerFrom = parseTime("2027-03-28T01:00:00Z", "t");
+    const Time summerUntil = parseTime("2027-10-31T01:00:00Z", "t");
+    const Time cest = asUtc - 2 * 3600;
+    return cest >= summerFrom && cest < summerUntil ? cest : asUtc - 3600;
+}
+
+TEST(WeeklyRepeat, ABerlinCourseOverBothDaylightSavingChangesHasEveryWindowAtItsHours) {
+    // Tuesdays 13:00-16:00 and Sundays 01:00-04:00 (spanning the change
+    // itself) from 2027-03-14 to 2027-11-08 in Europe/Berlin, expanded in
+    // processes whose own zones differ: every window's UTC instants agree
+    // and are the Berlin wall-clock hours of its day.
+    std::vector<std::vector<Interval>> seen;
+    for (const char* processTz : {"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"}) {
+        LocalTime tz(processTz);
+        WeeklyRepeat r = parseWeeklyRepeat("tue@13:00-16:00;sun@01:00-04:00");
+        r.zone = "Europe/Berlin";
+        seen.push_back(r.expand({parseTime("2027-03-14T00:00:00", "t", "Europe/Berlin"),
+                                 parseTime("2027-11-08T00:00:00", "t", "Europe/Berlin")}));
+    }
+    for (std::size_t i = 1; i < seen.size(); ++i) {
+        EXPECT_EQ(seen[i], seen[0]) << "process zone " << i;
+    }
+    const auto& windows = seen[0];
+    ASSERT_EQ(windows.size(), 69U);  // 34 Tuesdays and 35 Sundays
+    std::size_t checked = 0;
+    for (Time day = parseTime("2027-03-14T00:00:00Z", "t");
+         day < parseTime("2027-11-08T00:00:00Z", "t"); day += 86400) {
+        const std::string date = formatTime(day).substr(0, 10);
+        const int weekday = static_cast<int>((day / 86400 + 4) % 7);  // 1970-01-01: Thursday
+        if (weekday != 0 && weekday != 2) {
+            continue;
+        }
+        ASSERT_LT(checked, windows.size());
+        const auto& w = windows[checked++];
+        const int from = weekday == 2 ? 13 : 1;
+        const int to = weekday == 2 ? 16 : 4;
+        EXPECT_EQ(formatTime(w.start), formatTime(berlinLocal(date, from, 0))) << date;
+        EXPECT_EQ(formatTime(w.end), formatTime(berlinLocal(date, to, 0))) << date;
+    }
+    EXPECT_EQ(checked, windows.size());
+    // The change days themselves: 01:00 CET-04:00 CEST is 2 hours, 01:00
+    // CEST-04:00 CET is 4 hours.
+    auto on = [&](const char* start) {
+        for (const auto& w : windows) {
+            if (formatTime(w.start) == start) {
+                return w.length();
+            }
+        }
+        return Time{-1};
+    };
+    EXPECT_EQ(on("2027-03-28T00:00:00Z"), 2 * 3600);
+    EXPECT_EQ(on("2027-10-30T23:00:00Z"), 4 * 3600);
+    EXPECT_EQ(formatTime(windows[3].start), "2027-03-23T12:00:00Z");  // Tue, CET
+    EXPECT_EQ(formatTime(windows[5].start), "2027-03-30T11:00:00Z");  // Tue, CEST
+}
+
+TEST(WeeklyRepeat, SkippedDaysHaveNoWindowAndAreListed) {
+    WeeklyRepeat r = parseWeeklyRepeat("tue@13:00-16:00");
+    r.zone = "Europe/Berlin";
+    r.skips = parseSkipDates("2027-04-20,2027-03-23,2027-04-13..2027-04-19");
+    EXPECT_EQ(r.skipText(), "2027-03-23,2027-04-13..2027-04-20");  // merged, sorted
+    const Interval term{parseTime("2027-03-01T00:00:00Z", "t"),
+                        parseTime("2027-05-01T00:00:00Z", "t")};
+    auto windows = r.expand(term);
+    auto skipped = r.skipped(term);
+    ASSERT_EQ(windows.size() + skipped.size(), 9U);  // the Tuesdays of March and April
+    ASSERT_EQ(skipped.size(), 3U);
+    EXPECT_EQ(formatTime(skipped[0].start), "2027-03-23T12:00:00Z");
+    EXPECT_EQ(formatTime(skipped[1].start), "2027-04-13T11:00:00Z");
+    EXPECT_EQ(formatTime(skipped[2].start), "2027-04-20T11:00:00Z");
+    for (const auto& w : windows) {
+        for (const auto& s : skipped) {
+            EXPECT_NE(w.start, s.start);
+        }
+    }
+    // A skipped day is a day of the reservation's zone: Tuesday 2027-03-23,
+    // 13:00 in Tokyo, is 04:00Z.
+    WeeklyRepeat tokyo = parseWeeklyRepeat("tue@13:00-16:00");
+    tokyo.zone = "Asia/Tokyo";
+    tokyo.skips = parseSkipDates("2027-03-23");
+    auto t = tokyo.skipped(term);
+    ASSERT_EQ(t.size(), 1U);
+    EXPECT_EQ(formatTime(t[0].start), "2027-03-23T04:00:00Z");
+    for (const char* bad : {"", "2027-3-23", "2027-02-30", "2027-04-20..2027-04-13", "tomorrow",
+                            "2027-04-13...2027-04-20", "2027-04-13,"}) {
+        EXPECT_THROW(parseSkipDates(bad), Error) << bad;
+    }
+}
+
+TEST(WeeklyRepeat, TimeZonesAreNamesOfTheSystemsZoneDatabase) {
+    EXPECT_EQ(parseTimeZone("Europe/Berlin"), "Europe/Berlin");
+    EXPECT_EQ(parseTimeZone("UTC"), "UTC");
+    for (const char* bad :
+         {"", "Mars/Olympus_Mons", "CEST+2", "../../etc/passwd", "europe/berlin"}) {
+        EXPECT_THROW(parseTimeZone(bad), Error) << bad;
+    }
+    // An offset-less time is in the zone given, whatever TZ says.
+    LocalTime tz("America/New_York");
+    EXPECT_EQ(formatTime(parseTime("2027-06-01T13:00", "t", "Europe/Berlin")),
+              "2027-06-01T11:00:00Z");
+    EXPECT_EQ(formatTime(parseTime("2027-12-01T13:00", "t", "Europe/Berlin")),
+              "2027-12-01T12:00:00Z");
 }
 
 TEST(SshPublicKey, AcceptsKnownTypes) {
@@ -208,6 +318,78 @@ TEST(ReservationRequest, RefusesBadRequests) {
     weekday["start"] = "2026-12-07T00:00:00Z";  // Monday
     weekday["end"] = "2026-12-08T00:00:00Z";
     EXPECT_THROW(parseReservationRequest("ok", weekday, defaults, now), Error);
+}
+
+TEST(ReservationRequest, TimeZoneSkipsAndTheirBadInput) {
+    ReservationDefaults defaults;
+    defaults.timeZone = "Europe/Berlin";  // the site's Kickstart_Timezone
+    const Time now = parseTime("2026-11-01T00:00Z", "t");
+    std::map<std::string, std::string> p = {{"start", "2027-03-01T00:00"},
+                                            {"end", "2027-05-01T00:00"},
+                                            {"repeat", "tue@13:00-16:00"},
+                                            {"skip", "2027-03-23,2027-04-13..2027-04-20"},
+                                            {"sshkey", test::sshKeyLine("ssh-ed25519", "t@x")}};
+    auto r = parseReservationRequest("hpc101", p, defaults, now);
+    EXPECT_EQ(r.timeZone, "Europe/Berlin");
+    EXPECT_EQ(formatTime(r.start), "2027-02-28T23:00:00Z");  // midnight in Berlin
+    ASSERT_TRUE(r.repeat);
+    EXPECT_EQ(r.repeat->zone, "Europe/Berlin");
+    EXPECT_EQ(r.computeWindows().size(), 6U);  // 9 Tuesdays, 3 skipped
+    p["tz"] = "America/New_York";
+    p.erase("skip");
+    r = parseReservationRequest("hpc101", p, defaults, now);
+    EXPECT_EQ(r.repeat->zone, "America/New_York");
+    // The first window reaches back by the install allowance (2h); EST until 14 March.
+    EXPECT_EQ(formatTime(r.computeWindows()[0].start), "2027-03-02T16:00:00Z");
+    EXPECT_EQ(formatTime(r.computeWindows()[1].start), "2027-03-09T18:00:00Z");
+    EXPECT_EQ(formatTime(r.computeWindows()[2].start), "2027-03-16T17:00:00Z");  // EDT
+    auto error = [&](std::map<std::string, std::string> q) {
+        try {
+            parseReservationRequest("hpc101", q, defaults, now);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    auto with = [&](const std::string& k, const std::string& v) {
+        auto q = p;
+        q.erase("tz");
+        q[k] = v;
+        return q;
+    };
+    EXPECT_EQ(error(with("tz", "Mars/Base")),
+              "unknown time zone 'Mars/Base': expected an IANA name such as Europe/Berlin or UTC");
+    EXPECT_EQ(error(with("skip", "2027-05-04")),
+              "skip date 2027-05-04 is outside the reservation (2027-03-01 to 2027-04-30 in "
+              "Europe/Berlin)");
+    EXPECT_EQ(error(with("skip", "2027-02-20..2027-03-02")),
+              "skip date 2027-02-20 is outside the reservation (2027-03-01 to 2027-04-30 in "
+              "Europe/Berlin)");
+    auto noRepeat = with("skip", "2027-03-23");
+    noRepeat.erase("repeat");
+    EXPECT_EQ(error(noRepeat), "skip= removes weekly windows: it needs repeat=");
+    EXPECT_EQ(error(with("skip", "2027-03-01..2027-04-30")),
+              "repeat 'tue@13:00-16:00' has no window between start and end that is not skipped");
+}
+
+TEST(ReservationRequest, AWeeklyBuildStartsAheadOfTheFirstWindowByTheInstallAllowance) {
+    ReservationDefaults defaults;
+    defaults.installAllowance = 3 * 3600;
+    const Time now = parseTime("2026-11-01T00:00Z", "t");
+    std::map<std::string, std::string> p = {{"start", "2027-02-01T00:00:00Z"},
+                                            {"end", "2027-03-01T00:00:00Z"},
+                                            {"repeat", "tue@13:00-16:00"},
+                                            {"sshkey", test::sshKeyLine("ssh-ed25519", "t@x")}};
+    auto r = parseReservationRequest("c1", p, defaults, now);
+    EXPECT_EQ(formatTime(r.buildStart()), "2027-02-02T10:00:00Z");
+    auto windows = r.computeWindows();
+    ASSERT_EQ(windows.size(), 4U);
+    EXPECT_EQ(formatTime(windows[0].start), "2027-02-02T10:00:00Z");  // held for the build
+    EXPECT_EQ(formatTime(windows[1].start), "2027-02-09T13:00:00Z");
+    // Never before the reservation's start.
+    p["start"] = "2027-02-02T12:00:00Z";
+    EXPECT_EQ(formatTime(parseReservationRequest("c1", p, defaults, now).buildStart()),
+              "2027-02-02T12:00:00Z");
 }
 
 TEST(ReservationRequest, NamesThatAreWordsOfTheVclusterCommandsAreRefused) {

@@ -23,7 +23,11 @@ class AddVcluster : public Command {
             "storage pool, and a VLAN id (or VXLAN VNI). On refusal (exit 2) the message names "
             "the resource, the host or pool and the instant it runs out, and the earliest start "
             "(same duration) at which the same request fits; start=earliest books that. Times "
-            "are ISO 8601 with Z or an offset, or the manager's local time without one. Sizes "
+            "are ISO 8601 with Z or an offset, or without one in the reservation's time zone "
+            "(tz=, default the site's Kickstart_Timezone, else UTC), which is stored with it: "
+            "weekly windows keep their wall-clock hours across daylight-saving changes and read "
+            "the same in every process whatever its TZ. A weekly cluster is built ahead of its "
+            "first window by vc_install_allowance, held in the calendar like a window. Sizes "
             "take MiB, GiB or TiB suffixes (a bare number is MiB). Defaults come from the global "
             "vc_default_* attributes (docs/attributes.md). Placement follows vc_placement (pack "
             "or spread).",
@@ -41,23 +45,36 @@ class AddVcluster : public Command {
                  {"fe-disk", "disk of the virtual frontend", "vc_default_fe_disk"},
                  {"rolls", "comma-separated rolls for the frontend", "vc_default_rolls"},
                  {"appliances", "comma-separated appliances of the nodes", "compute"},
-                 {"sshkey", "the tenant's OpenSSH public key, or a file holding it", "", true},
+                 {"sshkey", "the tenant's OpenSSH public key, or a file holding it (or sshkeys=)",
+                  "", false},
                  {"owner", "who the cluster is for", ""},
                  {"fqdn", "public name of the virtual frontend", "<name>.<public domain>"},
                  {"hypervisor", "kvm or vmware", "vc_default_hypervisor"},
                  {"network", "vlan or vxlan", "vc_default_network"},
                  {"repeat", "weekly windows, e.g. tue,thu@13:00-16:00 (CPUs/memory held only then)",
-                  ""}}),
+                  ""},
+                 {"tz", "IANA time zone of the windows, skip= dates and offset-less times",
+                  "Kickstart_Timezone, else UTC"},
+                 {"skip", "days without windows (holidays): 2027-03-23,2027-04-13..2027-04-20", ""},
+                 {"count", "book this many identical clusters <name>-01.. (all or nothing)",
+                  "one, named <name>"},
+                 {"sshkeys", "with count=: a file of public keys, one a line, one per cluster",
+                  "sshkey= for all"}}),
             {{"rocks add vcluster dc1 start=2026-12-07T09:00:00Z end=2026-12-31T23:59:59Z nodes=16 "
               "memory=2GiB disk=20GiB rolls=base,kernel,os,hpc,sge sshkey=/root/provider.pub "
               "owner=provider",
               "a data-centre cluster of 16 nodes until the end of the month"},
              {"rocks add vcluster hpc101 start=2027-02-01 end=2027-05-31 nodes=8 memory=4GiB "
-              "repeat=tue@13:00-16:00 sshkey=/root/course.pub owner=teacher",
-              "a course cluster running every Tuesday afternoon of a term"},
+              "repeat=tue@13:00-16:00 tz=Europe/Berlin skip=2027-04-13..2027-04-20 "
+              "sshkey=/root/course.pub owner=teacher",
+              "a course cluster running every Tuesday afternoon (Berlin time) of a term, but "
+              "not in the Easter week"},
              {"rocks add vcluster farm2 start=earliest duration=14d nodes=32 "
               "sshkey=/root/farm.pub",
               "the earliest two weeks for which 32 extra nodes fit"},
+             {"rocks add vcluster hpc101 count=30 start=2027-02-01 end=2027-05-31 nodes=2 "
+              "repeat=tue@13:00-16:00 sshkeys=/root/students.keys owner=teacher",
+              "a cluster per student, hpc101-01 to hpc101-30, each with its student's key"},
              {"rocks add vcluster dc1 start=2026-12-07T09:00:00Z end=2026-12-31T23:59:59Z "
               "sshkey=~/.ssh/id_ed25519.pub portal=https://manager.example.org:8443 "
               "token-file=~/.vcluster-token",
@@ -82,8 +99,19 @@ class AddVcluster : public Command {
         Time now = currentTime();
         db::Transaction tx(ctx.db());
         Site site = loadSite(ctx.db());
-        ReservationRequest request =
-            parseReservationRequest(name, ctx.params(), site.defaults, now);
+        GroupParams group = parseGroupParams(ctx.params(), site.defaults);
+        auto params = ctx.params();
+        if (!group.keys.empty() && params.count("sshkey") == 0) {
+            params["sshkey"] = group.keys.front();  // each member gets its own below
+        }
+        ReservationRequest request = parseReservationRequest(name, params, site.defaults, now);
+        if (group.count > 0) {
+            auto members =
+                ReservationBook(ctx.db()).addGroup(request, group.count, group.keys, now);
+            tx.commit();
+            ctx.print(bookedTable(members));
+            return;
+        }
         StoredReservation r = ReservationBook(ctx.db()).add(std::move(request), now);
         tx.commit();
         ctx.print(bookedTable(r));

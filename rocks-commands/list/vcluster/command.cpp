@@ -3,6 +3,7 @@
 
 #include "cli/Plugin.h"
 #include "portal/PortalClient.h"
+#include "reservation/ReservationBook.h"
 #include "reservation/ReservationPool.h"
 #include "reservation/ReservationTables.h"
 
@@ -21,7 +22,9 @@ class ListVcluster : public Command {
             "One row per reservation still in the calendar (not released or cancelled): its "
             "owner, state, period (UTC), number of compute nodes, memory and disk per node, "
             "and its VLAN id (or VNI, shown as vxlan:<id>). Weekly reservations show their "
-            "windows in REPEAT. With state=all: every reservation ever booked, released and "
+            "windows in REPEAT, in the time zone TZ, and the days they skip in SKIP. Clusters "
+            "booked together with count= show their group in GROUP; naming the group lists "
+            "all of its clusters. With state=all: every reservation ever booked, released and "
             "cancelled ones too, with when it ended (ENDED), who ended it (ENDED-BY: the user "
             "who removed it, or sync at its end time) and why (REASON, or the failure).",
             {{"name", "a vcluster name; lists all when none is given", true, true}},
@@ -31,6 +34,7 @@ class ListVcluster : public Command {
             {{"rocks list vcluster", "all reservations"},
              {"rocks list vcluster dc1 output-format=json", "one, as JSON"},
              {"rocks list vcluster state=all", "the history: who ended what, when and why"},
+             {"rocks list vcluster hpc101", "the clusters of the count= group hpc101"},
              {"VCLUSTER_PORTAL=https://manager:8443 VCLUSTER_PORTAL_TOKEN_FILE=~/.vcluster-token "
               "rocks list vcluster",
               "what a remote portal shows this token's user"}}};
@@ -71,10 +75,14 @@ class ListVcluster : public Command {
         } else {
             for (const auto& name : ctx.args()) {
                 auto r = pool.findLive(name);
-                if (!r) {
+                auto members = ReservationBook(ctx.db()).group(name);
+                if (!r && members.empty()) {
                     throw Error("unknown vcluster '" + name + "'");
                 }
-                rows.push_back(*r);
+                if (r) {
+                    rows.push_back(*r);
+                }
+                rows.insert(rows.end(), members.begin(), members.end());
             }
         }
         ctx.print(listTable(rows));

@@ -32,10 +32,17 @@ class RemoveVcluster : public Command {
             "that was never built is marked cancelled. One that was built (or partly built, "
             "or failed) gets its end moved to now, so the next `rocks sync vcluster` tears "
             "down everything it created and removes its rows. Either way its future capacity "
-            "(nodes, storage, VLAN id, public address) is free for other reservations at once.",
-            {{"name", "the vcluster", false, true}},
-            portal::portalParams(),
+            "(nodes, storage, VLAN id, public address) is free for other reservations at once. "
+            "The name of a count= group removes all of its clusters, once confirm= repeats how "
+            "many there are.",
+            {{"name", "the vcluster (or group)", false, true}},
+            [] {
+                auto p = portal::portalParams();
+                p.push_back({"confirm", "for a group: its number of clusters", ""});
+                return p;
+            }(),
             {{"rocks remove vcluster dc1", "cancels dc1"},
+             {"rocks remove vcluster hpc101 confirm=30", "cancels the 30 clusters of hpc101"},
              {"rocks remove vcluster dc1 portal=https://manager:8443 token-file=~/.vcluster-token",
               "cancels dc1 through a remote portal (one request per name there)"}}};
     }
@@ -52,8 +59,21 @@ class RemoveVcluster : public Command {
         Time now = currentTime();
         db::Transaction tx(ctx.db());
         ctx.requireArg(0, "name");
+        ReservationBook book(ctx.db());
         for (const auto& name : ctx.args()) {
-            ReservationBook(ctx.db()).cancel(name, now, invokingUser());
+            auto members = book.group(name);
+            if (members.empty() || ReservationPool(ctx.db()).findLive(name)) {
+                book.cancel(name, now, invokingUser());
+                continue;
+            }
+            const std::string n = std::to_string(members.size());
+            if (ctx.param("confirm", "") != n) {
+                throw Error("vcluster '" + name + "' is a group of " + n +
+                            " clusters: give confirm=" + n + " to remove them all");
+            }
+            for (const auto& m : members) {
+                book.cancel(m.request.name, now, invokingUser());
+            }
         }
         tx.commit();
     }

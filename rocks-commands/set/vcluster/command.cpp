@@ -1,5 +1,7 @@
-// rocks set vcluster <name> end=|nodes=|memory=: changes a reservation.
+// rocks set vcluster <name> end=|nodes=|memory=|skip=+DATES: changes a reservation.
+#include <optional>
 #include "cli/Plugin.h"
+
 #include "reservation/ReservationBook.h"
 
 namespace {
@@ -16,20 +18,42 @@ class SetVcluster : public Command {
                 "Changes the end time, the number of compute nodes or the memory per node, and "
                 "re-admits the reservation as a whole: its network id, frontend, storage and "
                 "existing nodes stay where they are and only added nodes are placed. If anything "
-                "does not fit, the command is refused (exit 2) and nothing changes.",
+                "does not fit, the command is refused (exit 2) and nothing changes. skip=+DATES "
+                "adds holidays to a weekly reservation (or to every cluster of a count= group): "
+                "those days (in its time zone) lose their windows and their capacity is free.",
                 {{"name", "the vcluster"}},
                 {{"end", "new end time (ISO 8601)", ""},
                  {"nodes", "new number of compute nodes", ""},
-                 {"memory", "new memory per compute node", ""}},
+                 {"memory", "new memory per compute node", ""},
+                 {"skip", "+DATE[,DATE..DATE]: days to add to the skipped ones", ""}},
                 {{"rocks set vcluster dc1 end=2027-01-31T23:59:59Z", "extends dc1 by a month"},
-                 {"rocks set vcluster dc1 nodes=24", "grows dc1 to 24 nodes"}}};
+                 {"rocks set vcluster dc1 nodes=24", "grows dc1 to 24 nodes"},
+                 {"rocks set vcluster hpc101 skip=+2027-05-04", "no class on 4 May"}}};
     }
     void run(Context& ctx) override {
         std::string name = ctx.requireArg(0, "name");
-        ReservationChange change = parseReservationChange(ctx.params());
+        auto params = ctx.params();
+        std::optional<std::vector<DateRange>> skips;
+        if (auto it = params.find("skip"); it != params.end()) {
+            if (it->second.empty() || it->second[0] != '+') {
+                throw Error("skip= takes +DATES (days to add, e.g. skip=+2027-05-04)");
+            }
+            skips = parseSkipDates(it->second.substr(1));
+            params.erase(it);
+        }
+        std::optional<ReservationChange> change;
+        if (!skips || params.count("end") + params.count("nodes") + params.count("memory") > 0) {
+            change = parseReservationChange(params);
+        }
         Time now = currentTime();
         db::Transaction tx(ctx.db());
-        ReservationBook(ctx.db()).change(name, change, now);
+        ReservationBook book(ctx.db());
+        if (skips) {
+            book.addSkips(name, *skips);
+        }
+        if (change) {
+            book.change(name, *change, now);
+        }
         tx.commit();
     }
 };

@@ -30,7 +30,10 @@ std::string clusterKey(const reservation::StoredReservation& r) {
 
 // Whether a weekly reservation's VMs should run at `now`, and the boundary
 // (opening or close of a window, or the start) that decided it: power steps
-// are journalled per boundary, so each is done once.
+// are journalled per boundary, so each is done once. The windows are those
+// the calendar holds (in the reservation's own time zone, skipped days left
+// out), the first reaching back to the build: a cluster built ahead of its
+// first class stays on through it, so its computes install undisturbed.
 struct PowerWanted {
     bool on = true;
     reservation::Time since = 0;
@@ -40,14 +43,14 @@ PowerWanted powerWanted(const reservation::StoredReservation& r, reservation::Ti
     if (!r.request.repeat) {
         return {true, r.request.start};
     }
-    constexpr reservation::Time kWeek = reservation::Time{7} * 86400;
-    // Windows never cross midnight, so one that holds `now` started within a day.
-    auto current = r.request.repeat->expand({std::max(r.request.start, now - 86400), now + 1});
-    if (!current.empty() && current.back().end > now) {
-        return {true, current.back().start};
+    PowerWanted want{false, r.request.start};
+    for (const auto& w : r.request.computeWindows()) {
+        if (w.start > now) {
+            break;
+        }
+        want = w.end > now ? PowerWanted{true, w.start} : PowerWanted{false, w.end};
     }
-    auto past = r.request.repeat->expand({std::max(r.request.start, now - kWeek), now});
-    return {false, past.empty() ? r.request.start : past.back().end};
+    return want;
 }
 
 }  // namespace
@@ -314,39 +317,90 @@ void Lifecycle::power(Context& c) {
     }
     const auto& m = c.plan(db_);
     const std::string when = reservation::formatTime(want.since);
-    std::vector<execute::Stage> stages;
+    reservation::ReservationPool reservations(db_);
     if (want.on) {
-        stages.push_back(
+        std::vector<execute::Stage> stages{
             stage("frontend", {Context::script(c.r.gateway, "frontend-power",
                                                materialise::powerScript(
-                                                   m, c.r.gateway, VmSelection::Frontend, true))}));
-        execute::Stage computes{"computes", {}};
+                                                   m, c.r.gateway, VmSelection::Frontend, true))}),
+            stage("computes", {})};
         for (const auto& host : c.vmServers()) {
             auto steps =
                 Context::script(host, "computes-power",
                                 materialise::powerScript(m, host, VmSelection::Computes, true));
-            computes.steps.insert(computes.steps.end(), steps.begin(), steps.end());
+            stages[1].steps.insert(stages[1].steps.end(), steps.begin(), steps.end());
         }
-        stages.push_back(computes);
-    } else {
-        execute::Stage off{"power-off", {}};
-        for (const auto& host : c.vmHosts()) {
-            auto steps = Context::script(
-                host, "power-off", materialise::powerScript(m, host, VmSelection::All, false));
-            off.steps.insert(off.steps.end(), steps.begin(), steps.end());
+        if (Outcome::Done != runStages(c, "power-on " + when, stages)) {
+            return;
         }
-        stages.push_back(off);
-    }
-    if (Outcome::Done !=
-        runStages(c, std::string(want.on ? "power-on " : "power-off ") + when, stages)) {
+        reservations.setShutdownAsked(c.r.id, std::nullopt);
+        setState(c, "active");
+        report(c, c.state, "window opened at " + when + ": VMs on");
         return;
     }
-    setState(c, want.on ? "active" : "powered-off");
+    powerOff(c, want.since);
+}
+
+// A window's close: the guests are asked to shut down (ACPI), each later
+// sync checks whether they are off, and after vc_shutdown_timeout (from the
+// sync that asked) the rest are stopped hard. Every step is journalled under
+// the close's transition. The end of a reservation and a roll-back power off
+// at once (teardown.sh, powerScript).
+void Lifecycle::powerOff(Context& c, reservation::Time since) {
+    const auto& m = c.plan(db_);
+    const std::string when = reservation::formatTime(since);
+    const std::string transition = "power-off " + when;
+    const std::string closed =
+        since == c.r.request.start ? "outside its windows" : "window closed at " + when;
+    reservation::ReservationPool reservations(db_);
+    auto perHost = [&](const std::string& name, auto&& script) {
+        execute::Stage st{name, {}};
+        for (const auto& host : c.vmHosts()) {
+            auto steps = Context::script(host, name, script(host));
+            st.steps.insert(st.steps.end(), steps.begin(), steps.end());
+        }
+        return st;
+    };
+    if (!c.r.shutdownAsked) {
+        auto ask = perHost("shutdown", [&](const std::string& host) {
+            return materialise::shutdownScript(m, host, VmSelection::All);
+        });
+        if (Outcome::Done != runStages(c, transition, {ask})) {
+            return;
+        }
+        reservations.setShutdownAsked(c.r.id, c.now);
+        c.r.shutdownAsked = c.now;
+    }
+    const std::string text =
+        AttributePool(db_).global("vc_shutdown_timeout").value_or(kDefaultShutdownTimeout);
+    const reservation::Time timeout = reservation::parseDuration(text, "vc_shutdown_timeout");
+    const reservation::Time asked = *c.r.shutdownAsked;
+    const bool hard = c.now - asked >= timeout;
+    auto last = hard
+                    ? perHost("hard-stop",
+                              [&](const std::string& host) {
+                                  return materialise::powerScript(m, host, VmSelection::All, false);
+                              })
+                    : perHost("shutdown-wait", [&](const std::string& host) {
+                          return materialise::shutdownWaitScript(m, host, VmSelection::All);
+                      });
+    Outcome outcome = runStages(c, transition, {last});
+    if (outcome == Outcome::NotYet) {
+        report(c, c.state,
+               closed + ": clean shutdown asked at " + reservation::formatTime(asked) +
+                   ", waiting (hard stop after " + text + ", vc_shutdown_timeout)");
+        return;
+    }
+    if (outcome != Outcome::Done) {
+        return;
+    }
+    reservations.setShutdownAsked(c.r.id, std::nullopt);
+    setState(c, "powered-off");
     report(c, c.state,
-           want.on ? "window opened at " + when + ": VMs on"
-                   : (want.since == c.r.request.start ? "outside its windows"
-                                                      : "window closed at " + when) +
-                         ": VMs off, disks kept");
+           closed +
+               (hard ? ": VMs stopped hard after " + text + " (vc_shutdown_timeout)"
+                     : ": VMs shut down cleanly") +
+               ", disks kept");
 }
 
 void Lifecycle::requests(Context& c) {
@@ -510,7 +564,8 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
         }
     }
     for (const auto& r : live) {
-        if (!(r.request.start <= now && now < r.request.end)) {
+        // A weekly cluster is built ahead of its first window (buildStart).
+        if (!(r.request.buildStart() <= now && now < r.request.end)) {
             continue;
         }
         Context c{r, now};

@@ -32,6 +32,7 @@ class Lifecycle {
   public:
     static constexpr int kMaxAttempts = 3;
     static constexpr const char* kDefaultInstallTimeout = "2h";
+    static constexpr const char* kDefaultShutdownTimeout = "5m";
 
     Lifecycle(db::Database& db, execute::Executor& executor, execute::Progress& progress,
               std::size_t width)
@@ -47,6 +48,7 @@ class Lifecycle {
     void provision(Context& c);
     void install(Context& c);
     void power(Context& c);
+    void powerOff(Context& c, reservation::Time since);
     void requests(Context& c);
     void release(Context& c);
     void report(Context& c, const std::string& to, const std::string& detail);

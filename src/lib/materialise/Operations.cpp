@@ -5,6 +5,49 @@
 
 namespace vcluster::materialise {
 
+namespace {
+
+// The VMs of `selection` that run on `host`.
+std::vector<VmDefinition> vmsOn(const Materialisation& m, const std::string& host,
+                                VmSelection selection) {
+    std::vector<VmDefinition> out;
+    for (const auto& node : m.nodes) {
+        bool wanted = selection == VmSelection::All ||
+                      (selection == VmSelection::Frontend) == (node.role == NodeRole::Frontend);
+        if (wanted && node.physicalHost == host) {
+            out.push_back(vmDefinition(m, node));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+ShellScript shutdownScript(const Materialisation& m, const std::string& host,
+                           VmSelection selection) {
+    ShellScript s("ask the guests of virtual cluster " + m.plan.name + " on " + host +
+                  " to shut down (ACPI)");
+    s.section("power");
+    const auto hypervisor = makeHypervisorDriver(m.plan.hypervisor);
+    for (const auto& vm : vmsOn(m, host, selection)) {
+        s.whenPresent(hypervisor->running(vm), {hypervisor->shutdown(vm)});
+    }
+    return s;
+}
+
+ShellScript shutdownWaitScript(const Materialisation& m, const std::string& host,
+                               VmSelection selection) {
+    ShellScript s("are the VMs of virtual cluster " + m.plan.name + " on " + host +
+                  " off? (exit 0 yes, " + std::to_string(kProbeNotYet) + " still shutting down)");
+    s.section("power");
+    const auto hypervisor = makeHypervisorDriver(m.plan.hypervisor);
+    for (const auto& vm : vmsOn(m, host, selection)) {
+        s.whenPresent(hypervisor->running(vm), {{"echo", vm.name + " is still shutting down"},
+                                                {"exit", std::to_string(kProbeNotYet)}});
+    }
+    return s;
+}
+
 ShellScript powerScript(const Materialisation& m, const std::string& host, VmSelection selection,
                         bool on) {
     ShellScript s(std::string(on ? "power on" : "power off") + " the VMs of virtual cluster " +

@@ -22,6 +22,16 @@ enum class VmSelection { Frontend, Computes, All };
 ShellScript powerScript(const Materialisation& m, const std::string& host, VmSelection selection,
                         bool on);
 
+// The clean power-off at a window's close, in two journalled steps: asks
+// the guests of the VMs of `selection` on `host` to shut down (ACPI; only
+// those running), then, at each later sync, whether they are all off (exit
+// 0) or still shutting down (kProbeNotYet). After the site's timeout the
+// lifecycle runs powerScript(..., false) instead: a hard stop.
+ShellScript shutdownScript(const Materialisation& m, const std::string& host,
+                           VmSelection selection);
+ShellScript shutdownWaitScript(const Materialisation& m, const std::string& host,
+                               VmSelection selection);
+
 // Runs on the gateway: exit 0 when the virtual frontend is installed (its VM
 // runs and sshd answers on its public address, port 22: the installer only
 // has an ssh server on port 2200, so port 22 means the installed system has

@@ -142,6 +142,11 @@ ShellCommand VmxWriter::powerOff(const VmDefinition& vm) const {
     return {"vmware-cmd", Word::under("root", vmxPath(vm)), "stop", "hard"};
 }
 
+ShellCommand VmxWriter::shutdown(const VmDefinition& vm) const {
+    // "soft": the guest's shutdown through VMware Tools (ACPI without them).
+    return {"vmware-cmd", Word::under("root", vmxPath(vm)), "stop", "soft"};
+}
+
 void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     const std::string vmxPath = VmxWriter::vmxPath(vm);
     out.teardown.section("vm");
@@ -251,6 +256,10 @@ ShellCommand LibvirtDomainWriter::powerOn(const VmDefinition& vm) const {
 
 ShellCommand LibvirtDomainWriter::powerOff(const VmDefinition& vm) const {
     return {"virsh", "destroy", vm.name};
+}
+
+ShellCommand LibvirtDomainWriter::shutdown(const VmDefinition& vm) const {
+    return {"virsh", "shutdown", vm.name, "--mode", "acpi"};
 }
 
 void LibvirtDomainWriter::teardown(const VmDefinition& vm, HostOutput& out) const {

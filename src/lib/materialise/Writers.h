@@ -105,11 +105,13 @@ class HypervisorDriver {
     virtual ~HypervisorDriver() = default;
     virtual void apply(const VmDefinition& vm, HostOutput& out) const = 0;
     virtual void teardown(const VmDefinition& vm, HostOutput& out) const = 0;
-    // Power: succeeds when the VM runs; starts it; powers it off (no
-    // graceful shutdown, as in the seed).
+    // Power: succeeds when the VM runs; starts it; powers it off at once
+    // (the end of a reservation, a roll-back, a shutdown that timed out);
+    // asks its guest to shut down cleanly (ACPI power button) and returns.
     virtual ShellPipeline running(const VmDefinition& vm) const = 0;
     virtual ShellCommand powerOn(const VmDefinition& vm) const = 0;
     virtual ShellCommand powerOff(const VmDefinition& vm) const = 0;
+    virtual ShellCommand shutdown(const VmDefinition& vm) const = 0;
 };
 
 // VMware Server: a .vmx and, per disk, a raw-device .vmdk descriptor.
@@ -123,6 +125,7 @@ class VmxWriter : public HypervisorDriver {
     ShellPipeline running(const VmDefinition& vm) const override;
     ShellCommand powerOn(const VmDefinition& vm) const override;
     ShellCommand powerOff(const VmDefinition& vm) const override;
+    ShellCommand shutdown(const VmDefinition& vm) const override;
     static std::string vmxPath(const VmDefinition& vm);
 };
 
@@ -135,6 +138,7 @@ class LibvirtDomainWriter : public HypervisorDriver {
     ShellPipeline running(const VmDefinition& vm) const override;
     ShellCommand powerOn(const VmDefinition& vm) const override;
     ShellCommand powerOff(const VmDefinition& vm) const override;
+    ShellCommand shutdown(const VmDefinition& vm) const override;
 };
 
 std::unique_ptr<HypervisorDriver> makeHypervisorDriver(Hypervisor kind);

@@ -3,6 +3,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -16,6 +17,18 @@ constexpr double kPlotWidth = 1000;
 constexpr double kRowHeight = 16;
 constexpr double kLanePad = 4;
 constexpr double kHeader = 50;
+constexpr double kFillHeight = 8;  // the fill-level strip under each lane
+constexpr double kLegendHeight = 40;
+constexpr double kCharWidth = 6.2;  // of the 11px sans-serif text, generously
+
+// `text` cut to fit `width` pixels ("..." when cut; empty when nothing fits).
+std::string fitted(const std::string& text, double width) {
+    const auto chars = static_cast<std::size_t>(std::max(0.0, width / kCharWidth));
+    if (text.size() <= chars) {
+        return text;
+    }
+    return chars < 4 ? std::string() : text.substr(0, chars - 3) + "...";
+}
 
 const xmlChar* x(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
 
@@ -94,9 +107,10 @@ std::string renderSvg(const GanttChart& c) {
         int n = 1;
         rows.push_back(subRows(lane.bars, n));
         rowCounts.push_back(n);
-        height += n * kRowHeight + kLanePad;
+        height += n * kRowHeight + kFillHeight + kLanePad;
     }
-    height += 20;
+    const double legendTop = height + 8;
+    height = legendTop + kLegendHeight;
 
     std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(xmlNewDoc(x("1.0")), xmlFreeDoc);
     xmlNodePtr svg = xmlNewNode(nullptr, x("svg"));
@@ -117,9 +131,10 @@ std::string renderSvg(const GanttChart& c) {
            {"height", num(height)},
            {"fill", "white"}});
     child(svg, "text", {{"x", "10"}, {"y", "18"}, {"font-size", "14"}, {"font-weight", "bold"}},
-          c.title);
+          fitted(c.title, width / 1.3 - 20));
 
-    // Time axis: a grid line and a label per tick.
+    // Time axis: a grid line and a label per tick (the last one only when
+    // its label fits in the canvas).
     const Time step = tickStep(span);
     for (Time t = (c.from / step + 1) * step; t < c.to; t += step) {
         std::string label = formatTime(t).substr(0, step >= 86400 ? 10 : 16);
@@ -127,10 +142,10 @@ std::string renderSvg(const GanttChart& c) {
               {{"x1", num(xOf(t))},
                {"x2", num(xOf(t))},
                {"y1", num(kHeader - 8)},
-               {"y2", num(height - 20)},
+               {"y2", num(legendTop - 8)},
                {"stroke", "#ddd"}});
         child(svg, "text", {{"x", num(xOf(t) + 2)}, {"y", num(kHeader - 12)}, {"fill", "#555"}},
-              label);
+              fitted(label, width - xOf(t) - 4));
     }
 
     double y = kHeader;
@@ -142,14 +157,28 @@ std::string renderSvg(const GanttChart& c) {
               {{"x", num(kLabelWidth)},
                {"y", num(y)},
                {"width", num(kPlotWidth)},
-               {"height", num(laneHeight)},
+               {"height", num(laneHeight + kFillHeight)},
                {"fill", l % 2 == 0 ? "#f7f7f7" : "#fff"}});
-        child(g, "text", {{"x", "10"}, {"y", num(y + 12)}}, lane.label);
+        double peak = 0;
+        for (const auto& [t, level] : lane.fill) {
+            peak = std::max(peak, level);
+        }
+        child(g, "text", {{"x", "10"}, {"y", num(y + 12)}}, fitted(lane.label, kLabelWidth - 14));
+        if (!lane.fill.empty()) {
+            child(g, "text",
+                  {{"x", "10"},
+                   {"y", num(y + 12 + kFillHeight)},
+                   {"font-size", "9"},
+                   {"fill", "#555"}},
+                  "peak " + std::to_string(std::lround(peak * 100)) + "% full");
+        }
         for (std::size_t b = 0; b < lane.bars.size(); ++b) {
             const auto& bar = lane.bars[b];
             if (bar.end <= c.from || bar.start >= c.to) {
                 continue;
             }
+            const bool maintenance = bar.maintenance || bar.kind == GanttChart::Kind::Maintenance;
+            const bool skipped = bar.kind == GanttChart::Kind::Skipped;
             const double bx = xOf(bar.start);
             const double bw = std::max(1.0, xOf(bar.end) - bx);
             const double by = y + rows[l][b] * kRowHeight + 1;
@@ -158,17 +187,96 @@ std::string renderSvg(const GanttChart& c) {
                                   {"y", num(by)},
                                   {"width", num(bw)},
                                   {"height", num(kRowHeight - 2)},
-                                  {"fill", bar.maintenance ? "#888" : colour(bar.label)},
-                                  {"stroke", bar.maintenance ? "#444" : "none"},
-                                  {"fill-opacity", bar.maintenance ? "0.5" : "0.9"}});
+                                  {"fill", maintenance ? "#888"
+                                           : skipped   ? "white"
+                                                       : colour(bar.label)},
+                                  {"stroke", maintenance ? "#444"
+                                             : skipped   ? "#c00"
+                                                         : "none"},
+                                  {"stroke-dasharray", skipped ? "3,2" : "none"},
+                                  {"fill-opacity", maintenance ? "0.5" : "0.9"}});
             child(r, "title", {}, bar.tooltip.empty() ? bar.label : bar.tooltip);
-            if (bw > 7.0 * static_cast<double>(bar.label.size())) {
-                child(g, "text", {{"x", num(bx + 3)}, {"y", num(by + 11)}, {"fill", "black"}},
-                      bar.label);
+            // The caption inside the bar, or, for a narrow one (a weekly
+            // window), right of it up to the next bar of its sub-row.
+            const std::string& full = bar.caption.empty() ? bar.label : bar.caption;
+            double room = kLabelWidth + kPlotWidth - bx;
+            for (std::size_t o = 0; o < lane.bars.size(); ++o) {
+                if (rows[l][o] == rows[l][b] && lane.bars[o].start >= bar.end &&
+                    lane.bars[o].start < c.to) {
+                    room = std::min(room, xOf(lane.bars[o].start) - bx);
+                }
+            }
+            const bool inside = bw - 5 >= kCharWidth * static_cast<double>(full.size());
+            const std::string caption = fitted(full, inside ? bw - 5 : room - 5);
+            if (!caption.empty()) {
+                child(g, "text",
+                      {{"x", num(bx + 3)},
+                       {"y", num(by + 11)},
+                       {"fill", skipped ? "#c00" : "black"},
+                       {"class", inside ? "caption" : "caption beside"}},
+                      caption);
             }
         }
-        y += laneHeight + kLanePad;
+        // The fill level: a bar per step, its height the share of the host in use.
+        const double fy = y + laneHeight;
+        for (std::size_t i = 0; i < lane.fill.size(); ++i) {
+            const Time from = std::max(lane.fill[i].first, c.from);
+            const Time to = i + 1 < lane.fill.size() ? lane.fill[i + 1].first : c.to;
+            const double level = std::clamp(lane.fill[i].second, 0.0, 1.0);
+            if (to <= from || level <= 0) {
+                continue;
+            }
+            const double h = (kFillHeight - 1) * level;
+            child(g, "rect",
+                  {{"x", num(xOf(from))},
+                   {"y", num(fy + kFillHeight - h)},
+                   {"width", num(std::max(0.5, xOf(to) - xOf(from)))},
+                   {"height", num(h)},
+                   {"class", "fill"},
+                   {"fill", level > 0.9   ? "#d33"
+                            : level > 0.6 ? "#e90"
+                                          : "#4a4"}});
+        }
+        y += laneHeight + kFillHeight + kLanePad;
     }
+
+    if (c.now && *c.now >= c.from && *c.now <= c.to) {
+        const double nx = xOf(*c.now);
+        child(svg, "line",
+              {{"x1", num(nx)},
+               {"x2", num(nx)},
+               {"y1", num(kHeader - 30)},
+               {"y2", num(legendTop - 8)},
+               {"stroke", "#d00"},
+               {"stroke-width", "1.5"}});
+        const double lx = std::min(nx + 3, width - 4 * kCharWidth);
+        child(svg, "text",
+              {{"x", num(lx)}, {"y", num(kHeader - 22)}, {"fill", "#d00"}, {"font-weight", "bold"}},
+              "now");
+    }
+
+    // The legend.
+    xmlNodePtr legend = child(svg, "g", {{"class", "legend"}});
+    double lx = 10;
+    const double ly = legendTop + 10;
+    auto entry = [&](const std::string& text,
+                     std::initializer_list<std::pair<const char*, std::string>> style) {
+        xmlNodePtr swatch = child(
+            legend, "rect", {{"x", num(lx)}, {"y", num(ly)}, {"width", "18"}, {"height", "10"}});
+        for (const auto& [k, v] : style) {
+            xmlNewProp(swatch, x(k), x(v.c_str()));
+        }
+        child(legend, "text", {{"x", num(lx + 22)}, {"y", num(ly + 9)}}, text);
+        lx += 22 + kCharWidth * static_cast<double>(text.size()) + 16;
+    };
+    entry("reservation (weekly: one bar per window, its hours)", {{"fill", colour("hpc101")}});
+    entry("skipped (holiday)",
+          {{"fill", "white"}, {"stroke", "#c00"}, {"stroke-dasharray", "3,2"}});
+    entry("maintenance", {{"fill", "#888"}, {"fill-opacity", "0.5"}, {"stroke", "#444"}});
+    entry("fill level (green/orange/red)", {{"fill", "#4a4"}});
+    entry("now", {{"fill", "#d00"}});
+    child(legend, "text", {{"x", "10"}, {"y", num(ly + 26)}, {"fill", "#555"}},
+          "times on the axis are UTC; window hours are in each reservation's time zone");
 
     xmlChar* out = nullptr;
     int size = 0;

@@ -128,11 +128,13 @@ SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     return sc;
 }
 
-StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
-    SiteCalendar sc = loadSiteCalendar(db_, now);
+void ReservationBook::checkNewName(const ReservationRequest& request) const {
     ReservationPool pool(db_);
     if (pool.findLive(request.name)) {
         throw Error("vcluster '" + request.name + "' already exists");
+    }
+    if (!group(request.name).empty()) {
+        throw Error("vcluster '" + request.name + "' already exists (a group of count=)");
     }
     if (HostPool(db_).find(request.name)) {
         throw Error("vcluster name '" + request.name + "' is already a host name");
@@ -146,6 +148,12 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
             throw Error("unknown appliance '" + a + "' in appliances=");
         }
     }
+}
+
+StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
+    SiteCalendar sc = loadSiteCalendar(db_, now);
+    ReservationPool pool(db_);
+    checkNewName(request);
     const Time horizon = sc.site.defaults.horizonSeconds;
     calendar::Demand demand = calendar::demandOf(request);
     const Time latestStart = std::max(request.start, now) + horizon;
@@ -369,6 +377,175 @@ ReservationBook::MaintenanceOutcome ReservationBook::addMaintenance(const Mainte
     }
     pool.addMaintenance(window);
     return outcome;
+}
+
+std::string groupMemberName(const std::string& name, int index, int count) {
+    const int width = std::max<int>(2, static_cast<int>(std::to_string(count).size()));
+    std::string number = std::to_string(index);
+    return name + "-" + std::string(static_cast<std::size_t>(width) - number.size(), '0') + number;
+}
+
+std::vector<StoredReservation> ReservationBook::group(const std::string& name) const {
+    std::vector<StoredReservation> out;
+    for (auto& r : ReservationPool(db_).listWithFailed()) {
+        if (r.request.group == name) {
+            out.push_back(std::move(r));
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.request.name < b.request.name; });
+    return out;
+}
+
+namespace {
+
+// One try of a whole group with its start moved by `delta`: the members
+// booked one after another into a copy of the calendar.
+struct GroupTry {
+    calendar::CapacityCalendar calendar;
+    std::vector<calendar::Placement> placements;
+    std::optional<calendar::Shortage> shortage;  // of member placements.size()
+};
+
+ReservationRequest shiftedRequest(const ReservationRequest& r, Time delta) {
+    ReservationRequest s = r;
+    s.start += delta;
+    s.end += delta;
+    return s;
+}
+
+GroupTry tryGroup(const SiteCalendar& sc, const std::vector<ReservationRequest>& members,
+                  Time delta) {
+    GroupTry t{sc.calendar, {}, std::nullopt};
+    for (const auto& m : members) {
+        calendar::Booking b;
+        b.id = -static_cast<std::int64_t>(t.placements.size()) - 1;
+        b.demand = calendar::demandOf(shiftedRequest(m, delta));
+        auto decision = calendar::admit(t.calendar, b.demand, sc.site.policy);
+        if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
+            t.shortage = *shortage;
+            return t;
+        }
+        b.placement = std::get<calendar::Placement>(decision);
+        t.calendar.book(b);
+        t.placements.push_back(b.placement);
+    }
+    return t;
+}
+
+}  // namespace
+
+std::vector<StoredReservation> ReservationBook::addGroup(const ReservationRequest& request,
+                                                         int count,
+                                                         const std::vector<std::string>& keys,
+                                                         Time now) {
+    if (!keys.empty() && static_cast<int>(keys.size()) < count) {
+        throw Error("sshkeys has " + std::to_string(keys.size()) + " keys for count=" +
+                    std::to_string(count) + ": one key a line, one per cluster");
+    }
+    const std::string last = groupMemberName(request.name, count, count);
+    if (last.size() > 20) {
+        throw Error("vcluster group name '" + request.name + "' is too long for count=" +
+                    std::to_string(count) + ": '" + last + "' exceeds 20 characters");
+    }
+    checkNewName(request);
+    std::vector<ReservationRequest> members;
+    for (int i = 1; i <= count; ++i) {
+        ReservationRequest m = request;
+        m.name = groupMemberName(request.name, i, count);
+        m.group = request.name;
+        // hpc101.example.org -> hpc101-01.example.org; another name is a domain.
+        const std::string prefix = request.name + ".";
+        m.fqdn = request.fqdn.rfind(prefix, 0) == 0
+                     ? m.name + request.fqdn.substr(request.name.size())
+                     : m.name + "." + request.fqdn;
+        if (!keys.empty()) {
+            m.sshKey = keys[static_cast<std::size_t>(i - 1)];
+        }
+        checkNewName(m);
+        members.push_back(std::move(m));
+    }
+    SiteCalendar sc = loadSiteCalendar(db_, now);
+    const Time latestStart = std::max(request.start, now) + sc.site.defaults.horizonSeconds;
+    GroupTry fit = tryGroup(sc, members, 0);
+    Time delta = 0;
+    if (fit.shortage) {
+        // The earliest start at which every member fits: the first fit of
+        // the member that ran out (with those before it booked), then the
+        // whole group again from there, until it all fits.
+        const std::size_t fitted = fit.placements.size();
+        const std::string why = fit.shortage->message();
+        std::optional<Time> allFit;
+        GroupTry attempt = std::move(fit);
+        for (int round = 0; round < 200; ++round) {
+            const auto& failing = members[attempt.placements.size()];
+            auto next = calendar::earliestFit(attempt.calendar,
+                                              calendar::demandOf(shiftedRequest(failing, delta)),
+                                              sc.site.policy, latestStart);
+            if (!next) {
+                break;
+            }
+            const Time step = request.repeat ? Time{7} * 86400 : 60;
+            Time candidate = next->first.hold.start - request.start;
+            delta = std::max(candidate, delta + step);
+            if (request.start + delta > latestStart) {
+                break;
+            }
+            attempt = tryGroup(sc, members, delta);
+            if (!attempt.shortage) {
+                allFit = request.start + delta;
+                break;
+            }
+        }
+        if (!request.startEarliest || !allFit) {
+            throw Refusal("refused: " + std::to_string(fitted) + " of " + std::to_string(count) +
+                          " clusters fit (" + why + ")" +
+                          (allFit
+                               ? "; earliest start at which all " + std::to_string(count) +
+                                     " fit: " + formatTime(*allFit)
+                               : "; all " + std::to_string(count) +
+                                     " do not fit with a start before " + formatTime(latestStart)));
+        }
+        fit = std::move(attempt);
+    }
+    ReservationPool pool(db_);
+    std::vector<StoredReservation> out;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        StoredReservation stored;
+        stored.request = shiftedRequest(members[i], delta);
+        stored.created = nowText(now);
+        sc.describe(fit.placements[i], stored);
+        stored.id = pool.insert(stored);
+        out.push_back(std::move(stored));
+    }
+    return out;
+}
+
+std::vector<StoredReservation> ReservationBook::addSkips(const std::string& name,
+                                                         const std::vector<DateRange>& days) {
+    ReservationPool pool(db_);
+    std::vector<StoredReservation> targets = group(name);
+    if (auto one = pool.findLive(name)) {
+        targets = {*one};
+    }
+    if (targets.empty()) {
+        throw Error("unknown vcluster '" + name + "'");
+    }
+    for (auto& r : targets) {
+        auto& req = r.request;
+        if (!req.repeat) {
+            throw Error("skip= removes weekly windows: vcluster '" + req.name + "' has no repeat=");
+        }
+        auto all = req.repeat->skips;
+        all.insert(all.end(), days.begin(), days.end());
+        req.repeat->skips = mergeSkips(all);
+        validateSkips(req);
+        if (req.computeWindows().empty()) {
+            throw Error("vcluster '" + req.name + "' would have no window left");
+        }
+        pool.update(r);
+    }
+    return targets;
 }
 
 }  // namespace vcluster::reservation

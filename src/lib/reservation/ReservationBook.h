@@ -68,6 +68,22 @@ class ReservationBook {
     // pool has no room for it over the reservation's span (see storageMiB).
     void roomForSnapshot(const std::string& name);
 
+    // count= : books `count` identical clusters <name>-01 ... <name>-NN (the
+    // group <name>) in one all-or-nothing admission, the i-th with keys[i]
+    // (or all with the request's key when `keys` is empty). A refusal says
+    // how many fit and the earliest start at which all of them fit.
+    std::vector<StoredReservation> addGroup(const ReservationRequest& request, int count,
+                                            const std::vector<std::string>& keys, Time now);
+
+    // The live members of a count= group, by name (empty: no such group).
+    std::vector<StoredReservation> group(const std::string& name) const;
+
+    // rocks set vcluster <name> skip=+DATES: these days (in the
+    // reservation's zone) lose their windows, freeing their capacity; for a
+    // group, every member's. Returns the changed reservations.
+    std::vector<StoredReservation> addSkips(const std::string& name,
+                                            const std::vector<DateRange>& days);
+
     // Cancels: a reservation with nothing built is marked cancelled at once
     // (its capacity is free from now on); a built or failed one ends now and
     // the next sync tears it down. `by` (a user name) goes into the history.
@@ -85,8 +101,16 @@ class ReservationBook {
     MaintenanceOutcome addMaintenance(const MaintenanceWindow& window, bool force = false);
 
   private:
+    void checkNewName(const ReservationRequest& request) const;
     db::Database& db_;
 };
+
+// The name of the i-th (from 1) of `count` clusters of group `name`:
+// hpc101-01 ... hpc101-30 (at least two digits).
+std::string groupMemberName(const std::string& name, int index, int count);
+
+// The site's limit on count= (vc_group_limit, default 100).
+inline constexpr int kDefaultGroupLimit = 100;
 
 // The reservations in `reservations` that use `host` at some instant of `interval`.
 std::vector<StoredReservation> reservationsUsing(const std::vector<StoredReservation>& reservations,

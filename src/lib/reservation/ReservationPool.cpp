@@ -16,7 +16,8 @@ constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
     "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, r.Rolls, r.Appliances, r.SshKey, "
     "r.Fqdn, r.Hypervisor, r.Network, r.NetworkID, COALESCE(g.Name, ''), r.PublicIP, "
-    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase, "
+    "COALESCE(s.Name, ''), r.Created, COALESCE(r.FailureReason, ''), r.Phase, r.TimeZone, "
+    "r.SkipDates, r.GroupName, r.InstallAllowance, r.ShutdownAsked, "
     "COALESCE(r.BuiltNodes, 0), COALESCE(r.BuiltMemory, 0), COALESCE(r.BuiltCPUs, 0), "
     "COALESCE(r.Ended, ''), COALESCE(r.EndedBy, ''), COALESCE(r.EndReason, ''), "
     "(SELECT COUNT(*) FROM vcluster_snapshots sn WHERE sn.Reservation = r.ID) "
@@ -61,7 +62,11 @@ std::vector<db::Value> rowValues(const StoredReservation& s) {
             s.publicIp,
             s.storage,
             s.created,
-            phase};
+            phase,
+            r.timeZone,
+            r.repeat ? r.repeat->skipText() : std::string(),
+            r.group,
+            r.installAllowance};
 }
 
 }  // namespace
@@ -80,9 +85,17 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         s.state = row.text(26).empty() ? row.text(3) : row.text(26);
         r.start = row.integer(4);
         r.end = row.integer(5);
+        r.timeZone = row.text(27);
         if (!row.text(6).empty()) {
             r.repeat = parseWeeklyRepeat(row.text(6));
+            r.repeat->zone = r.timeZone;
+            if (!row.text(28).empty()) {
+                r.repeat->skips = parseSkipDates(row.text(28));
+            }
         }
+        r.group = row.text(29);
+        r.installAllowance = row.integer(30);
+        s.shutdownAsked = row.optInteger(31);
         r.nodes = static_cast<int>(row.integer(7));
         r.cpus = static_cast<int>(row.integer(8));
         r.memoryMiB = row.integer(9);
@@ -102,13 +115,13 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         s.storage = row.text(23);
         s.created = row.text(24);
         s.failureReason = row.text(25);
-        s.builtNodes = static_cast<int>(row.integer(27));
-        s.builtMemoryMiB = row.integer(28);
-        s.builtCpus = static_cast<int>(row.integer(29));
-        s.ended = row.text(30);
-        s.endedBy = row.text(31);
-        s.endReason = row.text(32);
-        s.snapshots = static_cast<int>(row.integer(33));
+        s.builtNodes = static_cast<int>(row.integer(32));
+        s.builtMemoryMiB = row.integer(33);
+        s.builtCpus = static_cast<int>(row.integer(34));
+        s.ended = row.text(35);
+        s.endedBy = row.text(36);
+        s.endReason = row.text(37);
+        s.snapshots = static_cast<int>(row.integer(38));
         s.nodeHosts.assign(static_cast<std::size_t>(s.heldNodes()), std::string());
         byId[s.id] = out.size();
         out.push_back(std::move(s));
@@ -157,9 +170,11 @@ std::int64_t ReservationPool::insert(const StoredReservation& s) {
     std::int64_t id = db_.insert(
         "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
         "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
-        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase) VALUES "
+        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase, TimeZone, "
+        "SkipDates, GroupName, InstallAllowance) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?, ?)",
+        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?, ?, "
+        "?, ?, ?, ?)",
         values);
     StoredReservation copy = s;
     copy.id = id;
@@ -176,7 +191,7 @@ void ReservationPool::update(const StoredReservation& s) {
         "FeMemory = ?, FeDisk = ?, Rolls = ?, Appliances = ?, SshKey = ?, Fqdn = ?, "
         "Hypervisor = ?, Network = ?, NetworkID = ?, Gateway = (SELECT ID FROM nodes WHERE Name "
         "= ?), PublicIP = ?, Storage = (SELECT ID FROM nodes WHERE Name = ?), Created = ?, "
-        "Phase = ? WHERE ID = ?",
+        "Phase = ?, TimeZone = ?, SkipDates = ?, GroupName = ?, InstallAllowance = ? WHERE ID = ?",
         values);
     writeAllocations(s);
 }
@@ -203,6 +218,11 @@ void ReservationPool::setState(std::int64_t id, const std::string& state) {
     auto [stored, phase] = stateAndPhase(state);
     db_.execute("UPDATE vcluster_reservations SET State = ?, Phase = ? WHERE ID = ?",
                 {stored, phase, id});
+}
+
+void ReservationPool::setShutdownAsked(std::int64_t id, std::optional<Time> at) {
+    db_.execute("UPDATE vcluster_reservations SET ShutdownAsked = ? WHERE ID = ?",
+                {at ? db::Value(*at) : db::Value(nullptr), id});
 }
 
 void ReservationPool::setEnd(std::int64_t id, Time end) {

@@ -40,6 +40,8 @@ struct StoredReservation {
     int heldNodes() const { return std::max(request.nodes, builtNodes); }
     std::int64_t heldMemoryMiB() const { return std::max(request.memoryMiB, builtMemoryMiB); }
     int heldCpus() const { return std::max(request.cpus, builtCpus); }
+    // When the clean shutdown at a window's close was asked (none pending: nullopt).
+    std::optional<Time> shutdownAsked;
 };
 
 // A host taken out of service for an interval.
@@ -85,6 +87,7 @@ class ReservationPool {
     // when it ended once `when` is given. Its state is set apart.
     void recordEnd(std::int64_t id, const std::optional<std::string>& when, const std::string& by,
                    const std::string& reason);
+    void setShutdownAsked(std::int64_t id, std::optional<Time> at);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);

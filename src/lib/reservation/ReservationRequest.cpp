@@ -1,8 +1,10 @@
 #include "reservation/ReservationRequest.h"
 
-#include <cstdlib>
-
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "reservation/SshPublicKey.h"
 #include "util/Error.h"
@@ -82,6 +84,12 @@ ReservationDefaults readDefaults(
         validateFqdn(v, "public DNS domain");
         d.publicDomain = v;
     });
+    get("Kickstart_Timezone", [&](const std::string& v) { d.timeZone = parseTimeZone(v); });
+    get("vc_install_allowance", [&](const std::string& v) {
+        d.installAllowance = v == "0" ? 0 : parseDuration(v, "vc_install_allowance");
+    });
+    get("vc_group_limit",
+        [&](const std::string& v) { d.groupLimit = parseCount(v, "vc_group_limit", 1, 10000); });
     get("vc_horizon_days", [&](const std::string& v) {
         d.horizonSeconds = Time{parseCount(v, "vc_horizon_days", 1, 3660)} * 86400;
     });
@@ -118,9 +126,83 @@ void validateClusterName(const std::string& name) {
 
 std::vector<Interval> ReservationRequest::computeWindows() const {
     if (repeat) {
-        return repeat->expand(span());
+        auto windows = repeat->expand(span());
+        if (!windows.empty()) {
+            windows.front().start = std::max(start, windows.front().start - installAllowance);
+        }
+        return windows;
     }
     return {span()};
+}
+
+Time ReservationRequest::buildStart() const {
+    auto windows = computeWindows();
+    return windows.empty() ? start : windows.front().start;
+}
+
+GroupParams parseGroupParams(const std::map<std::string, std::string>& params,
+                             const ReservationDefaults& defaults, bool keysFromFile) {
+    GroupParams g;
+    // Empty fields (the portal's form) are absent ones.
+    auto given = [&](const char* key) {
+        auto it = params.find(key);
+        return it != params.end() && !it->second.empty() ? it : params.end();
+    };
+    auto count = given("count");
+    auto keys = given("sshkeys");
+    if (count == params.end()) {
+        if (keys != params.end()) {
+            throw Error("sshkeys= gives one key per cluster of count=: give count= too");
+        }
+        return g;
+    }
+    g.count = parseCount(count->second, "count", 1, defaults.groupLimit);
+    if (keys == params.end()) {
+        return g;
+    }
+    std::string text = keys->second;
+    if (keysFromFile) {
+        std::ifstream in(keys->second);
+        if (!in) {
+            throw Error("sshkeys: cannot read '" + keys->second + "'");
+        }
+        std::ostringstream all;
+        all << in.rdbuf();
+        text = all.str();
+    }
+    int lineNumber = 0;
+    for (const auto& raw : split(text, '\n')) {
+        ++lineNumber;
+        const std::string line = trim(raw);
+        if (line.empty() || line[0] == '#') {
+            continue;
+        }
+        try {
+            g.keys.push_back(parseSshPublicKey(line).line());
+        } catch (const Error& e) {
+            throw Error("sshkeys line " + std::to_string(lineNumber) + ": " + e.what());
+        }
+    }
+    if (static_cast<int>(g.keys.size()) < g.count) {
+        throw Error("sshkeys has " + std::to_string(g.keys.size()) + " keys for count=" +
+                    std::to_string(g.count) + ": one key a line, one per cluster");
+    }
+    return g;
+}
+
+void validateSkips(const ReservationRequest& r) {
+    if (!r.repeat) {
+        throw Error("skip= removes weekly windows: vcluster '" + r.name + "' has no repeat=");
+    }
+    const int first = zonedDay(r.timeZone, r.start);
+    const int last = zonedDay(r.timeZone, r.end - 1);
+    for (const auto& s : r.repeat->skips) {
+        if (s.first < first || s.last > last) {
+            throw Error("skip date " + formatDay(s.first < first ? s.first : s.last) +
+                        " is outside the reservation (" + formatDay(first) + " to " +
+                        formatDay(last) + " in " + r.timeZone + ")");
+        }
+    }
 }
 
 ReservationRequest parseReservationRequest(const std::string& name,
@@ -136,6 +218,9 @@ ReservationRequest parseReservationRequest(const std::string& name,
     ReservationRequest r;
     validateClusterName(name);
     r.name = name;
+    // An empty field (the portal's form) means the default, as for repeat=.
+    const auto tz = param("tz");
+    r.timeZone = tz && !tz->empty() ? parseTimeZone(*tz) : defaults.timeZone;
 
     auto start = param("start");
     if (!start) {
@@ -154,12 +239,12 @@ ReservationRequest parseReservationRequest(const std::string& name,
                 "start=earliest needs duration= (e.g. duration=30d): end= is not known yet");
         }
     } else {
-        r.start = parseTime(*start, "start");
+        r.start = parseTime(*start, "start", r.timeZone);
     }
     if (duration) {
         r.end = r.start + parseDuration(*duration, "duration");
     } else if (end) {
-        r.end = parseTime(*end, "end");
+        r.end = parseTime(*end, "end", r.timeZone);
     } else {
         throw Error("missing required parameter end= (or duration=)");
     }
@@ -175,9 +260,18 @@ ReservationRequest parseReservationRequest(const std::string& name,
     }
     if (auto rep = param("repeat"); rep && !rep->empty()) {
         r.repeat = parseWeeklyRepeat(*rep);
-        if (r.computeWindows().empty()) {
-            throw Error("repeat '" + *rep + "' has no window between start and end");
+        r.repeat->zone = r.timeZone;
+        r.installAllowance = defaults.installAllowance;
+        if (auto skip = param("skip"); skip && !skip->empty()) {
+            r.repeat->skips = parseSkipDates(*skip);
+            validateSkips(r);
         }
+        if (r.computeWindows().empty()) {
+            throw Error("repeat '" + *rep + "' has no window between start and end" +
+                        (r.repeat->skips.empty() ? "" : " that is not skipped"));
+        }
+    } else if (param("skip") && !param("skip")->empty()) {
+        throw Error("skip= removes weekly windows: it needs repeat=");
     }
     r.nodes = parseCount(param("nodes").value_or("1"), "nodes", 0, 100000);
     r.cpus = param("cpus") ? parseCount(*param("cpus"), "cpus", 1, 4096) : defaults.cpus;

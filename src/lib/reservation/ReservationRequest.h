@@ -31,7 +31,10 @@ struct ReservationDefaults {
     NetworkKind network = NetworkKind::Vlan;
     std::vector<std::string> rolls = {"base", "kernel", "os"};
     std::string publicDomain = "example.org";
+    std::string timeZone = "UTC";  // Kickstart_Timezone, the site's zone
     Time horizonSeconds = Time{365} * 86400;
+    Time installAllowance = Time{2} * 3600;  // vc_install_allowance
+    int groupLimit = 100;                    // vc_group_limit: the largest count=
 };
 
 // Reads the defaults through `lookup` (attribute name -> value); malformed
@@ -43,12 +46,20 @@ ReservationDefaults readDefaults(
 // still needs parsing.
 struct ReservationRequest {
     std::string name;
+    std::string group;  // the count= booking it is one of ("hpc101"), or ""
     std::string owner;
     std::string fqdn;
     Time start = 0;
     Time end = 0;
-    bool startEarliest = false;  // start=earliest: search from `start` for the first fit
-    std::optional<WeeklyRepeat> repeat;
+    bool startEarliest = false;          // start=earliest: search from `start` for the first fit
+    std::optional<WeeklyRepeat> repeat;  // its zone is timeZone
+    // The IANA zone of the reservation (tz=, default the site's): its weekly
+    // windows, skipped dates and offset-less start/end are in it.
+    std::string timeZone = "UTC";
+    // How long before its first window a weekly cluster's build may start
+    // (the site's vc_install_allowance when booked), so that it is installed
+    // when the first class begins; never before `start`.
+    Time installAllowance = 0;
     int nodes = 0;
     int cpus = 1;
     std::int64_t memoryMiB = 0;  // per compute node
@@ -63,8 +74,13 @@ struct ReservationRequest {
     NetworkKind network = NetworkKind::Vlan;
 
     Interval span() const { return {start, end}; }
-    // When CPUs and memory are held: the weekly windows, or the whole span.
+    // When CPUs and memory are held and the VMs run: the weekly windows (the
+    // first one reaching back by the install allowance: the build), or the
+    // whole span.
     std::vector<Interval> computeWindows() const;
+    // When the build starts: `start`, or for a weekly reservation its first
+    // window's start less the install allowance (not before `start`).
+    Time buildStart() const;
     std::int64_t totalDiskMiB() const { return feDiskMiB + diskMiB * nodes; }
 };
 
@@ -86,6 +102,22 @@ inline constexpr const char* kVclusterCommandWords[] = {"calendar", "node", "por
 ReservationRequest parseReservationRequest(const std::string& name,
                                            const std::map<std::string, std::string>& params,
                                            const ReservationDefaults& defaults, Time now);
+
+// count= and sshkeys= of `rocks add vcluster`: a group of `count` identical
+// clusters (0: an ordinary booking), one key per cluster from the file
+// `sshkeys` (one OpenSSH public key a line; blank and '#' lines ignored) or
+// the one sshkey= for all. `keysFromFile` false (the portal): sshkeys= is
+// the keys' text, never a file of the server.
+struct GroupParams {
+    int count = 0;
+    std::vector<std::string> keys;
+};
+GroupParams parseGroupParams(const std::map<std::string, std::string>& params,
+                             const ReservationDefaults& defaults, bool keysFromFile = true);
+
+// Every skipped date of a weekly reservation lies within its span (days in
+// its zone); throws Error naming the first that does not.
+void validateSkips(const ReservationRequest& r);
 
 // Small parsers shared with `rocks set vcluster`.
 int parseCount(const std::string& text, const std::string& what, int min, int max);

@@ -10,17 +10,23 @@ std::vector<Table::Column> bookedColumns(NetworkKind network) {
 }
 
 Table bookedTable(const StoredReservation& r) {
-    Table table(bookedColumns(r.request.network));
-    table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
-                  std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
-                  r.publicIp, r.storage});
+    return bookedTable(std::vector<StoredReservation>{r});
+}
+
+Table bookedTable(const std::vector<StoredReservation>& rows) {
+    Table table(bookedColumns(rows.empty() ? NetworkKind::Vlan : rows.front().request.network));
+    for (const auto& r : rows) {
+        table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
+                      std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
+                      r.publicIp, r.storage});
+    }
     return table;
 }
 
 std::vector<Table::Column> listColumns() {
-    return {
-        {"name"},   {"owner"}, {"state"}, {"start"},  {"end"},    {"nodes", Table::Kind::Number},
-        {"memory"}, {"disk"},  {"vlan"},  {"repeat"}, {"failure"}};
+    return {{"name"},   {"owner"},  {"state"}, {"start"},  {"end"}, {"nodes", Table::Kind::Number},
+            {"memory"}, {"disk"},   {"vlan"},  {"repeat"}, {"tz"},  {"skip"},
+            {"group"},  {"failure"}};
 }
 
 void addListRow(Table& table, const StoredReservation& s) {
@@ -31,7 +37,8 @@ void addListRow(Table& table, const StoredReservation& s) {
     }
     table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
                   std::to_string(r.nodes), formatSizeMiB(r.memoryMiB), formatSizeMiB(r.diskMiB),
-                  net, r.repeat ? r.repeat->text() : "", s.failureReason});
+                  net, r.repeat ? r.repeat->text() : "", r.timeZone,
+                  r.repeat ? r.repeat->skipText() : "", r.group, s.failureReason});
 }
 
 Table listTable(const std::vector<StoredReservation>& rows) {

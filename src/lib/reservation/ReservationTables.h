@@ -12,6 +12,8 @@ namespace vcluster::reservation {
 // portal client (which rebuilds them from that JSON), so both print the same.
 std::vector<cli::Table::Column> bookedColumns(NetworkKind network);
 cli::Table bookedTable(const StoredReservation& r);
+// The rows of a count= group (one network kind: they are booked alike).
+cli::Table bookedTable(const std::vector<StoredReservation>& rows);
 
 std::vector<cli::Table::Column> listColumns();
 void addListRow(cli::Table& table, const StoredReservation& s);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "reservation/WeeklyRepeat.h"
 #include "util/Error.h"
 #include "util/Strings.h"
 
@@ -40,7 +41,7 @@ int daysInMonth(int year, int month) {
 
 }  // namespace
 
-Time parseTime(std::string_view text, std::string_view what) {
+Time parseTime(std::string_view text, std::string_view what, const std::string& zone) {
     std::string_view s = text;
     int year = digits(s, 0, 4);
     int month = digits(s, 5, 2);
@@ -76,6 +77,10 @@ Time parseTime(std::string_view text, std::string_view what) {
     tm.tm_hour = hour;
     tm.tm_min = minute;
     tm.tm_sec = second;
+    if (pos == s.size() && !zone.empty()) {  // no offset: the reservation's zone
+        const int days = static_cast<int>(timegm(&tm) / 86400);
+        return zonedInstant(zone, days, hour * 60 + minute) + second;
+    }
     if (pos == s.size()) {  // no offset: the manager's local time
         tm.tm_isdst = -1;
         std::time_t t = std::mktime(&tm);

@@ -10,9 +10,10 @@ namespace vcluster::reservation {
 using Time = std::int64_t;
 
 // ISO 8601: YYYY-MM-DD[(T| )HH:MM[:SS]][Z|+HH:MM|-HH:MM|+HHMM]. Without an
-// offset the time is the manager's local time (TZ), as an admin types it.
-// Throws Error naming `what`.
-Time parseTime(std::string_view text, std::string_view what);
+// offset the time is wall-clock time in `zone` (an IANA name: a
+// reservation's time zone), or without a zone the manager's local time (TZ),
+// as an admin types it. Throws Error naming `what`.
+Time parseTime(std::string_view text, std::string_view what, const std::string& zone = {});
 
 // The current time; $VCLUSTER_NOW (ISO 8601) overrides it, for tests and
 // rehearsals of a schedule.

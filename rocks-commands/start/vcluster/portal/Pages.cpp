@@ -20,8 +20,8 @@ constexpr const char* kSessionCookie = "vcluster_session";
 constexpr const char* kLoginCookie = "vcluster_login";
 
 const std::set<std::string> kFormBookingFields = {
-    "name", "start", "end",        "duration", "nodes", "cpus",  "memory",
-    "disk", "rolls", "appliances", "sshkey",   "owner", "repeat"};
+    "name",  "start",      "end",    "duration", "nodes",  "cpus", "memory", "disk",
+    "rolls", "appliances", "sshkey", "owner",    "repeat", "tz",   "skip"};
 
 constexpr const char* kStyle =
     "body{font-family:sans-serif;margin:1.5em;max-width:1200px;color:#222}"
@@ -266,6 +266,9 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
                reservation::formatSizeMiB(site.defaults.memoryMiB)) +
          input("disk", "Disk per node", form, reservation::formatSizeMiB(site.defaults.diskMiB)) +
          input("repeat", "Weekly windows", form, "tue,thu@13:00-16:00") +
+         input("tz", "Time zone", form, site.defaults.timeZone) +
+         input("skip", "Skipped days", form, "2027-04-13..2027-04-20") +
+         input("count", "Clusters (one per student)", form, "1") +
          "<span>Rolls</span><div id=\"rolls\">" + checkboxes("rolls", rolls, checkedRolls) +
          "</div><span>Appliances</span><div id=\"appliances\">" +
          checkboxes("appliances", appliances, checkedAppliances) + "</div>";
@@ -331,10 +334,15 @@ void Portal::webRoutes() {
     s.Post("/reservations", page([this](const httplib::Request& req, httplib::Response& res,
                                         const Caller& c, std::map<std::string, std::string>& form) {
                form = formToParams(req, kFormBookingFields);
-               StoredReservation r = book(c, form);
+               auto booked = book(c, form);
+               const StoredReservation& r = booked.front();
                redirect(res, "/?msg=" + httplib::detail::encode_query_param(
-                                            "booked " + r.request.name + " from " +
-                                            reservation::formatTime(r.request.start)));
+                                            "booked " + r.request.name +
+                                            (booked.size() > 1
+                                                 ? " and " + std::to_string(booked.size() - 1) +
+                                                       " more of " + r.request.group
+                                                 : std::string()) +
+                                            " from " + reservation::formatTime(r.request.start)));
            }));
     s.Post(R"(/reservations/([^/]+)/cancel)",
            page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,

@@ -28,9 +28,9 @@ constexpr const char* kSessionCookie = "vcluster_session";
 
 // What `rocks add vcluster` takes, as JSON fields or form fields.
 const std::set<std::string> kBookingFields = {
-    "name",  "start",   "end",        "duration", "nodes", "cpus",       "memory",
-    "disk",  "fe-cpus", "fe-memory",  "fe-disk",  "rolls", "appliances", "sshkey",
-    "owner", "fqdn",    "hypervisor", "network",  "repeat"};
+    "name",       "start",     "end",     "duration", "nodes",      "cpus",   "memory", "disk",
+    "fe-cpus",    "fe-memory", "fe-disk", "rolls",    "appliances", "sshkey", "owner",  "fqdn",
+    "hypervisor", "network",   "repeat",  "tz",       "skip",       "count",  "sshkeys"};
 // What `rocks set vcluster` takes.
 const std::set<std::string> kChangeFields = {"end", "nodes", "memory"};
 
@@ -224,7 +224,8 @@ void Portal::requireCsrf(const Caller& caller, const std::string& given) const {
     }
 }
 
-StoredReservation Portal::book(const Caller& caller, std::map<std::string, std::string> params) {
+std::vector<StoredReservation> Portal::book(const Caller& caller,
+                                            std::map<std::string, std::string> params) {
     auto nameIt = params.find("name");
     if (nameIt == params.end() || nameIt->second.empty()) {
         throw Error("missing required parameter name=");
@@ -248,11 +249,22 @@ StoredReservation Portal::book(const Caller& caller, std::map<std::string, std::
     reservation::Time now = reservation::currentTime();
     db::Transaction tx(db());
     reservation::Site site = reservation::loadSite(db());
+    // count= and sshkeys= as `rocks add vcluster` takes them; sshkeys= is
+    // the keys' text here, never a file of this host.
+    reservation::GroupParams group = reservation::parseGroupParams(params, site.defaults, false);
+    if (!group.keys.empty() && params.count("sshkey") == 0) {
+        params["sshkey"] = group.keys.front();
+    }
     reservation::ReservationRequest request =
         reservation::parseReservationRequest(name, params, site.defaults, now);
-    StoredReservation r = reservation::ReservationBook(db()).add(std::move(request), now);
+    std::vector<StoredReservation> booked;
+    if (group.count > 0) {
+        booked = reservation::ReservationBook(db()).addGroup(request, group.count, group.keys, now);
+    } else {
+        booked.push_back(reservation::ReservationBook(db()).add(std::move(request), now));
+    }
     tx.commit();
-    return r;
+    return booked;
 }
 
 StoredReservation Portal::change(const Caller& caller, const std::string& name,
@@ -355,8 +367,8 @@ void Portal::routes() {
           }));
     s.Post("/api/v1/reservations", api([this](const httplib::Request& req, httplib::Response& res) {
                Caller c = requireApiCaller(req);
-               StoredReservation r = book(c, fieldsToParams(parseJsonBody(req), kBookingFields));
-               sendJson(res, 201, tableJson(reservation::bookedTable(r)));
+               auto booked = book(c, fieldsToParams(parseJsonBody(req), kBookingFields));
+               sendJson(res, 201, tableJson(reservation::bookedTable(booked)));
            }));
     const std::string one = R"(/api/v1/reservations/([^/]+))";
     s.Get(one, api([this](const httplib::Request& req, httplib::Response& res) {

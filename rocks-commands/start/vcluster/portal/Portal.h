@@ -77,9 +77,10 @@ class Portal {
     Caller requireApiCaller(const httplib::Request& req);
     void requireCsrf(const Caller& caller, const std::string& given) const;
 
-    // The reservation desk, shared by the API and the forms.
-    reservation::StoredReservation book(const Caller& caller,
-                                        std::map<std::string, std::string> params);
+    // The reservation desk, shared by the API and the forms. Several rows
+    // for a count= group.
+    std::vector<reservation::StoredReservation> book(const Caller& caller,
+                                                     std::map<std::string, std::string> params);
     reservation::StoredReservation change(const Caller& caller, const std::string& name,
                                           const std::map<std::string, std::string>& params);
     void cancel(const Caller& caller, const std::string& name);
