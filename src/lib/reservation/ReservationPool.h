@@ -51,6 +51,8 @@ class ReservationPool {
     void erase(std::int64_t id);
     void setState(std::int64_t id, const std::string& state);
     void setEnd(std::int64_t id, Time end);
+    // Gives every reservation of owner `from` (any state) to `to`; returns how many.
+    int reassignOwner(const std::string& from, const std::string& to);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);

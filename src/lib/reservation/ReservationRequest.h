@@ -32,6 +32,10 @@ struct ReservationDefaults {
     std::vector<std::string> rolls = {"base", "kernel", "os"};
     std::string publicDomain = "example.org";
     Time horizonSeconds = Time{365} * 86400;
+    // What one provider (a portal user who is not an admin) may book at
+    // most: nodes per cluster and the length of a reservation; 0: no limit.
+    int providerMaxNodes = 0;
+    Time providerMaxDuration = 0;
 };
 
 // Reads the defaults through `lookup` (attribute name -> value); malformed
@@ -90,5 +94,9 @@ ReservationRequest parseReservationRequest(const std::string& name,
 // Small parsers shared with `rocks set vcluster`.
 int parseCount(const std::string& text, const std::string& what, int min, int max);
 std::vector<std::string> parseNameList(const std::string& text, const std::string& what);
+
+// Refuses (Refusal) a provider's request beyond the site's provider limits
+// (vc_provider_max_nodes, vc_provider_max_duration).
+void checkProviderLimits(const ReservationRequest& request, const ReservationDefaults& defaults);
 
 }  // namespace vcluster::reservation
