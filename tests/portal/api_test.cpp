@@ -103,6 +103,10 @@ TEST_F(PortalTest, MalformedJsonUnknownFieldsAndOversizeBodiesAreRefused) {
     auto bad = api(t, "POST", "/api/v1/reservations", R"({"name": "x", )");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(errorOf(bad).find("malformed JSON"), std::string::npos);
+    // Found by fuzz/fuzz_json_fields.cpp: a number too large was a 500.
+    auto overflow = api(t, "POST", "/api/v1/reservations", R"({"nodes": 1E999999999})");
+    EXPECT_EQ(overflow.status, 400);
+    EXPECT_EQ(errorOf(overflow), "malformed JSON: a number out of range");
     auto notObject = api(t, "POST", "/api/v1/reservations", "[1,2]");
     EXPECT_EQ(notObject.status, 400);
     EXPECT_EQ(errorOf(notObject), "the request body must be a JSON object");

@@ -10,6 +10,10 @@ nlohmann::json parseJsonObject(const std::string& body) {
         parsed = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
         throw Error("malformed JSON at byte " + std::to_string(e.byte));
+    } catch (const nlohmann::json::exception&) {
+        // A number too large for any type (1E999999...) is out_of_range, not
+        // a parse_error: found by fuzz/fuzz_json_fields.cpp; it was a 500.
+        throw Error("malformed JSON: a number out of range");
     }
     if (!parsed.is_object()) {
         throw Error("the request body must be a JSON object");
