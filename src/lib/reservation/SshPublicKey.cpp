@@ -152,7 +152,7 @@ SshPublicKey loadSshPublicKey(const std::string& keyOrPath) {
         // A key line is well under 16 KiB (RSA 16384 bits is ~3 KiB).
         std::string text;
         try {
-            text = readSmallFile(keyOrPath, 16 * 1024, "file");
+            text = readSmallFile(keyOrPath, std::size_t{16} * 1024, "file");
         } catch (const Error& e) {
             badKey(e.what());
         }

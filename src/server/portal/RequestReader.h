@@ -8,9 +8,9 @@ namespace vcluster::portal {
 
 // What one request may take of the portal's memory before it is answered.
 struct RequestLimits {
-    std::size_t maxHeadBytes = 16 * 1024;  // request line, headers and chunk trailers
+    std::size_t maxHeadBytes = std::size_t{16} * 1024;  // request line, headers and chunk trailers
     std::size_t maxHeaders = 64;
-    std::size_t maxBody = 64 * 1024;  // after de-chunking
+    std::size_t maxBody = std::size_t{64} * 1024;  // after de-chunking
 };
 
 // Reads one HTTP/1.1 request from the bytes a connection delivers, checking
