@@ -5,16 +5,19 @@
 #                 again with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo     install, build, and run the main job on a fresh SQLite database
 #   make bench    run the benchmarks and print their figures
+#   make fuzz     the libFuzzer targets of fuzz/ for FUZZ_SECONDS each (default 600)
 #   make roll     RPMs into RPMS/<arch>/ and the roll ISO (Rocks' rules when ROLLSROOT is set)
 #   make format   clang-format the sources;  make lint  clang-format check + clang-tidy
 include version.mk
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-fast test-asan lab lab-scale demo bench roll format lint lint-format tidy tidy-run clean
+.PHONY: all deps build test test-fast test-asan fuzz fuzz-build fuzz-short lab lab-scale demo bench roll format lint lint-format tidy tidy-run clean
 
 all: build
 
@@ -48,6 +51,21 @@ test-asan: $(ASAN_BUILD)/Makefile
 # not memory), the RPM/ISO builds, the browser test and the sshd test (the
 # same code paths as the API and local-executor tests, minutes under ASan),
 # and the MariaDB pass (the same programs again on the other backend).
+
+# Fuzzing (fuzz/, README "Fuzzing"): its own small clang-14 build of the
+# parsers; `make test` runs each target for FUZZ_SHORT seconds.
+FUZZ_SHORT ?= 8
+$(FUZZ_BUILD)/Makefile:
+	cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++-14
+
+fuzz-build: $(FUZZ_BUILD)/Makefile
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	bash tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-short: fuzz-build
+	bash tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SHORT)
 
 # The QEMU lab (tests/lab/README): four guests on Debian's cloud kernel run
 # the generated scripts for real; 802.1Q, LVM, tgt+CHAP, open-iscsi, VXLAN.

@@ -24,7 +24,7 @@ token=$("$rocks" add vcluster user token admin label=bench)
 ssh-keygen -q -t ed25519 -N '' -C bench@example.org -f "$work/key" >/dev/null
 key=$(cat "$work/key.pub")
 
-"$rocks" start vcluster portal listen=127.0.0.1:0 threads=64 >"$work/out" 2>"$work/err" &
+"$rocks" start vcluster portal listen=127.0.0.1:0 threads=64 per-address=64 >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 100); do grep -q listening "$work/out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^vcluster portal listening on //p' "$work/out")

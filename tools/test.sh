@@ -51,6 +51,7 @@ lab_and_tidy() {
 phase "clang-format check" "${make[@]}" lint-format
 phase "plain build" "${make[@]}" build
 phase "plain tests (ctest)" "${make[@]}" test-fast
+phase "fuzzing, short (fuzz/)" "${make[@]}" fuzz-short
 phase "QEMU lab + clang-tidy" lab_and_tidy
 phase "ASan+UBSan build and tests" "${make[@]}" test-asan
 finish 0

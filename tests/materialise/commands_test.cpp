@@ -55,3 +55,18 @@ TEST(VclusterCommands, ReportHostConfig) {
     auto help = rocks({"help", "report", "vcluster"});
     EXPECT_EQ(help.exitCode, 0);
 }
+
+TEST(VclusterCommands, ReportHostConfigRedactsChapSecretsUnlessAsked) {
+    test::TempDir dir;
+    const std::string secret = materialiseInto(dir / "c.db").chap.secret;
+    test::Rocks rocks(dir / "c.db");
+    ASSERT_FALSE(secret.empty());
+    for (const std::string host : {"storage-2-0", "vm-server-1-0"}) {
+        std::string shown = rocks.ok({"report", "host", "vcluster", "config", host});
+        EXPECT_EQ(shown.find(secret), std::string::npos) << host;
+        EXPECT_NE(shown.find("<chap-secret:redacted>"), std::string::npos) << host;
+    }
+    std::string asked =
+        rocks.ok({"report", "host", "vcluster", "config", "storage-2-0", "secrets=yes"});
+    EXPECT_NE(asked.find(secret), std::string::npos) << "root asked for them";
+}

@@ -28,7 +28,13 @@ struct HttpRequest {
     std::string cacert;
 };
 
-HttpAnswer http(const HttpRequest& request);
+// How to send it, when not as by default.
+struct HttpOptions {
+    long timeoutSeconds = 60;
+    std::string fromAddress;  // the local address to send from ("": any)
+};
+
+HttpAnswer http(const HttpRequest& request, const HttpOptions& options = {});
 
 // The real `rocks start vcluster portal` process on a free loopback port,
 // stopped with SIGTERM (its exit status is checked) when destroyed.
@@ -39,6 +45,8 @@ class PortalProcess {
     PortalProcess(const PortalProcess&) = delete;
     PortalProcess& operator=(const PortalProcess&) = delete;
     const std::string& url() const { return url_; }
+    int port() const;
+    pid_t pid() const { return pid_; }
 
   private:
     pid_t pid_ = -1;

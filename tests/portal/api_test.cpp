@@ -103,6 +103,10 @@ TEST_F(PortalTest, MalformedJsonUnknownFieldsAndOversizeBodiesAreRefused) {
     auto bad = api(t, "POST", "/api/v1/reservations", R"({"name": "x", )");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(errorOf(bad).find("malformed JSON"), std::string::npos);
+    // Found by fuzz/fuzz_json_fields.cpp: a number too large was a 500.
+    auto overflow = api(t, "POST", "/api/v1/reservations", R"({"nodes": 1E999999999})");
+    EXPECT_EQ(overflow.status, 400);
+    EXPECT_EQ(errorOf(overflow), "malformed JSON: a number out of range");
     auto notObject = api(t, "POST", "/api/v1/reservations", "[1,2]");
     EXPECT_EQ(notObject.status, 400);
     EXPECT_EQ(errorOf(notObject), "the request body must be a JSON object");
@@ -277,5 +281,124 @@ TEST_F(PortalTest, CoursesBookTimeZonesSkippedDaysAndGroupsAsTheCommandLineDoes)
 }
 
 }  // namespace
+
+TEST_F(PortalTest, ATokenIsRevokedAloneByCommandOrByTheApi) {
+    const std::string first = tokens_["alice"];
+    auto second = rocks({"add", "vcluster", "user", "token", "alice", "label=laptop"});
+    ASSERT_EQ(second.exitCode, 0) << second.err;
+    const std::string laptop = second.out.substr(0, second.out.find('\n'));
+    EXPECT_EQ(api(laptop, "GET", "/api/v1/reservations").status, 200);
+    auto listed = rocks({"list", "vcluster", "user", "token", "alice"});
+    EXPECT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_NE(listed.out.find("laptop"), std::string::npos) << listed.out;
+    EXPECT_EQ(listed.out.find(laptop.substr(laptop.find('.') + 1)), std::string::npos)
+        << "never the secret";
+
+    // The command revokes one token; the user and her other token stay.
+    auto removed = rocks({"remove", "vcluster", "user", "token", "alice", "label=laptop"});
+    EXPECT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(api(laptop, "GET", "/api/v1/reservations").status, 401);
+    EXPECT_EQ(api(first, "GET", "/api/v1/reservations").status, 200);
+    auto none = rocks({"remove", "vcluster", "user", "token", "alice"});
+    EXPECT_EQ(none.exitCode, 1);
+    EXPECT_EQ(none.err, "error - say which tokens: id=, label= or all=yes\n");
+    auto unknown = rocks({"remove", "vcluster", "user", "token", "alice", "id=999"});
+    EXPECT_EQ(unknown.exitCode, 1);
+    EXPECT_EQ(unknown.err, "error - user 'alice' has no token 999\n");
+
+    // Through the API: bob cannot revoke alice's token (it is unknown to him);
+    // alice revokes her own.
+    const std::string id = first.substr(0, first.find('.'));
+    auto bobTries = api(tokens_["bob"], "DELETE", "/api/v1/tokens/" + id);
+    EXPECT_EQ(bobTries.status, 404);
+    EXPECT_EQ(errorOf(bobTries), "unknown token " + id);
+    EXPECT_EQ(api(first, "GET", "/api/v1/reservations").status, 200);
+    EXPECT_EQ(api(first, "DELETE", "/api/v1/tokens/" + id).status, 200);
+    EXPECT_EQ(api(first, "GET", "/api/v1/reservations").status, 401);
+    EXPECT_EQ(api(tokens_["bob"], "GET", "/api/v1/reservations").status, 200);
+    auto users = rocks({"list", "vcluster", "user"});
+    EXPECT_NE(users.out.find("alice"), std::string::npos) << "the user stays";
+}
+
+TEST_F(PortalTest, AUserMadeAgainWithARemovedUsersNameDoesNotSeeItsReservations) {
+    ASSERT_EQ(
+        api(tokens_["alice"], "POST", "/api/v1/reservations", booking("old1", kStart, kEnd)).status,
+        201);
+    auto removed = rocks({"remove", "vcluster", "user", "alice"});
+    ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    auto again = rocks(
+        {"add", "vcluster", "user", "alice", "password-file=" + (dir_ / "alice.pw").string()});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    auto token = rocks({"add", "vcluster", "user", "token", "alice"});
+    const std::string fresh = token.out.substr(0, token.out.find('\n'));
+    auto mine = api(fresh, "GET", "/api/v1/reservations");
+    EXPECT_EQ(mine.status, 200);
+    EXPECT_TRUE(names(mine).empty()) << mine.body;
+    EXPECT_EQ(api(fresh, "GET", "/api/v1/reservations/old1").status, 404);
+    EXPECT_EQ(api(fresh, "DELETE", "/api/v1/reservations/old1").status, 404);
+    // The admin still sees it, owned by the removed account.
+    auto all = api(tokens_["root"], "GET", "/api/v1/reservations");
+    ASSERT_EQ(names(all), std::vector<std::string>{"old1"});
+    EXPECT_EQ(json::parse(all.body)[0].at("owner").get<std::string>().rfind("alice~", 0), 0U)
+        << all.body;
+}
+
+TEST_F(PortalTest, ProvidersAreHeldToTheSitesLimitsAndAdminsAreNot) {
+    ASSERT_EQ(rocks({"set", "attr", "vc_provider_max_nodes", "1"}).exitCode, 0);
+    ASSERT_EQ(rocks({"set", "attr", "vc_provider_max_duration", "3d"}).exitCode, 0);
+    const std::string t = tokens_["alice"];
+    auto tooMany = api(t, "POST", "/api/v1/reservations",
+                       R"({"name":"l1","start":"2027-01-04T09:00:00Z","duration":"1d","nodes":2,)"
+                       R"("sshkey":")" +
+                           key_ + R"("})");
+    EXPECT_EQ(tooMany.status, 409);
+    EXPECT_EQ(errorOf(tooMany),
+              "refused: a provider may book at most 1 nodes (vc_provider_max_nodes), not 2");
+    auto tooLong = api(t, "POST", "/api/v1/reservations",
+                       R"({"name":"l1","start":"2027-01-04T09:00:00Z","duration":"4d","nodes":1,)"
+                       R"("sshkey":")" +
+                           key_ + R"("})");
+    EXPECT_EQ(tooLong.status, 409);
+    EXPECT_EQ(errorOf(tooLong),
+              "refused: a provider may book at most 72 h at a time (vc_provider_max_duration), "
+              "not 96 h");
+    auto fits = api(t, "POST", "/api/v1/reservations",
+                    R"({"name":"l1","start":"2027-01-04T09:00:00Z","duration":"3d","nodes":1,)"
+                    R"("sshkey":")" +
+                        key_ + R"("})");
+    EXPECT_EQ(fits.status, 201) << fits.body;
+    // Extending past the limit is refused too, and changes nothing.
+    auto longer = api(t, "PATCH", "/api/v1/reservations/l1", R"({"end":"2027-01-09T09:00:00Z"})");
+    EXPECT_EQ(longer.status, 409);
+    auto after = api(t, "GET", "/api/v1/reservations/l1");
+    EXPECT_NE(after.body.find("2027-01-07T09:00:00Z"), std::string::npos) << after.body;
+    // An admin is not a provider.
+    auto admin = api(tokens_["root"], "POST", "/api/v1/reservations",
+                     R"({"name":"l2","start":"2027-02-04T09:00:00Z","duration":"5d","nodes":1,)"
+                     R"("sshkey":")" +
+                         key_ + R"("})");
+    EXPECT_EQ(admin.status, 201) << admin.body;
+}
+
+TEST_F(PortalTest, PhysicalAppliancesAndEndsPastYear9999AreRefused) {
+    writeFile(dir_ / "k.pub", key_ + "\n");
+    const std::string key = "sshkey=" + (dir_ / "k.pub").string();
+    for (const std::string role : {"vm-server", "storage", "gateway", "frontend"}) {
+        auto r = rocks({"add", "vcluster", "p1", "start=2027-01-04T09:00:00Z", "duration=1d",
+                        "appliances=compute," + role, key});
+        EXPECT_EQ(r.exitCode, 1) << role;
+        EXPECT_EQ(r.err, "error - appliance '" + role +
+                             "' in appliances= is a physical role of the site, not one for a "
+                             "virtual cluster's nodes\n");
+    }
+    auto far = rocks({"add", "vcluster", "p1", "start=9999-12-31T00:00:00Z", "duration=2w", key});
+    EXPECT_EQ(far.exitCode, 1);
+    EXPECT_EQ(far.err, "error - the reservation would end after 9999-12-31T23:59:59Z\n");
+    auto viaApi =
+        api(tokens_["alice"], "POST", "/api/v1/reservations",
+            R"({"name":"p1","start":"9999-12-31","duration":"2d","sshkey":")" + key_ + R"("})");
+    EXPECT_EQ(viaApi.status, 400);
+    EXPECT_TRUE(names(api(tokens_["root"], "GET", "/api/v1/reservations")).empty());
+}
 
 }  // namespace vcluster::test

@@ -1,5 +1,11 @@
 // The rocks commands as clients of a remote portal (libcurl), over loopback,
 // in plain http and in https with a self-signed certificate made here.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "portal/PortalClient.h"
 #include "portal/PortalFixture.h"
 
 namespace vcluster::test {
@@ -84,6 +90,49 @@ TEST_F(PortalClientTest, ClientRefusesCleartextTokensToOtherHostsWithoutSendingT
     EXPECT_EQ(r.err,
               "error - portal 'http://192.0.2.1:8443': use https:// (http:// only to this "
               "machine)\n");
+}
+
+TEST_F(PortalClientTest, UrlsAreJudgedOnTheirParsedHostAndCleartextNeverGoesThroughAProxy) {
+    // A "proxy" that records whether anyone connected to it.
+    int proxy = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    inet_pton(AF_INET, "127.0.0.1", &at.sin_addr);
+    ASSERT_EQ(::bind(proxy, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+    ASSERT_EQ(::listen(proxy, 16), 0);
+    socklen_t len = sizeof at;
+    ::getsockname(proxy, reinterpret_cast<sockaddr*>(&at), &len);
+    const std::string proxyUrl = "http://127.0.0.1:" + std::to_string(ntohs(at.sin_port));
+    const std::map<std::string, std::string> viaProxy = {
+        {"http_proxy", proxyUrl}, {"HTTPS_PROXY", proxyUrl}, {"ALL_PROXY", proxyUrl}};
+
+    for (const std::string& url :
+         std::vector<std::string>{"http://127.0.0.1@portal.evil.example", "http://127.evil.example",
+                                  "http://localhost:80@portal.evil.example",
+                                  "http://[::ffff:192.0.2.1]:8080", "ftp://127.0.0.1/"}) {
+        auto r = rocks(remote({"list", "vcluster"}, "root", url), viaProxy);
+        EXPECT_EQ(r.exitCode, 1) << url;
+        EXPECT_EQ(r.err.rfind("error - portal", 0), 0U) << url << ": " << r.err;
+        EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+    }
+    // The local portal over http, with a proxy in the environment: direct.
+    std::string port = portal_->url().substr(portal_->url().rfind(':') + 1);
+    for (const std::string& url : std::vector<std::string>{
+             portal_->url(), "http://localhost:" + port + "/", "http://127.0.0.1:" + port}) {
+        auto r = rocks(remote({"list", "vcluster"}, "root", url), viaProxy);
+        EXPECT_EQ(r.exitCode, 0) << url << ": " << r.err;
+    }
+    int client = ::accept(proxy, nullptr, nullptr);
+    EXPECT_LT(client, 0) << "a request went to the proxy";
+    if (client >= 0) {
+        ::close(client);
+    }
+    ::close(proxy);
+    // The parsed forms.
+    EXPECT_EQ(vcluster::portal::parsePortalUrl("https://Portal.Example.org:8443/").base,
+              "https://Portal.Example.org:8443");
+    EXPECT_TRUE(vcluster::portal::parsePortalUrl("http://[::1]:8080/x/").cleartext);
+    EXPECT_EQ(vcluster::portal::parsePortalUrl("http://[::1]:8080/x/").base, "http://[::1]:8080/x");
 }
 
 TEST_F(PortalClientTest, HttpsWithASelfSignedCertificateVerifiedByCaFile) {

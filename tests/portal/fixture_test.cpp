@@ -47,7 +47,7 @@ std::size_t collectHeader(char* data, std::size_t size, std::size_t count, void*
 
 }  // namespace
 
-HttpAnswer http(const HttpRequest& request) {
+HttpAnswer http(const HttpRequest& request, const HttpOptions& options) {
     HttpAnswer answer;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     curl_slist* headers = nullptr;
@@ -63,7 +63,10 @@ HttpAnswer http(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer.body);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collectHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &answer);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, options.timeoutSeconds);
+    if (!options.fromAddress.empty()) {
+        curl_easy_setopt(h, CURLOPT_INTERFACE, ("host!" + options.fromAddress).c_str());
+    }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     if (!request.cacert.empty()) {
         curl_easy_setopt(h, CURLOPT_CAINFO, request.cacert.c_str());
@@ -117,6 +120,8 @@ PortalProcess::PortalProcess(const std::string& db, const std::vector<std::strin
     }
     url_ = line.substr(at);
 }
+
+int PortalProcess::port() const { return std::stoi(url_.substr(url_.rfind(':') + 1)); }
 
 PortalProcess::~PortalProcess() {
     if (pid_ <= 0) {

@@ -1,7 +1,9 @@
 // The portal's web pages: login, sessions, CSRF and escaping, over loopback.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <regex>
+#include <thread>
 
 #include "db/SqliteDatabase.h"
 
@@ -188,36 +190,126 @@ TEST_F(PortalWebTest, ActiveClustersShowWhereToLogIn) {
         << home;
 }
 
-TEST_F(PortalWebTest, RepeatedFailedLoginsAreThrottledPerUserName) {
-    // A second daemon on the same database, with 3 attempts in its window.
+// A login through the form of the portal at `url`, from loopback address
+// `from` ("": the default), with extra request headers.
+HttpAnswer loginAt(const std::string& url, const std::string& user, const std::string& password,
+                   const std::string& from = "", const std::vector<std::string>& extra = {}) {
+    HttpAnswer page = http({"GET", url + "/login", "", extra, ""}, {60, from});
+    std::string token = csrfIn(page.body);
+    std::vector<std::string> headers = {kForm, "Cookie: " + cookiePair(page, "vcluster_login")};
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    HttpRequest post{
+        "POST", url + "/login",
+        "user=" + urlEncode(user) + "&password=" + urlEncode(password) + "&csrf=" + token, headers,
+        ""};
+    return http(post, {60, from});
+}
+
+TEST_F(PortalWebTest, RepeatedFailedLoginsBackOffPerUserNameAndAddress) {
+    // A second daemon on the same database, with 3 free attempts.
     PortalProcess strict(db(), {"login-attempts=3", "login-window=1h"});
-    auto loginAt = [&](const std::string& user, const std::string& password) {
-        HttpAnswer page = http({"GET", strict.url() + "/login", "", {}, ""});
-        std::string token = csrfIn(page.body);
-        return http(
-            {"POST",
-             strict.url() + "/login",
-             "user=" + urlEncode(user) + "&password=" + urlEncode(password) + "&csrf=" + token,
-             {kForm, "Cookie: " + cookiePair(page, "vcluster_login")},
-             ""});
-    };
     for (int i = 0; i < 3; ++i) {
-        EXPECT_EQ(loginAt("alice", "guess-" + std::to_string(i)).status, 401);
+        EXPECT_EQ(loginAt(strict.url(), "alice", "guess-" + std::to_string(i)).status, 401);
     }
-    // The right password now gets the same refusal, without a session.
-    HttpAnswer refused = loginAt("alice", "alice-secret-pw");
+    // The right password from there now gets the same refusal, without a session.
+    HttpAnswer refused = loginAt(strict.url(), "alice", "alice-secret-pw");
     EXPECT_EQ(refused.status, 429);
     EXPECT_NE(refused.body.find("too many failed logins: try again in "), std::string::npos)
         << refused.body;
     EXPECT_EQ(cookiePair(refused, "vcluster_session"), "");
-    // Another user from the same address logs in; so does alice on the other
-    // daemon (the throttle is the daemon's own memory).
-    EXPECT_EQ(loginAt("bob", "bob-secret-pw").status, 303);
-    EXPECT_NE(login("alice", "alice-secret-pw"), "");
+    // Alice from her own address is not locked out by the guesser, nor is
+    // another user.
+    EXPECT_EQ(loginAt(strict.url(), "alice", "alice-secret-pw", "127.0.0.41").status, 303);
+    EXPECT_EQ(loginAt(strict.url(), "bob", "bob-secret-pw").status, 303);
     // A bad parameter is refused at start.
     auto r = rocks({"start", "vcluster", "portal", "listen=127.0.0.1:0", "login-window=0s"});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_EQ(r.err, "error - login-window must be between 1s and 10 years\n");
+}
+
+TEST_F(PortalWebTest, EveryRequestLeavesAnAuditLineWithoutSecrets) {
+    const std::string log = (dir_ / "portal-audit.log").string();
+    setenv("VCLUSTER_AUDIT_LOG", log.c_str(), 1);
+    PortalProcess audited(db());
+    unsetenv("VCLUSTER_AUDIT_LOG");
+    EXPECT_EQ(loginAt(audited.url(), "alice", "alice-secret-pw", "127.0.0.61").status, 303);
+    EXPECT_EQ(loginAt(audited.url(), "alice", "wrong-password-x", "127.0.0.61").status, 401);
+    HttpRequest listing{"GET",
+                        audited.url() + "/api/v1/reservations?secret=zzz",
+                        "",
+                        {"Authorization: Bearer " + tokens_["bob"]},
+                        ""};
+    EXPECT_EQ(http(listing).status, 200);
+    // A line is written once its answer is sent: the last may come a moment later.
+    std::string text;
+    for (int i = 0; i < 50 && countLines(text = readFile(log)) < 5; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(text.find("source=portal who=alice from=127.0.0.61 what=\"POST /login\" "
+                        "outcome=\"status=303 ms="),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("source=portal who=- from=127.0.0.61 what=\"POST /login\" "
+                        "outcome=\"status=401 ms="),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("source=portal who=bob from=127.0.0.1 what=\"GET /api/v1/reservations\" "
+                        "outcome=\"status=200 ms="),
+              std::string::npos)
+        << text;
+    for (const std::string& secret :
+         std::vector<std::string>{"alice-secret-pw", "wrong-password-x", "zzz",
+                                  tokens_["bob"].substr(tokens_["bob"].find('.') + 1)}) {
+        EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+    }
+}
+
+TEST_F(PortalWebTest, ParallelGuessesGetNoMorePasswordChecksThanTheAttempts) {
+    PortalProcess strict(db(), {"login-attempts=5", "login-window=1h", "per-address=100"});
+    std::vector<std::thread> guessers;
+    std::vector<long> statuses(40);
+    for (int i = 0; i < 40; ++i) {
+        guessers.emplace_back([&, i] {
+            statuses[i] = loginAt(strict.url(), "alice", "guess-" + std::to_string(i)).status;
+        });
+    }
+    for (auto& g : guessers) {
+        g.join();
+    }
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401L), 5) << "real password checks";
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429L), 35);
+}
+
+TEST_F(PortalWebTest, AForwardedAddressCountsOnlyFromATrustedProxy) {
+    PortalProcess proxied(db(),
+                          {"login-attempts=2", "login-window=1h", "trusted-proxy=127.0.0.50"});
+    // Through the proxy, each client is its own address.
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(
+            loginAt(proxied.url(), "alice", "guess", "127.0.0.50", {"X-Forwarded-For: 192.0.2.66"})
+                .status,
+            401);
+    }
+    EXPECT_EQ(loginAt(proxied.url(), "alice", "alice-secret-pw", "127.0.0.50",
+                      {"X-Forwarded-For: 192.0.2.66"})
+                  .status,
+              429);
+    EXPECT_EQ(loginAt(proxied.url(), "alice", "alice-secret-pw", "127.0.0.50",
+                      {"X-Forwarded-For: 192.0.2.66, 192.0.2.10"})
+                  .status,
+              303)
+        << "the proxy's last entry is the client";
+    // Anyone else's X-Forwarded-For is ignored: a guesser cannot pose as many.
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(loginAt(proxied.url(), "bob", "guess", "127.0.0.51",
+                          {"X-Forwarded-For: 198.51.100." + std::to_string(i)})
+                      .status,
+                  401);
+    }
+    EXPECT_EQ(
+        loginAt(proxied.url(), "bob", "guess", "127.0.0.51", {"X-Forwarded-For: 198.51.100.99"})
+            .status,
+        429);
 }
 
 }  // namespace

@@ -62,6 +62,17 @@ TEST(TimeText, RefusesMalformedTimes) {
     }
 }
 
+// Found by fuzz/fuzz_time.cpp's round-trip property (fuzz/regressions/fuzz-time/):
+// an offset moved a date of year 9999 (or 1970) out of what formatTime
+// prints and parseTime reads back.
+TEST(TimeText, RefusesInstantsItCouldNotPrintAndReadBack) {
+    EXPECT_THROW(parseTime("9999-12-31T23:00:00-05:00", "start"), vcluster::Error);
+    EXPECT_THROW(parseTime("1970-01-01T00:30:00+01:00", "start"), vcluster::Error);
+    Time last = parseTime("9999-12-31T23:59:59Z", "end");
+    EXPECT_EQ(parseTime(formatTime(last), "end"), last);
+    EXPECT_EQ(parseTime("9999-12-31T18:59:59-05:00", "end"), last);
+}
+
 TEST(TimeText, SizesAndDurations) {
     EXPECT_EQ(parseSizeMiB("2048", "m"), 2048);
     EXPECT_EQ(parseSizeMiB("2GiB", "m"), 2048);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "util/Error.h"
+#include "util/Files.h"
 #include "util/Strings.h"
 
 namespace vcluster::portal {
@@ -24,12 +25,7 @@ std::optional<std::string> envValue(const char* name) {
 }
 
 std::string readTokenFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        throw Error("cannot read token file '" + path + "'");
-    }
-    std::string token;
-    std::getline(in, token);
+    std::string token = firstLine(readSmallFile(path, 4096, "token file"));
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) {
         token.pop_back();
     }
@@ -37,22 +33,6 @@ std::string readTokenFile(const std::string& path) {
         throw Error("token file '" + path + "' is empty");
     }
     return token;
-}
-
-// http:// would send the token in clear text: only to this machine.
-void checkUrl(const std::string& url) {
-    if (startsWith(url, "https://")) {
-        return;
-    }
-    if (startsWith(url, "http://")) {
-        std::string rest = url.substr(7);
-        if (startsWith(rest, "127.") || startsWith(rest, "localhost:") ||
-            startsWith(rest, "localhost/") || rest == "localhost" || startsWith(rest, "[::1]")) {
-            return;
-        }
-        throw Error("portal '" + url + "': use https:// (http:// only to this machine)");
-    }
-    throw Error("portal must be an https:// URL, not '" + url + "'");
 }
 
 std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
@@ -107,12 +87,11 @@ std::optional<PortalConfig> portalConfig(const std::map<std::string, std::string
         }
         return std::nullopt;
     }
+    initCurl();
     PortalConfig c;
-    c.url = *url;
-    while (!c.url.empty() && c.url.back() == '/') {
-        c.url.pop_back();
-    }
-    checkUrl(c.url);
+    PortalUrl parsed = parsePortalUrl(*url);
+    c.url = parsed.base;
+    c.cleartext = parsed.cleartext;
     if (auto f = param("token-file")) {
         c.token = readTokenFile(*f);
     } else if (auto t = envValue("VCLUSTER_PORTAL_TOKEN")) {
@@ -173,7 +152,12 @@ nlohmann::json PortalClient::call(const std::string& method, const std::string& 
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, config_.cleartext ? "http" : "https");
+    if (config_.cleartext) {
+        // To this machine, never through a proxy ($http_proxy included): a
+        // proxy would see the token in clear text.
+        curl_easy_setopt(h, CURLOPT_PROXY, "");
+    }
     if (!config_.cacert.empty()) {
         curl_easy_setopt(h, CURLOPT_CAINFO, config_.cacert.c_str());
     }

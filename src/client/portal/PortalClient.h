@@ -9,14 +9,16 @@
 
 #include "cli/Command.h"
 #include "cli/Table.h"
+#include "portal/PortalUrl.h"
 
 namespace vcluster::portal {
 
 // Where a remote portal is and how to reach it.
 struct PortalConfig {
-    std::string url;     // https://manager.example.org:8443 (http:// only on loopback)
-    std::string token;   // an API token from `rocks add vcluster user token`
-    std::string cacert;  // PEM file of the CA (or self-signed cert) to trust; "" = system CAs
+    std::string url;         // https://manager.example.org:8443 (http:// only on loopback)
+    std::string token;       // an API token from `rocks add vcluster user token`
+    std::string cacert;      // PEM file of the CA (or self-signed cert) to trust; "" = system CAs
+    bool cleartext = false;  // http:// (to this machine only, never through a proxy)
 };
 
 // The client parameters the reservation commands accept (for their help).

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "cli/Context.h"
 #include "cli/PluginDirectory.h"
+#include "util/AuditLog.h"
 #include "util/Error.h"
 #include "util/Strings.h"
 
@@ -142,8 +144,28 @@ const std::vector<std::string>& commonParams() {
     return common;
 }
 
+namespace {
+
+// Commands that change nothing are not audited.
+bool changesState(const std::vector<std::string>& words) {
+    static const std::vector<std::string> kReading = {"list", "report", "help", "dump"};
+    return !words.empty() &&
+           std::find(kReading.begin(), kReading.end(), words.front()) == kReading.end();
+}
+
+void finishAudit(std::optional<AuditRecord>& record, const std::string& outcome) {
+    if (record) {
+        record->outcome = outcome;
+        audit(*record);
+        record.reset();
+    }
+}
+
+}  // namespace
+
 int dispatch(const std::vector<std::string>& argv, const GlobalOptions& options, std::ostream& out,
              std::ostream& err) {
+    std::optional<AuditRecord> record;
     try {
         PluginDirectory plugins(options.pluginDir.empty() ? defaultPluginDirectory()
                                                           : options.pluginDir);
@@ -152,6 +174,10 @@ int dispatch(const std::vector<std::string>& argv, const GlobalOptions& options,
         LoadedCommand loaded = plugins.load(parsed.words);
         CommandHelp help = loaded.command->help();
         auto params = checkParams(parsed, help);
+        if (changesState(parsed.words)) {
+            record = AuditRecord{"cli", localUser(), localOrigin(),
+                                 auditedCommand(parsed.words, parsed.args, params), ""};
+        }
         std::optional<std::string> dbParam = options.database;
         if (auto it = params.find("db"); it != params.end()) {
             dbParam = it->second;
@@ -160,18 +186,22 @@ int dispatch(const std::vector<std::string>& argv, const GlobalOptions& options,
                     err);
         loaded.command->run(ctx);
         out.flush();
+        finishAudit(record, "ok");
         return 0;
     } catch (const Refusal& e) {
         out.flush();
         err << "error - " << oneLine(e.what()) << '\n';
+        finishAudit(record, "refused: " + oneLine(e.what()));
         return 2;
     } catch (const Error& e) {
         out.flush();
         err << "error - " << oneLine(e.what()) << '\n';
+        finishAudit(record, "error: " + oneLine(e.what()));
         return 1;
     } catch (const std::exception& e) {
         out.flush();
         err << "error - internal error: " << oneLine(e.what()) << '\n';
+        finishAudit(record, "error: internal error: " + oneLine(e.what()));
         return 1;
     }
 }

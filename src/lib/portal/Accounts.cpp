@@ -219,6 +219,54 @@ std::optional<User> Accounts::checkToken(const std::string& token) const {
     return userFrom(*row);
 }
 
+std::vector<TokenInfo> Accounts::listTokens(const std::string& name) const {
+    auto u = findUser(name);
+    if (!u) {
+        throw Error("unknown user '" + name + "'");
+    }
+    std::vector<TokenInfo> out;
+    for (const auto& row :
+         db_.query("SELECT ID, Label, Created FROM vcluster_tokens WHERE User = ? ORDER BY ID",
+                   {u->id})) {
+        out.push_back({row.integer(0), u->name, row.text(1), row.text(2)});
+    }
+    return out;
+}
+
+std::optional<std::string> Accounts::tokenUser(std::int64_t id) const {
+    auto row = db_.queryOne(
+        "SELECT u.Name FROM vcluster_tokens t JOIN vcluster_users u ON u.ID = t.User WHERE t.ID = "
+        "?",
+        {id});
+    if (!row) {
+        return std::nullopt;
+    }
+    return row->text(0);
+}
+
+int Accounts::removeTokens(const std::string& name, std::optional<std::int64_t> id,
+                           const std::optional<std::string>& label) {
+    auto u = findUser(name);
+    if (!u) {
+        throw Error("unknown user '" + name + "'");
+    }
+    int removed = 0;
+    for (const auto& t : listTokens(name)) {
+        if ((id && t.id != *id) || (label && t.label != *label)) {
+            continue;
+        }
+        db_.execute("DELETE FROM vcluster_tokens WHERE ID = ? AND User = ?", {t.id, u->id});
+        ++removed;
+    }
+    if (removed == 0 && id) {
+        throw Error("user '" + name + "' has no token " + std::to_string(*id));
+    }
+    if (removed == 0 && label) {
+        throw Error("user '" + name + "' has no token labelled '" + *label + "'");
+    }
+    return removed;
+}
+
 NewSession Accounts::createSession(const User& user, std::int64_t now,
                                    std::int64_t lifetimeSeconds) {
     db_.execute("DELETE FROM vcluster_sessions WHERE Expires <= ?", {now});

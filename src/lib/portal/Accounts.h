@@ -21,6 +21,15 @@ struct User {
     int tokens = 0;  // API tokens issued to the user (listing only)
 };
 
+// An API token as listed: its id (the part before the '.' of the token the
+// user holds), label and creation time; never its secret.
+struct TokenInfo {
+    std::int64_t id = 0;
+    std::string user;
+    std::string label;
+    std::string created;
+};
+
 // A web session: who is logged in and the CSRF token its forms must carry.
 struct Session {
     User user;
@@ -57,6 +66,14 @@ class Accounts {
     // Issues a new API token for the user; returns it (it is not stored).
     std::string createToken(const std::string& name, const std::string& label);
     std::optional<User> checkToken(const std::string& token) const;
+    std::vector<TokenInfo> listTokens(const std::string& name) const;
+    // The name of the user holding token `id`, if any.
+    std::optional<std::string> tokenUser(std::int64_t id) const;
+    // Revokes the user's tokens with `id`, or with `label`, or all of them
+    // (neither given); returns how many went. An id of another user's token
+    // is "unknown", as if it did not exist.
+    int removeTokens(const std::string& name, std::optional<std::int64_t> id,
+                     const std::optional<std::string>& label);
 
     NewSession createSession(const User& user, std::int64_t now, std::int64_t lifetimeSeconds);
     std::optional<Session> checkSession(const std::string& cookie, std::int64_t now) const;

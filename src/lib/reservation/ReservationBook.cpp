@@ -143,7 +143,15 @@ void ReservationBook::checkNewName(const ReservationRequest& request) const {
     for (const auto& a : AppliancePool(db_).list()) {
         known.push_back(a.name);
     }
+    // The site's physical roles are not for a tenant's virtual nodes.
+    static const std::vector<std::string> kPhysical = {"frontend", "gateway", "vm-server",
+                                                       "storage"};
     for (const auto& a : request.appliances) {
+        if (std::find(kPhysical.begin(), kPhysical.end(), a) != kPhysical.end()) {
+            throw Error("appliance '" + a +
+                        "' in appliances= is a physical role of the site, not one for a "
+                        "virtual cluster's nodes");
+        }
         if (std::find(known.begin(), known.end(), a) == known.end()) {
             throw Error("unknown appliance '" + a + "' in appliances=");
         }

@@ -274,6 +274,12 @@ void ReservationPool::recordEnd(std::int64_t id, const std::optional<std::string
         {when ? db::Value(*when) : db::Value(nullptr), by, reason, id});
 }
 
+int ReservationPool::reassignOwner(const std::string& from, const std::string& to) {
+    auto row = db_.queryOne("SELECT COUNT(*) FROM vcluster_reservations WHERE Owner = ?", {from});
+    db_.execute("UPDATE vcluster_reservations SET Owner = ? WHERE Owner = ?", {to, from});
+    return row ? static_cast<int>(row->integer(0)) : 0;
+}
+
 std::vector<MaintenanceWindow> ReservationPool::maintenance(
     const std::optional<std::string>& host) const {
     std::vector<MaintenanceWindow> out;

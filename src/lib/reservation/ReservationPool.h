@@ -88,6 +88,8 @@ class ReservationPool {
     void recordEnd(std::int64_t id, const std::optional<std::string>& when, const std::string& by,
                    const std::string& reason);
     void setShutdownAsked(std::int64_t id, std::optional<Time> at);
+    // Gives every reservation of owner `from` (any state) to `to`; returns how many.
+    int reassignOwner(const std::string& from, const std::string& to);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);

@@ -93,7 +93,28 @@ ReservationDefaults readDefaults(
     get("vc_horizon_days", [&](const std::string& v) {
         d.horizonSeconds = Time{parseCount(v, "vc_horizon_days", 1, 3660)} * 86400;
     });
+    get("vc_provider_max_nodes", [&](const std::string& v) {
+        d.providerMaxNodes = parseCount(v, "vc_provider_max_nodes", 0, 100000);
+    });
+    get("vc_provider_max_duration", [&](const std::string& v) {
+        d.providerMaxDuration = parseDuration(v, "vc_provider_max_duration");
+    });
     return d;
+}
+
+void checkProviderLimits(const ReservationRequest& request, const ReservationDefaults& defaults) {
+    if (defaults.providerMaxNodes > 0 && request.nodes > defaults.providerMaxNodes) {
+        throw Refusal("refused: a provider may book at most " +
+                      std::to_string(defaults.providerMaxNodes) +
+                      " nodes (vc_provider_max_nodes), not " + std::to_string(request.nodes));
+    }
+    if (defaults.providerMaxDuration > 0 &&
+        request.end - request.start > defaults.providerMaxDuration) {
+        throw Refusal("refused: a provider may book at most " +
+                      std::to_string(defaults.providerMaxDuration / 3600) +
+                      " h at a time (vc_provider_max_duration), not " +
+                      std::to_string((request.end - request.start + 3599) / 3600) + " h");
+    }
 }
 
 void validateClusterName(const std::string& name) {
@@ -251,6 +272,12 @@ ReservationRequest parseReservationRequest(const std::string& name,
     if (r.end <= r.start) {
         throw Error("end (" + formatTime(r.end) + ") must be after start (" + formatTime(r.start) +
                     ")");
+    }
+    // The latest instant rocks reads back (parseTime's year 9999): an end past
+    // it could be stored but never listed, changed or released by its text.
+    constexpr Time kLatest = 253402300799;  // 9999-12-31T23:59:59Z
+    if (r.end > kLatest) {
+        throw Error("the reservation would end after 9999-12-31T23:59:59Z");
     }
     if (r.end - r.start > 10LL * 365 * 86400) {
         throw Error("a reservation may last at most 10 years");

@@ -35,6 +35,10 @@ struct ReservationDefaults {
     Time horizonSeconds = Time{365} * 86400;
     Time installAllowance = Time{2} * 3600;  // vc_install_allowance
     int groupLimit = 100;                    // vc_group_limit: the largest count=
+    // What one provider (a portal user who is not an admin) may book at
+    // most: nodes per cluster and the length of a reservation; 0: no limit.
+    int providerMaxNodes = 0;
+    Time providerMaxDuration = 0;
 };
 
 // Reads the defaults through `lookup` (attribute name -> value); malformed
@@ -122,5 +126,9 @@ void validateSkips(const ReservationRequest& r);
 // Small parsers shared with `rocks set vcluster`.
 int parseCount(const std::string& text, const std::string& what, int min, int max);
 std::vector<std::string> parseNameList(const std::string& text, const std::string& what);
+
+// Refuses (Refusal) a provider's request beyond the site's provider limits
+// (vc_provider_max_nodes, vc_provider_max_duration).
+void checkProviderLimits(const ReservationRequest& request, const ReservationDefaults& defaults);
 
 }  // namespace vcluster::reservation

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/Error.h"
+#include "util/Files.h"
 #include "util/Strings.h"
 
 namespace vcluster::reservation {
@@ -148,13 +149,14 @@ SshPublicKey loadSshPublicKey(const std::string& keyOrPath) {
     if (keyOrPath.find(' ') == std::string::npos && !keyOrPath.empty() &&
         (keyOrPath.front() == '/' || keyOrPath.front() == '.' || keyOrPath.front() == '~' ||
          keyOrPath.find('/') != std::string::npos || endsWith(keyOrPath, ".pub"))) {
-        std::ifstream in(keyOrPath);
-        if (!in) {
-            badKey("cannot read file '" + keyOrPath + "'");
+        // A key line is well under 16 KiB (RSA 16384 bits is ~3 KiB).
+        std::string text;
+        try {
+            text = readSmallFile(keyOrPath, std::size_t{16} * 1024, "file");
+        } catch (const Error& e) {
+            badKey(e.what());
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        return parseSshPublicKey(text.str());
+        return parseSshPublicKey(text);
     }
     return parseSshPublicKey(keyOrPath);  // reports what is wrong with it
 }

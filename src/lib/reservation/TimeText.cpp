@@ -39,6 +39,18 @@ int daysInMonth(int year, int month) {
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
+// The instants rocks prints and reads back: an offset or the local time zone
+// can move a date inside 1970..9999 outside it (9999-12-31T23:00-05:00 is
+// year 10000 in UTC), which formatTime would print and parseTime refuse.
+Time inPrintableRange(Time t, std::string_view text, std::string_view what) {
+    constexpr Time kLatest = 253402300799;  // 9999-12-31T23:59:59Z
+    if (t < 0 || t > kLatest) {
+        throw Error(std::string(what) + " '" + std::string(text) +
+                    "' is outside 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z");
+    }
+    return t;
+}
+
 }  // namespace
 
 Time parseTime(std::string_view text, std::string_view what, const std::string& zone) {
@@ -87,7 +99,7 @@ Time parseTime(std::string_view text, std::string_view what, const std::string& 
         if (t == static_cast<std::time_t>(-1)) {
             badTime(text, what);
         }
-        return t;
+        return inPrintableRange(t, text, what);
     }
     Time base = timegm(&tm);
     if (s.substr(pos) == "Z" || s.substr(pos) == "z") {
@@ -109,7 +121,7 @@ Time parseTime(std::string_view text, std::string_view what, const std::string& 
     if (offH < 0 || offH > 14 || offM < 0 || offM > 59) {
         badTime(text, what);
     }
-    return base - Time{sign} * (Time{offH} * 3600 + Time{offM} * 60);
+    return inPrintableRange(base - Time{sign} * (Time{offH} * 3600 + Time{offM} * 60), text, what);
 }
 
 Time currentTime() {

@@ -1,9 +1,10 @@
 // rocks add vcluster user <name> [role=] [password-file=]: a portal account.
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/Plugin.h"
 #include "portal/Accounts.h"
+#include "util/Files.h"
 
 namespace {
 
@@ -44,10 +45,7 @@ class AddVclusterUser : public Command {
         Role role = parseRole(ctx.param("role", "provider"));
         std::string password;
         if (auto file = ctx.param("password-file")) {
-            std::ifstream in(*file);
-            if (!in) {
-                throw Error("cannot read password file '" + *file + "'");
-            }
+            std::istringstream in(readSmallFile(*file, 4096, "password file"));
             password = firstLine(in);
         } else {
             password = firstLine(std::cin);

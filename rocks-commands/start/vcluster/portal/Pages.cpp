@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "Portal.h"
+#include "PortalServer.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/Site.h"
 
@@ -380,23 +381,40 @@ void Portal::webRoutes() {
             loginPage(req, res, 403, "CSRF token missing or wrong: reload the page");
             return;
         }
-        // Checked before the password: a throttled guess learns nothing.
+        // Counted before the password is checked, and checked by at most a
+        // few threads at once (each argon2id check takes 64 MiB).
         const std::string name = req.get_param_value("user");
+        const std::string from = clientAddress(req);
         const auto now = LoginThrottle::Clock::now();
-        if (std::int64_t wait = throttle_.retryAfter(name, req.remote_addr, now); wait > 0) {
+        if (std::int64_t wait = throttle_.admit(name, from, now); wait > 0) {
             res.set_header("Retry-After", std::to_string(wait));
             loginPage(req, res, 429,
                       "too many failed logins: try again in " + std::to_string(wait) + " s");
             return;
         }
-        Accounts accounts(db());
-        auto user = accounts.checkPassword(name, req.get_param_value("password"));
+        std::optional<User> user;
+        {
+            if (!passwordChecks_.try_acquire_for(std::chrono::seconds(10))) {
+                res.set_header("Retry-After", "5");
+                loginPage(req, res, 503, "the portal is busy: try again in a few seconds");
+                return;
+            }
+            Accounts accounts(db());
+            try {
+                user = accounts.checkPassword(name, req.get_param_value("password"));
+            } catch (...) {
+                passwordChecks_.release();
+                throw;
+            }
+            passwordChecks_.release();
+        }
         if (!user) {
-            throttle_.failed(name, req.remote_addr, now);
             loginPage(req, res, 401, "wrong user name or password");
             return;
         }
-        throttle_.succeeded(name);
+        throttle_.succeeded(name, from, now);
+        noteUser(user->name);
+        Accounts accounts(db());
         NewSession session;
         {
             db::Transaction tx(db());

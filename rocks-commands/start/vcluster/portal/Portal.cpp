@@ -1,9 +1,14 @@
 #include "Portal.h"
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include "PortalServer.h"
+#include "portal/JsonFields.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -15,6 +20,7 @@
 #include "reservation/ReservationTables.h"
 #include "reservation/Site.h"
 #include "reservation/SshPublicKey.h"
+#include "util/AuditLog.h"
 #include "util/Strings.h"
 
 namespace vcluster::portal {
@@ -25,6 +31,11 @@ using reservation::StoredReservation;
 namespace {
 
 constexpr const char* kSessionCookie = "vcluster_session";
+
+// The request a worker thread is answering, for its audit line: when it
+// began and who turned out to send it (set by authentication and login).
+thread_local std::chrono::steady_clock::time_point requestStart;
+thread_local std::string requestUser;
 
 // What `rocks add vcluster` takes, as JSON fields or form fields.
 const std::set<std::string> kBookingFields = {
@@ -69,45 +80,7 @@ json parseJsonBody(const httplib::Request& req) {
     if (type.rfind("application/json", 0) != 0) {
         throw HttpError(415, "Content-Type must be application/json");
     }
-    json body;
-    try {
-        body = json::parse(req.body);
-    } catch (const json::parse_error& e) {
-        throw HttpError(400, "malformed JSON at byte " + std::to_string(e.byte));
-    }
-    if (!body.is_object()) {
-        throw HttpError(400, "the request body must be a JSON object");
-    }
-    return body;
-}
-
-// JSON fields as `rocks` key=value parameters: strings, integers, or arrays of
-// strings (joined by commas); anything else and any unknown field is refused.
-std::map<std::string, std::string> fieldsToParams(const json& body,
-                                                  const std::set<std::string>& allowed) {
-    std::map<std::string, std::string> params;
-    for (const auto& [key, value] : body.items()) {
-        if (allowed.count(key) == 0) {
-            throw HttpError(400, "unknown field '" + key + "'");
-        }
-        if (value.is_string()) {
-            params[key] = value.get<std::string>();
-        } else if (value.is_number_integer()) {
-            params[key] = value.dump();
-        } else if (value.is_array()) {
-            std::string joined;
-            for (const auto& item : value) {
-                if (!item.is_string()) {
-                    throw HttpError(400, "field '" + key + "' must be a list of strings");
-                }
-                joined += (joined.empty() ? "" : ",") + item.get<std::string>();
-            }
-            params[key] = joined;
-        } else {
-            throw HttpError(400, "field '" + key + "' must be a string or an integer");
-        }
-    }
-    return params;
+    return parseJsonObject(req.body);
 }
 
 json reservationJson(const StoredReservation& r) {
@@ -122,7 +95,8 @@ json reservationJson(const StoredReservation& r) {
 
 Portal::Portal(PortalOptions options)
     : options_(std::move(options)),
-      throttle_(options_.loginAttempts, std::chrono::seconds(options_.loginWindowSeconds)) {
+      throttle_(options_.loginAttempts, std::chrono::seconds(options_.loginWindowSeconds)),
+      passwordChecks_(std::clamp(options_.passwordChecks, 1, 1024)) {
     if (options_.certFile.empty() != options_.keyFile.empty()) {
         throw Error("give both cert= and key= for https, or neither");
     }
@@ -130,45 +104,32 @@ Portal::Portal(PortalOptions options)
         db::SqliteDatabase first(options_.databasePath);
         db::migrate(first);
     }
-    if (tls()) {
-        auto ssl = std::make_unique<httplib::SSLServer>(options_.certFile.c_str(),
-                                                        options_.keyFile.c_str());
-        if (!ssl->is_valid()) {
-            throw Error("cannot use the certificate '" + options_.certFile + "' and key '" +
-                        options_.keyFile + "'");
-        }
-        server_ = std::move(ssl);
-    } else {
-        server_ = std::make_unique<httplib::Server>();
-    }
-    int threads = options_.threads;
-    server_->new_task_queue = [threads] {
-        return new httplib::ThreadPool(static_cast<std::size_t>(threads));
-    };
+    server_ = std::make_unique<PortalServer>();
     server_->set_payload_max_length(options_.maxBody);
-    server_->set_keep_alive_max_count(1000);
+    FrontOptions front;
+    front.limits.maxBody = options_.maxBody;
+    front.limits.maxHeadBytes = options_.maxHeadBytes;
+    front.limits.maxHeaders = options_.maxHeaders;
+    front.headTimeout = std::chrono::seconds(options_.requestTimeoutSeconds);
+    front.bodyTimeout = std::chrono::seconds(options_.requestTimeoutSeconds);
+    front.perAddress = options_.perAddress;
+    front.uncapped = options_.trustedProxies;
+    front.maxConnections = options_.maxConnections;
+    front.workers = options_.threads;
+    front.keepAliveMax = 1000;
+    front.certFile = options_.certFile;
+    front.keyFile = options_.keyFile;
+    front_ = std::make_unique<HttpFront>(front, [this](Exchange& x) { return server_->answer(x); });
     routes();
 }
 
 Portal::~Portal() = default;
 
-int Portal::bind() {
-    if (options_.port == 0) {
-        int port = server_->bind_to_any_port(options_.host);
-        if (port < 0) {
-            throw Error("cannot listen on " + options_.host);
-        }
-        return port;
-    }
-    if (!server_->bind_to_port(options_.host, options_.port)) {
-        throw Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
-    }
-    return options_.port;
-}
+int Portal::bind() { return front_->bind(options_.host, options_.port); }
 
-bool Portal::serve() { return server_->listen_after_bind(); }
+bool Portal::serve() { return front_->serve(); }
 
-void Portal::stop() { server_->stop(); }
+void Portal::stop() { front_->stop(); }
 
 db::Database& Portal::db() {
     // One connection per server thread: SQLite's own locking (WAL, BEGIN
@@ -182,7 +143,17 @@ db::Database& Portal::db() {
     return *conn;
 }
 
+void Portal::noteUser(const std::string& name) { requestUser = name; }
+
 std::optional<Caller> Portal::authenticate(const httplib::Request& req) {
+    std::optional<Caller> caller = authenticateOnce(req);
+    if (caller) {
+        noteUser(caller->user.name);
+    }
+    return caller;
+}
+
+std::optional<Caller> Portal::authenticateOnce(const httplib::Request& req) {
     Accounts accounts(db());
     std::string auth = req.get_header_value("Authorization");
     if (!auth.empty()) {
@@ -204,6 +175,25 @@ std::optional<Caller> Portal::authenticate(const httplib::Request& req) {
         return std::nullopt;
     }
     return Caller{session->user, session->csrf, cookie};
+}
+
+std::string Portal::clientAddress(const httplib::Request& req) const {
+    const auto& proxies = options_.trustedProxies;
+    if (std::find(proxies.begin(), proxies.end(), req.remote_addr) == proxies.end()) {
+        return req.remote_addr;
+    }
+    // The proxy appends the address it saw last; what comes before it is
+    // the client's own word.
+    std::string forwarded = req.get_header_value("X-Forwarded-For");
+    std::string last = forwarded.substr(forwarded.rfind(',') + 1);
+    last.erase(0, last.find_first_not_of(" \t"));
+    last.erase(last.find_last_not_of(" \t") + 1);
+    unsigned char buffer[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, last.c_str(), buffer) == 1 ||
+        inet_pton(AF_INET6, last.c_str(), buffer) == 1) {
+        return last;
+    }
+    return req.remote_addr;
 }
 
 Caller Portal::requireApiCaller(const httplib::Request& req) {
@@ -257,6 +247,9 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
     }
     reservation::ReservationRequest request =
         reservation::parseReservationRequest(name, params, site.defaults, now);
+    if (!caller.admin()) {
+        reservation::checkProviderLimits(request, site.defaults);
+    }
     std::vector<StoredReservation> booked;
     if (group.count > 0) {
         booked = reservation::ReservationBook(db()).addGroup(request, group.count, group.keys, now);
@@ -276,6 +269,10 @@ StoredReservation Portal::change(const Caller& caller, const std::string& name,
         throw HttpError(404, "unknown vcluster '" + name + "'");
     }
     StoredReservation r = reservation::ReservationBook(db()).change(name, what, now);
+    if (!caller.admin()) {
+        // Checked on the changed reservation; a refusal rolls the change back.
+        reservation::checkProviderLimits(r.request, reservation::loadSite(db()).defaults);
+    }
     tx.commit();
     return r;
 }
@@ -418,6 +415,22 @@ void Portal::routes() {
               catalog["appliances"] = appliances;
               sendJson(res, 200, catalog.dump() + "\n");
           }));
+    // A caller revokes its own tokens (an admin anyone's): the id is the part
+    // of a token before its '.'. Another user's token is "unknown" to a provider.
+    s.Delete(R"(/api/v1/tokens/([0-9]{1,18}))",
+             api([this](const httplib::Request& req, httplib::Response& res) {
+                 Caller c = requireApiCaller(req);
+                 std::int64_t id = std::stoll(req.matches[1]);
+                 db::Transaction tx(db());
+                 Accounts accounts(db());
+                 auto holder = accounts.tokenUser(id);
+                 if (!holder || (!c.admin() && *holder != c.user.name)) {
+                     throw HttpError(404, "unknown token " + std::to_string(id));
+                 }
+                 accounts.removeTokens(*holder, id, std::nullopt);
+                 tx.commit();
+                 sendJson(res, 200, json{{"revoked", id}}.dump() + "\n");
+             }));
     s.Get("/api/v1/calendar.svg", api([this](const httplib::Request& req, httplib::Response& res) {
               Caller c = requireApiCaller(req);
               std::string svg =
@@ -437,6 +450,21 @@ void Portal::routes() {
                                   : (res.status == 404 ? "no such resource: " + req.path
                                                        : "HTTP " + std::to_string(res.status));
         sendError(res, res.status, message);
+    });
+
+    // Every request leaves one audit line: method, path (never the query or
+    // a body: no secrets), status, user, client address and time taken.
+    s.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        requestStart = std::chrono::steady_clock::now();
+        requestUser.clear();
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - requestStart)
+                      .count();
+        audit({"portal", requestUser, clientAddress(req), req.method + " " + req.path,
+               "status=" + std::to_string(res.status) + " ms=" + std::to_string(ms)});
     });
 
     webRoutes();

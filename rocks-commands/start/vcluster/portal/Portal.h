@@ -4,7 +4,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <semaphore>
 #include <string>
+#include <vector>
 
 #include "db/Database.h"
 #include "portal/Accounts.h"
@@ -13,12 +15,14 @@
 #include "util/Error.h"
 
 namespace httplib {
-class Server;
 struct Request;
 struct Response;
 }  // namespace httplib
 
 namespace vcluster::portal {
+
+class HttpFront;
+class PortalServer;
 
 struct PortalOptions {
     std::string databasePath;
@@ -28,9 +32,18 @@ struct PortalOptions {
     std::string keyFile;
     int threads = 32;
     std::size_t maxBody = std::size_t{64} * 1024;
+    std::size_t maxHeadBytes = std::size_t{16} * 1024;  // request line and header fields
+    std::size_t maxHeaders = 64;
+    std::int64_t requestTimeoutSeconds = 10;  // for a request's head, and again for its body
+    int perAddress = 32;  // open connections from one address (a trusted proxy: no cap)
+    int maxConnections = 1024;
     std::int64_t sessionSeconds = std::int64_t{8} * 3600;
-    int loginAttempts = 5;  // failed web logins per user name within the window
-    std::int64_t loginWindowSeconds = std::int64_t{15} * 60;
+    int loginAttempts = 5;  // free failed web logins per (user name, address)
+    std::int64_t loginWindowSeconds = std::int64_t{15} * 60;  // the longest back-off
+    int passwordChecks = 4;  // argon2id checks at once (64 MiB each)
+    // Reverse proxies whose X-Forwarded-For names the client (their own
+    // addresses, as the portal sees them); from anyone else it is ignored.
+    std::vector<std::string> trustedProxies;
 };
 
 // Who sent a request: a token's or a session's user. `csrf` is set for a
@@ -68,14 +81,20 @@ class Portal {
     bool serve();
     void stop();
     bool tls() const { return !options_.certFile.empty(); }
+    const PortalOptions& options() const { return options_; }
 
   private:
     void routes();
     void webRoutes();
     db::Database& db();
     std::optional<Caller> authenticate(const httplib::Request& req);
+    std::optional<Caller> authenticateOnce(const httplib::Request& req);
+    // Names the user of the request being answered, for its audit line.
+    static void noteUser(const std::string& name);
     Caller requireApiCaller(const httplib::Request& req);
     void requireCsrf(const Caller& caller, const std::string& given) const;
+    // The client's address: the peer's, or the one a trusted proxy forwarded.
+    std::string clientAddress(const httplib::Request& req) const;
 
     // The reservation desk, shared by the API and the forms. Several rows
     // for a count= group.
@@ -100,7 +119,9 @@ class Portal {
 
     PortalOptions options_;
     LoginThrottle throttle_;
-    std::unique_ptr<httplib::Server> server_;
+    std::counting_semaphore<1024> passwordChecks_;
+    std::unique_ptr<PortalServer> server_;
+    std::unique_ptr<HttpFront> front_;
 };
 
 // The value of cookie `name` in the request ("" when absent).
