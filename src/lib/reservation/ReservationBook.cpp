@@ -395,7 +395,7 @@ std::string groupMemberName(const std::string& name, int index, int count) {
 
 std::vector<StoredReservation> ReservationBook::group(const std::string& name) const {
     std::vector<StoredReservation> out;
-    for (auto& r : ReservationPool(db_).listWithFailed()) {
+    for (auto& r : ReservationPool(db_).listLive()) {
         if (r.request.group == name) {
             out.push_back(std::move(r));
         }
