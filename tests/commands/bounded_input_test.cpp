@@ -6,9 +6,9 @@
 
 #include <fstream>
 
-#include "db/SqliteDatabase.h"
 #include "support/Keys.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -22,7 +22,8 @@ class BoundedInput : public ::testing::Test {
         ASSERT_EQ(r.exitCode, 0) << r.err;
     }
     long long count(const std::string& table) {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         return db.query("SELECT COUNT(*) FROM " + table)[0].integer(0);
     }
     TempDir dir_;

@@ -383,7 +383,8 @@ TEST_F(Phases, AWindowsCloseShutsDownCleanlyAndStopsHardOnlyAfterTheTimeout) {
     EXPECT_NE(hard, std::string::npos) << calls;
     EXPECT_LT(soft, hard) << calls;
     {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         std::string steps;
         for (const auto& row :
              db.query("SELECT Host || ' ' || Step || ' ' || State FROM vcluster_journal WHERE "

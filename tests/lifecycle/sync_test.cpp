@@ -167,7 +167,8 @@ TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
     rocks_.ok({"add", "vcluster", "dc2", "start=2026-12-08T00:00:00Z", "duration=1d", "nodes=1",
                "sshkey=" + (dir_ / "tenant.pub").string()});
     {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         auto ids = db.query(
             "SELECT NetworkID, PublicIP FROM vcluster_reservations WHERE Name IN ('dc1', 'dc2') "
             "ORDER BY Name");
@@ -196,7 +197,8 @@ TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
 TEST_F(Sync, ADryRunPrintsTheStepsAndChangesNothing) {
     reserve("dc1", 2);
     auto sum = [&] {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         return db.queryOne(
                      "SELECT State || Phase || COALESCE(InstallStarted, '') || Attempts "
                      "FROM vcluster_reservations")
@@ -240,10 +242,11 @@ TEST_F(Sync, RemovingAnActiveClusterReleasesItAtTheNextSync) {
 TEST_F(Sync, VirtualNodesTakeNoAddressOnThePhysicalSubnet) {
     reserve("hpc101", 3);
     reserve("dc1", 2);
-    rocks_.ok({"sync", "vcluster", "now=2026-12-08T00:00:00Z", "executor=dry-run"});
+    rocks_.ok({"sync", "vcluster", "now=2026-12-08T00:00:00Z", "executor=pretend"});
     ASSERT_EQ(state("hpc101"), "active");
     ASSERT_EQ(state("dc1"), "active");
-    db::SqliteDatabase db(rocks_.db().string());
+    auto handle = vcluster::test::openTestDatabase(rocks_.db());
+    db::Database& db = *handle;
     EXPECT_EQ(db.queryOne("SELECT COUNT(*) FROM (SELECT IP, Subnet FROM networks WHERE IP IS NOT "
                           "NULL GROUP BY IP, Subnet HAVING COUNT(*) > 1) d")
                   ->integer(0),

@@ -273,7 +273,8 @@ TEST_F(Cluster, MaintenanceMovesScheduledReservationsAndRefusesForBuiltOnes) {
     EXPECT_TRUE(violations().empty());
     // A built one stays where its VMs are: the maintenance is refused.
     {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         db.execute(
             "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 2, "
             "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");
@@ -297,7 +298,8 @@ TEST_F(Cluster, SnapshotsAreCountedInTheStoragePool) {
     EXPECT_NE(big.err.find("storage pool space"), std::string::npos) << big.err;
     rocks_.ok({"set", "host", "attr", "storage-2-0", "vc_pool_size", "300GiB"});
     {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         db.execute(
             "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 1, "
             "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");
@@ -418,7 +420,8 @@ TEST_F(Cluster, ABuiltClustersSizeCannotChangeUnderItsVms) {
     build(1, 8, 16384);
     ASSERT_EQ(add("a", {kStart, kEnd, "nodes=2", "cpus=2"}).exitCode, 0);
     {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         db.execute(
             "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 2, "
             "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");

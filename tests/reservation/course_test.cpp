@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-#include "db/SqliteDatabase.h"
 #include "support/Keys.h"
 #include "support/Process.h"
+#include "support/TestDatabase.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -65,11 +65,13 @@ class Course : public ::testing::Test {
 
     // The rows of the reservations table that a bad command must not change.
     std::string snapshot() {
-        db::SqliteDatabase db(rocks_.db().string());
+        auto handle = vcluster::test::openTestDatabase(rocks_.db());
+        db::Database& db = *handle;
         std::string out;
         for (const auto& row :
              db.query("SELECT Name, StartTime, EndTime, RepeatSpec, TimeZone, SkipDates, "
-                      "GroupName, SshKey FROM vcluster_reservations ORDER BY Name")) {
+                      "GroupName, SshKey FROM vcluster_reservations "
+                      "WHERE State NOT IN ('released', 'cancelled') ORDER BY Name")) {
             for (int i = 0; i < 8; ++i) {
                 out += (i == 1 || i == 2 ? std::to_string(row.integer(static_cast<std::size_t>(i)))
                                          : row.text(static_cast<std::size_t>(i))) +

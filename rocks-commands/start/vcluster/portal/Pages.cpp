@@ -22,7 +22,7 @@ constexpr const char* kLoginCookie = "vcluster_login";
 
 const std::set<std::string> kFormBookingFields = {
     "name",  "start",      "end",    "duration", "nodes",  "cpus", "memory", "disk",
-    "rolls", "appliances", "sshkey", "owner",    "repeat", "tz",   "skip"};
+    "rolls", "appliances", "sshkey", "owner",    "repeat", "tz",   "skip",   "count"};
 
 constexpr const char* kStyle =
     "body{font-family:sans-serif;margin:1.5em;max-width:1200px;color:#222}"
