@@ -12,9 +12,9 @@ namespace vcluster::db {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        migrationRocksCore(),       migrationReservations(),   migrationMaterialisation(),
-        migrationJournal(),         migrationSnapshots(),      migrationPortalAccounts(),
-        migrationSnapshotRemoval(), migrationBooksAndHosts(),  migrationCourseCalendar(),
+        migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
+        migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
+        migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
         migrationRocksNativeRows(), migrationResolveChain(),
     };
     return all;

@@ -13,8 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "db/DatabaseUrl.h"
 #include "db/Schema.h"
-#include "db/SqliteDatabase.h"
 #include "reservation/CalendarChart.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/ReservationTables.h"
@@ -100,10 +100,7 @@ Portal::Portal(PortalOptions options)
     if (options_.certFile.empty() != options_.keyFile.empty()) {
         throw Error("give both cert= and key= for https, or neither");
     }
-    {
-        db::SqliteDatabase first(options_.databasePath);
-        db::migrate(first);
-    }
+    db::openDatabase(options_.databasePath);  // migrated (and checked) once, at start
     server_ = std::make_unique<PortalServer>();
     server_->set_payload_max_length(options_.maxBody);
     FrontOptions front;
@@ -132,12 +129,13 @@ bool Portal::serve() { return front_->serve(); }
 void Portal::stop() { front_->stop(); }
 
 db::Database& Portal::db() {
-    // One connection per server thread: SQLite's own locking (WAL, BEGIN
-    // IMMEDIATE, the busy timeout) orders them as it orders rocks processes.
-    thread_local std::unique_ptr<db::SqliteDatabase> conn;
+    // One connection per server thread, opened as every rocks command opens
+    // it (an SQLite file, or Rocks' MariaDB on a frontend): the database's
+    // own locking orders them as it orders rocks processes.
+    thread_local std::unique_ptr<db::Database> conn;
     thread_local std::string connPath;
     if (!conn || connPath != options_.databasePath) {
-        conn = std::make_unique<db::SqliteDatabase>(options_.databasePath);
+        conn = db::openDatabase(options_.databasePath);
         connPath = options_.databasePath;
     }
     return *conn;
