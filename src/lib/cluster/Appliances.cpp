@@ -12,4 +12,23 @@ std::vector<Appliance> AppliancePool::list() const {
     return out;
 }
 
+std::vector<std::string> AppliancePool::nodeAppliances() const {
+    std::vector<std::string> out;
+    for (const auto& r :
+         db_.query("SELECT Name FROM appliances WHERE Name NOT IN "
+                   "('frontend', 'gateway', 'vm-server', 'storage') ORDER BY Name")) {
+        out.push_back(r.text(0));
+    }
+    return out;
+}
+
+std::vector<std::string> AppliancePool::enabledRolls() const {
+    std::vector<std::string> out;
+    for (const auto& r :
+         db_.query("SELECT DISTINCT Name FROM rolls WHERE Enabled = 'yes' ORDER BY Name")) {
+        out.push_back(r.text(0));
+    }
+    return out;
+}
+
 }  // namespace vcluster

@@ -19,6 +19,12 @@ class AppliancePool {
   public:
     explicit AppliancePool(db::Database& db) : db_(db) {}
     std::vector<Appliance> list() const;
+    // The appliances a tenant may ask for on its nodes (appliances=): every
+    // one but the site's physical roles (frontend, gateway, vm-server,
+    // storage), by name.
+    std::vector<std::string> nodeAppliances() const;
+    // The names of the rolls Rocks has enabled (the `rolls` table), by name.
+    std::vector<std::string> enabledRolls() const;
 
   private:
     db::Database& db_;

@@ -234,23 +234,10 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
     b += "</table></section>";
 
     // The form offers what is installed: enabled rolls and node appliances.
-    std::vector<std::string> rolls;
-    for (const auto& row :
-         db().query("SELECT DISTINCT Name FROM rolls WHERE Enabled = 'yes' ORDER BY Name")) {
-        rolls.push_back(row.text(0));
-    }
     reservation::Site site = reservation::loadSite(db());
-    for (const auto& r : site.defaults.rolls) {
-        if (std::find(rolls.begin(), rolls.end(), r) == rolls.end()) {
-            rolls.push_back(r);
-        }
-    }
-    std::vector<std::string> appliances;
-    for (const auto& row : db().query("SELECT Name FROM appliances WHERE Name NOT IN "
-                                      "('frontend', 'gateway', 'vm-server', 'storage') "
-                                      "ORDER BY Name")) {
-        appliances.push_back(row.text(0));
-    }
+    const Catalog offered = catalog(site);
+    const std::vector<std::string>& rolls = offered.rolls;
+    const std::vector<std::string>& appliances = offered.appliances;
     auto checkedRolls =
         form.count("rolls") ? splitCommas(field(form, "rolls")) : site.defaults.rolls;
     auto checkedAppliances = form.count("appliances") ? splitCommas(field(form, "appliances"))

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "cluster/Appliances.h"
 #include "db/DatabaseUrl.h"
 #include "db/Schema.h"
 #include "reservation/CalendarChart.h"
@@ -285,6 +286,17 @@ void Portal::cancel(const Caller& caller, const std::string& name) {
     tx.commit();
 }
 
+Portal::Catalog Portal::catalog(const reservation::Site& site) {
+    AppliancePool pool(db());
+    Catalog c{pool.enabledRolls(), pool.nodeAppliances()};
+    for (const auto& r : site.defaults.rolls) {
+        if (std::find(c.rolls.begin(), c.rolls.end(), r) == c.rolls.end()) {
+            c.rolls.push_back(r);
+        }
+    }
+    return c;
+}
+
 std::vector<StoredReservation> Portal::visibleReservations(const Caller& caller) {
     auto all = reservation::ReservationPool(db()).listLive();
     if (caller.admin()) {
@@ -391,26 +403,11 @@ void Portal::routes() {
     s.Get("/api/v1/catalog", api([this](const httplib::Request& req, httplib::Response& res) {
               requireApiCaller(req);
               json catalog = json::object();
-              std::vector<std::string> rolls;
-              for (const auto& row : db().query(
-                       "SELECT DISTINCT Name FROM rolls WHERE Enabled = 'yes' ORDER BY Name")) {
-                  rolls.push_back(row.text(0));
-              }
               reservation::Site site = reservation::loadSite(db());
-              for (const auto& r : site.defaults.rolls) {
-                  if (std::find(rolls.begin(), rolls.end(), r) == rolls.end()) {
-                      rolls.push_back(r);
-                  }
-              }
-              std::vector<std::string> appliances;
-              for (const auto& row :
-                   db().query("SELECT Name FROM appliances WHERE Name NOT IN "
-                              "('frontend', 'gateway', 'vm-server', 'storage') ORDER BY Name")) {
-                  appliances.push_back(row.text(0));
-              }
-              catalog["rolls"] = rolls;
+              const Catalog offered = this->catalog(site);
+              catalog["rolls"] = offered.rolls;
               catalog["default_rolls"] = site.defaults.rolls;
-              catalog["appliances"] = appliances;
+              catalog["appliances"] = offered.appliances;
               sendJson(res, 200, catalog.dump() + "\n");
           }));
     // A caller revokes its own tokens (an admin anyone's): the id is the part

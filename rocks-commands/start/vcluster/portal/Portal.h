@@ -12,6 +12,7 @@
 #include "portal/Accounts.h"
 #include "portal/LoginThrottle.h"
 #include "reservation/ReservationPool.h"
+#include "reservation/Site.h"
 #include "util/Error.h"
 
 namespace httplib {
@@ -111,6 +112,13 @@ class Portal {
     // Web pages.
     void loginPage(const httplib::Request& req, httplib::Response& res, int status,
                    const std::string& error);
+    // What the booking form and /api/v1/catalog offer: the enabled rolls (and
+    // the site's default ones), the node appliances.
+    struct Catalog {
+        std::vector<std::string> rolls;
+        std::vector<std::string> appliances;
+    };
+    Catalog catalog(const reservation::Site& site);
     void homePage(const Caller& caller, httplib::Response& res, int status,
                   const std::string& message, const std::string& error,
                   const std::map<std::string, std::string>& form);
