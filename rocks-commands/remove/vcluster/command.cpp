@@ -68,8 +68,12 @@ class RemoveVcluster : public Command {
             }
             const std::string n = std::to_string(members.size());
             if (ctx.param("confirm", "") != n) {
-                throw Error("vcluster '" + name + "' is a group of " + n +
-                            " clusters: give confirm=" + n + " to remove them all");
+                std::string why = "vcluster '";
+                why += name;
+                why += "' is a group of " + n + " clusters: give confirm=";
+                why += n;
+                why += " to remove them all";
+                throw Error(why);
             }
             for (const auto& m : members) {
                 book.cancel(m.request.name, now, invokingUser());
