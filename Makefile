@@ -64,8 +64,9 @@ fuzz-build: $(FUZZ_BUILD)/Makefile
 fuzz: fuzz-build
 	bash tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+FUZZ_SHORT_RUNS ?= 150000
 fuzz-short: fuzz-build
-	bash tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SHORT)
+	FUZZ_RUNS=$(FUZZ_SHORT_RUNS) bash tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SHORT)
 
 # The QEMU lab (tests/lab/README): four guests on Debian's cloud kernel run
 # the generated scripts for real; 802.1Q, LVM, tgt+CHAP, open-iscsi, VXLAN.

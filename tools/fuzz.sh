@@ -7,6 +7,10 @@
 # with its input saved under BUILD_DIR/crashes/ (copy it to
 # fuzz/regressions/<target>/ with the fix).
 # Usage: fuzz.sh BUILD_DIR SECONDS
+# With FUZZ_RUNS=N in the environment (make test's short run) each target
+# makes exactly N executions from seed 1 instead of running for SECONDS: the
+# same inputs on every machine, so a CI run's verdict does not depend on luck
+# or speed (new findings are for `make fuzz`'s long runs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=$1
@@ -27,7 +31,12 @@ for bin in "$build"/fuzz-*; do
     fi
     mkdir -p "$build/corpus/$t"
     log="$build/$t.log"
-    "$bin" -max_total_time="$seconds" -print_final_stats=1 -max_len=4096 -timeout=10 \
+    if [[ -n ${FUZZ_RUNS:-} ]]; then
+        budget=(-runs="$FUZZ_RUNS" -seed=1)
+    else
+        budget=(-max_total_time="$seconds")
+    fi
+    "$bin" "${budget[@]}" -print_final_stats=1 -max_len=4096 -timeout=10 \
         -rss_limit_mb=1024 -artifact_prefix="$build/crashes/$t-" \
         "$build/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1
     status=$?
