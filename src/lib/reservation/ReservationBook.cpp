@@ -5,6 +5,10 @@
 #include "calendar/Admission.h"
 #include "cluster/Appliances.h"
 #include "cluster/Hosts.h"
+#include "cluster/Rolls.h"
+#include "materialise/Materialisation.h"
+#include "materialise/SiteFacts.h"
+#include "reservation/RootPassword.h"
 #include "util/Error.h"
 
 namespace vcluster::reservation {
@@ -119,6 +123,7 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
             throw Error("unknown appliance '" + a + "' in appliances=");
         }
     }
+    requireInstalledRolls(db_, request.rolls);
     const Time horizon = sc.site.defaults.horizonSeconds;
     calendar::Demand demand = calendar::demandOf(request);
     const Time latestStart = std::max(request.start, now) + horizon;
@@ -160,7 +165,16 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
     stored.request = std::move(request);
     stored.created = nowText(now);
     sc.describe(placement, stored);
+    // What the frontend's unattended install needs from the site, checked
+    // now rather than at the start (one line, nothing recorded).
+    const materialise::InstallerSite installer = materialise::installerSite(db_, stored.gateway);
+    materialise::publicGatewayFor(db_, stored.gateway);
     stored.id = pool.insert(stored);
+    // The frontend's root password: random, its clear text only in this
+    // answer (shown once to the owner); key-only sites lock it instead.
+    RootPassword password = makeRootPassword();
+    RootPasswordPool(db_).set(stored.id, {password.hash, materialise::randomSecret(24)});
+    stored.rootPassword = installer.keyOnlyRoot ? std::string(kKeyOnlyRoot) : password.clear;
     return stored;
 }
 

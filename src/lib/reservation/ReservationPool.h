@@ -21,7 +21,13 @@ struct StoredReservation {
     std::vector<std::string> nodeHosts;  // vm-server of each compute node, by index
     std::string created;
     std::string failureReason;  // host, step and error of the last failed step
+    // The frontend's root password in clear: set only in the answer of
+    // ReservationBook::add (shown once; the database keeps its hash), or
+    // kKeyOnlyRoot when the site logs root in by key only.
+    std::string rootPassword;
 };
+
+inline constexpr const char* kKeyOnlyRoot = "(key only)";
 
 // A host taken out of service for an interval.
 struct MaintenanceWindow {

@@ -6,14 +6,15 @@ using cli::Table;
 
 std::vector<Table::Column> bookedColumns(NetworkKind network) {
     return {{"vcluster"},           {"start"},   {"end"},       {"nodes", Table::Kind::Number},
-            {networkName(network)}, {"gateway"}, {"public-ip"}, {"storage"}};
+            {networkName(network)}, {"gateway"}, {"public-ip"}, {"storage"},
+            {"root-password"}};
 }
 
 Table bookedTable(const StoredReservation& r) {
     Table table(bookedColumns(r.request.network));
     table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
                   std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
-                  r.publicIp, r.storage});
+                  r.publicIp, r.storage, r.rootPassword});
     return table;
 }
 

@@ -332,9 +332,16 @@ void Portal::webRoutes() {
                                         const Caller& c, std::map<std::string, std::string>& form) {
                form = formToParams(req, kFormBookingFields);
                StoredReservation r = book(c, form);
-               redirect(res, "/?msg=" + httplib::detail::encode_query_param(
-                                            "booked " + r.request.name + " from " +
-                                            reservation::formatTime(r.request.start)));
+               // Answered here, not redirected: the frontend's root password
+               // is shown this once and must not travel in a URL.
+               std::string msg =
+                   "booked " + r.request.name + " from " + reservation::formatTime(r.request.start);
+               msg += r.rootPassword == reservation::kKeyOnlyRoot
+                          ? "; root logs in to its frontend with your ssh key only"
+                          : "; root password of its frontend (shown once, kept nowhere): " +
+                                r.rootPassword;
+               res.set_header("Cache-Control", "no-store");
+               homePage(c, res, 200, msg, "", {});
            }));
     s.Post(R"(/reservations/([^/]+)/cancel)",
            page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,
