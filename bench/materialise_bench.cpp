@@ -52,6 +52,8 @@ ClusterPlan bigPlan() {
             {"vm-server-1-" + std::to_string(i % kVmServers), 2048, 2, 20ULL << 30});
     }
     p.storage.node = "storage-2-0";
+    p.site.installer.kickstartUrl = "http://192.0.2.2/install/sbin/kickstart.cgi";
+    p.site.installer.rollServer = "http://192.0.2.2/install/rolls/";
     return p;
 }
 

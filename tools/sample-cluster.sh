@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
 # Populates the database ($ROCKS_DB) with a sample physical cluster: the
 # manager (frontend), 2 gateways, 8 vm-servers and 2 storage nodes, their
-# interfaces on the private network and the gateways' public legs, and the
-# capacity attributes the reservation calendar reads.
+# interfaces on the private network and the gateways' public legs, the
+# capacity attributes the reservation calendar reads, the rolls the
+# manager's roll server offers (Rocks 7.0's and this roll) and the site's
+# answers to a virtual frontend's install screens.
 set -euo pipefail
 rocks=${1:?usage: sample-cluster.sh /path/to/rocks}
 r() { "$rocks" "$@"; }
+version=$(sed -n 's/^VERSION[[:space:]]*=[[:space:]]*//p' "$(dirname "$0")/../version.mk")
+
+# The rolls of a Rocks 7.0 frontend (what `rocks list roll` shows there).
+for roll in base core kernel os hpc sge ganglia area51 kvm; do
+    r add vcluster roll $roll version=7.0
+done
+r add vcluster roll vcluster version="$version"
+
+# The site: the manager serves kickstarts and rolls; the public network's
+# router; NTP; the certificate fields the frontends' screens ask for.
+r set attr Kickstart_PublicHostname manager.example.org
+r set attr Kickstart_PublicGateway 192.0.2.1
+r set attr Kickstart_PublicNTPHost pool.ntp.org
+r set attr Info_CertificateOrganization "Example University"
+r set attr Info_CertificateLocality Amsterdam
+r set attr Info_CertificateState Noord-Holland
+r set attr Info_CertificateCountry NL
 
 r add host manager-0-0 membership=Frontend cpus=8 rack=0 rank=0
 r add host interface manager-0-0 eth0 subnet=private ip=10.1.1.1 mac=52:54:00:10:00:01

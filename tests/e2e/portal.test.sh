@@ -35,6 +35,11 @@ trap cleanup EXIT
 export ROCKS_DB="$work/cluster.db" VCLUSTER_NOW=2026-12-01T00:00:00Z
 r() { "$ROCKS" "$@"; }
 r add host gateway-0-0 membership=Gateway
+for roll in base kernel os hpc; do
+    r add vcluster roll $roll version=7.0
+done
+r set attr Kickstart_PublicHostname manager.example.org
+r set attr Kickstart_PublicGateway 192.0.2.1
 r set host attr gateway-0-0 vc_cpus 16
 r set host attr gateway-0-0 vc_memory 65536
 r set host attr gateway-0-0 vc_public_ips 192.0.2.100

@@ -22,9 +22,11 @@ out=$(cd "$out" && pwd)
 kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 [[ -n $kpkg ]] || { echo "error - no linux-image-*-cloud-amd64 package known to apt" >&2; exit 1; }
 packages=(busybox-static lvm2 dmsetup tgt open-iscsi iproute2 bash coreutils diffutils mawk
-          udev dropbear-bin openssh-client tcpdump perl-base libconfig-general-perl libc6)
+          udev dropbear-bin openssh-client tcpdump perl-base libconfig-general-perl libc6
+          mtools mount dnsmasq-base curl)
 versions=$(dpkg-query -W -f '${Package}=${Version}\n' "${packages[@]}"; apt-cache policy "$kpkg" | awk '/Candidate/ { print "'"$kpkg"'=" $2 }')
-key=$( { echo "$versions"; cat "$here/build-image.sh" "$here/guest-init" "$here/guest-virsh"; } | sha256sum | cut -c1-16)
+key=$( { echo "$versions"; cat "$here/build-image.sh" "$here/guest-init" "$here/guest-virsh" \
+    "$here/guest-frontend" "$here/guest-dhcp" "$here/../../src/installer/vcluster-kit-hook"; } | sha256sum | cut -c1-16)
 image=$out/image-$key
 if [[ -f $image/initrd.gz && -f $image/vmlinuz ]]; then
     echo "$image"
@@ -69,9 +71,17 @@ tools=(/bin/bash /usr/bin/install /usr/bin/stat /usr/bin/cat /usr/bin/cmp /usr/b
        /usr/bin/sort /usr/bin/timeout /usr/bin/rm /usr/bin/mkdir /usr/bin/rmdir /usr/bin/chmod
        /sbin/lvm /sbin/dmsetup /usr/sbin/tgtd /usr/sbin/tgtadm /usr/sbin/iscsid /usr/sbin/iscsiadm
        /bin/ip /sbin/bridge /usr/sbin/dropbear /usr/bin/tcpdump /usr/bin/perl
-       /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/dropbearkey /usr/bin/ssh-keyscan)
+       /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/dropbearkey /usr/bin/ssh-keyscan
+       /usr/bin/mtools /usr/sbin/losetup /usr/sbin/dnsmasq /usr/bin/curl /usr/bin/mv)
 copy_with_libs "${tools[@]}"
 ln -sf mawk "$root/usr/bin/awk"
+# mtools converts long file names to the FAT code page (CP850) with iconv:
+# glibc's gconv module for it and its configuration.
+copy_with_libs /usr/lib/x86_64-linux-gnu/gconv/IBM850.so
+cp -a /usr/lib/x86_64-linux-gnu/gconv/gconv-modules* "$root/usr/lib/x86_64-linux-gnu/gconv/"
+for m in mcopy mformat mdir mlabel; do
+    ln -sf mtools "$root/usr/bin/$m" # the kit image (the gateway makes it, the installer hook reads it)
+done
 ln -sf ../usr/bin/perl "$root/bin/perl" 2>/dev/null || true
 for lv in lvs lvcreate lvremove lvconvert pvcreate vgcreate vgs pvs lvchange lvdisplay vgchange; do
     ln -sf lvm "$root/sbin/$lv"
@@ -122,7 +132,7 @@ cp /etc/iscsi/iscsid.conf "$root/etc/iscsi/iscsid.conf"
 printf 'include /etc/tgt/conf.d/*.conf\n' > "$root/etc/tgt/targets.conf"
 
 # Kernel modules and everything they depend on, in load order.
-mods=(virtio_pci virtio_net virtio_blk 8021q bridge vxlan veth dm_mod dm_snapshot iscsi_tcp sd_mod af_packet)
+mods=(virtio_pci virtio_net virtio_blk 8021q bridge vxlan veth dm_mod dm_snapshot iscsi_tcp sd_mod af_packet loop)
 declare -A seen=()
 order=()
 add_mod() { # NAME-or-PATH (as in modules.dep)
@@ -148,6 +158,9 @@ done
 
 install -m 0755 "$here/guest-init" "$root/init"
 install -m 0755 "$here/guest-virsh" "$root/usr/sbin/virsh"
+install -m 0755 "$here/guest-frontend" "$root/usr/sbin/guest-frontend"
+install -m 0755 "$here/guest-dhcp" "$root/usr/sbin/guest-dhcp"
+install -D -m 0755 "$here/../../src/installer/vcluster-kit-hook" "$root/usr/share/vcluster/installer/vcluster-kit-hook"
 
 mkdir -p "$work/image"
 (cd "$root" && find . | /bin/busybox cpio -o -H newc 2>/dev/null) | gzip -1 > "$work/image/initrd.gz"

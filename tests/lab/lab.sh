@@ -143,6 +143,14 @@ for spec in "${guests[@]}"; do
         [[ -z ${pubip:-} ]] || echo "LAB_PUBLIC_IP=$pubip LAB_PUBLIC_PREFIX=24"
     } > "$extra/etc/lab.conf"
     cp "$work/id.pub" "$extra/root/.ssh/authorized_keys"
+    if [[ $role == gateway ]]; then
+        # Where a Rocks gateway has the installer's kernel and initrd (the
+        # defaults of vc_installer_kernel/initrd); the stand-in frontend never
+        # boots them, the generated kit step checks they are there.
+        mkdir -p "$extra/boot/kickstart/default"
+        echo "lab: stands in for Rocks' installer kernel" > "$extra/boot/kickstart/default/vmlinuz-7.0-x86_64"
+        echo "lab: stands in for Rocks' installer initrd" > "$extra/boot/kickstart/default/initrd.img-7.0-x86_64"
+    fi
     (cd "$extra" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 > "$work/$name.extra.cpio.gz"
     cat "$image/initrd.gz" "$work/$name.extra.cpio.gz" > "$work/$name.initrd"
     in_ns ip tuntap add mode tap name "lt$i" && in_ns ip link set "lt$i" master lan0 up
@@ -198,6 +206,15 @@ r add host storage-2-0 membership=Storage cpus=1 rack=2 rank=0
 r add host interface storage-2-0 eth0 subnet=private ip=10.1.253.1 mac=52:54:00:40:00:00
 r set host attr storage-2-0 vc_volume_group "$vg"
 r set host attr storage-2-0 vc_pool_size 1800MiB
+# The rolls the manager's roll server offers, and the site's answers to a
+# virtual frontend's install (public router: the manager's public leg).
+for roll in base kernel os; do
+    r add vcluster roll "$roll" version=7.0
+done
+r add vcluster roll vcluster version=1.0.0
+r set attr Kickstart_PublicHostname 192.0.2.2
+r set attr Kickstart_PublicGateway 192.0.2.2
+r set attr Kickstart_PublicDNSServers 192.0.2.2
 r set attr vc_placement spread
 r set attr vc_vlan_range 100-199
 r set attr vc_executor ssh
@@ -213,7 +230,16 @@ T0=2026-12-01T00:00:00Z
 size=16MiB
 reserve() { # NAME START END [network=...]
     r add vcluster "$1" start="$2" end="$3" nodes="$nodes" cpus=1 memory=64MiB disk=$size \
-        fe-cpus=1 fe-memory=64MiB fe-disk=$size sshkey="$work/tenant.pub" owner=lab "${@:4}"
+        fe-cpus=1 fe-memory=64MiB fe-disk=$size sshkey="$work/tenant.pub" owner=lab "${@:4}" |
+        tee "$work/booked-$1"
+}
+# As the provider: root on a cluster's virtual frontend, with the tenant's key.
+tenant_ssh() { # PUBLIC-IP COMMAND...
+    local ip=$1
+    shift
+    in_ns ssh -F /dev/null -i "$work/tenant" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
+        -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=5 -o BatchMode=yes \
+        "root@$ip" "$@" < /dev/null
 }
 sync_at() { # NOW: the lifecycle, on the guests, from the lab's namespace
     in_ns "$rocks" sync vcluster now="$1" executor=ssh ssh-config="$work/ssh_config" >> "$work/sync.log" 2>&1
@@ -227,34 +253,8 @@ rows() { # CLUSTER: "node role host mac ip public" per virtual node (kept
     fi
     cat "$work/rows-$1"
 }
-# Ship the clusters' "node private-ip public-ip" map to the VM hosts: the
-# guests' virsh gives a node its addresses when it starts it (a real node
-# gets them from its frontend), and runs the frontend's sshd on its public
-# address for the lifecycle's install probe.
-# The private addresses are only chosen by the first sync: before it the
-# map has the frontend's public address (enough for the probe); address
-# ships the full map once the cluster is active and gives the running nodes
-# their private addresses (a re-start, e.g. after a roll-back, has them at
-# once).
-ship_nodes() { # CLUSTER...
-    local c host map=""
-    for c in "$@"; do
-        map+=$(r list vcluster node "$c" output-format=json |
-            json "[' '.join([x['node'], x['ip'] or '-', x['public'] or '-']) for x in d if x['role'] != 'storage']")$'\n'
-    done
-    for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
-        printf '%s' "$map" | in_ns ssh -F "$work/ssh_config.lab" "$host" 'cat >> /etc/lab-nodes' &
-    done
-    wait
-}
-address() { # CLUSTER
-    ship_nodes "$1"
-    local host
-    for host in $(hosts_of "$1" | grep -v storage); do
-        g "$host" "$(rows "$1" | awk -v h="$host" '$3 == h { print "ip -n vm-" $1 " addr replace " $5 "/16 dev eth0" }')" &
-    done
-    wait
-}
+# Nodes get their addresses as real ones do: the stand-in frontend from its
+# kit (site.attrs), the computes from their frontend's DHCP by MAC.
 # sync_until CLUSTER STATE NOW: sync (the same instant again: the install
 # probe) until CLUSTER is in STATE, at most 6 times.
 sync_until() {
@@ -290,7 +290,6 @@ start_cluster() { # CLUSTER NOW: syncs from the start until active, wait for rea
     t0=$(now)
     sync_until "$1" active "$2" || { tail -30 "$work/sync.log"; return 1; }
     phase "$1: syncs at start until active ($nodes nodes)" "$t0"
-    address "$1"
     wait_reachable "$1" || return 1
     phase "$1: start -> all nodes reachable ($nodes nodes)" "$t0"
     echo "REACHABLE $1 nodes=$nodes seconds=$(since "$t0")"
@@ -332,11 +331,9 @@ vlan_phase() {
     local vlan_a vlan_b
     vlan_a=$(r list vcluster output-format=json | json "[x['vlan'] for x in d if x['name'] == 'a']")
     vlan_b=$(r list vcluster output-format=json | json "[x['vlan'] for x in d if x['name'] == 'b']")
-    ship_nodes a b
     start_cluster a 2026-12-01T00:00:05Z || fail "1 cluster a not built (see sync log above)"
     # b starts at the same instant; the syncs above built it too.
     [[ $(state_of b) == active ]] || sync_until b active 2026-12-01T00:00:05Z || fail "1 cluster b not active"
-    address b
     wait_reachable b || fail "1 cluster b nodes not reachable"
     r report vcluster a dir="$work/tree-a" > /dev/null
     r report vcluster b dir="$work/tree-b" > /dev/null
@@ -365,7 +362,9 @@ vlan_phase() {
     check_storage a b
     # ---- 4. frontend kit and public leg
     check_frontend a
-    phase "checks 1-4" "$t"
+    # ---- 7. the unattended install's chain: kit image, tenant's login, DHCP
+    check_install a b "$vlan_a"
+    phase "checks 1-4, 7" "$t"
     # ---- 4b. the install snapshot and a roll-back to it, on real LVM
     t=$(now)
     check_rollback a
@@ -390,9 +389,7 @@ vlan_phase() {
         # b's end and c's (VXLAN) start at the same instant: one sync
         # releases b and builds c.
         reserve c "$b_end" 2026-12-01T18:00:00Z network=vxlan > /dev/null || die "6 reservation c refused"
-        ship_nodes c
         sync_until c active 2026-12-01T12:00:05Z || fail "6 cluster c (vxlan) not built"
-        address c
         phase "b: end + c (vxlan): syncs until active" "$t"
     else
         sync_at 2026-12-01T12:00:05Z || true
@@ -568,6 +565,90 @@ check_frontend() { # A
     fi
 }
 
+check_install() { # A B VLAN_A: what the stand-in frontends consumed, and how
+    local a=$1 b=$2 vlan_a=$3 ok pub_a pub_b fe_host out
+    fe_host=$(rows "$a" | awk '$2 == "frontend" { print $3 }')
+    pub_a=$(rows "$a" | awk '$2 == "frontend" { print $6 }')
+    pub_b=$(rows "$b" | awk '$2 == "frontend" { print $6 }')
+    # 7a. The installer read the kit from the image attached to its VM (a
+    # loop device), not from /export, and found every key it needs.
+    ok=1
+    out=$(g "$fe_host" "cat /run/lab-virsh/$a-frontend.install.log; cat /var/lib/lab-vm/$a-frontend/install.log") || ok=0
+    # (mtools may first warn, on the same line, that a loop device has no geometry)
+    grep -q "vcluster kit read from /dev/loop[0-9]* into /tmp\$" <<< "$out" || ok=0
+    grep -q "required site.attrs keys present and non-empty" <<< "$out" || ok=0
+    g "$fe_host" "cmp /export/vcluster/$a/kit/site.attrs /var/lib/lab-vm/$a-frontend/site.attrs" || ok=0
+    if ((ok)); then
+        pass "7a $a's stand-in installer read its kit from the attached kit image ($(grep -o '/dev/loop[0-9]*' <<< "$out" | head -n 1), the roll's installer hook) and found $(grep -o '^all [0-9]* required' <<< "$out" | cut -d' ' -f2) required site.attrs keys non-empty, with rolls and url="
+    else
+        fail "7a kit of $a through the kit image: $out"
+    fi
+    # 7b. The provider's view: root on the frontend's public address with
+    # the tenant's key runs a command; without that key, no login.
+    ok=1
+    local who
+    who=$(tenant_ssh "$pub_a" 'echo "$(id -un)@$(cat /proc/sys/kernel/hostname) $(wc -l < /root/.ssh/authorized_keys)"') || ok=0
+    [[ $who == root@* ]] || ok=0
+    if in_ns ssh -F /dev/null -i "$work/id" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
+        -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=5 -o BatchMode=yes \
+        "root@$pub_a" true < /dev/null 2>/dev/null; then
+        ok=0
+        echo "the lab manager's key (not the tenant's) logs in to $a's frontend"
+    fi
+    if ((ok)); then
+        pass "7b ssh -i tenant root@$pub_a runs a command on $a's frontend ($who key line); another key is refused"
+    else
+        fail "7b tenant login to $a's frontend ($pub_a): '$who'"
+    fi
+    # 7c. Each compute took its name and address from its frontend's DHCP
+    # by MAC; a's frontend's DHCP answers none of b's MACs.
+    ok=1
+    local node role host mac ip lease guest
+    while read -r node role host mac ip _; do
+        [[ $role == compute ]] || continue
+        guest=${node#*-} # <cluster>-compute-0-N is compute-0-N inside
+        lease=$(g "$host" "cat /run/lab-virsh/$node.lease 2>/dev/null")
+        [[ $lease == "$guest $ip "* ]] || { ok=0; echo "$node ($mac) lease '$lease', want '$guest $ip'"; }
+    done < <(rows "$a"; rows "$b")
+    local bmac
+    read -r _ _ _ bmac _ < <(rows "$b" | awk '$2 == "compute"' | head -n 1)
+    # A stand-in VM carrying b's compute MAC, on a's private bridge.
+    if g "$fe_host" "ip netns add labprobe && ip link add lpv0 type veth peer name eth0 netns labprobe &&
+        ip -n labprobe link set eth0 address $bmac && ip link set lpv0 master vcbr$vlan_a &&
+        ip link set lpv0 up && ip -n labprobe link set eth0 up &&
+        ip netns exec labprobe udhcpc -i eth0 -n -q -t 3 -T 1 -s /bin/true > /dev/null 2>&1; rc=\$?
+        ip netns del labprobe; ip link del lpv0 2>/dev/null; exit \$rc"; then
+        ok=0
+        echo "$b's MAC $bmac got a lease on $a's VLAN"
+    fi
+    local seen
+    # a's dnsmasq saw the probe's DISCOVER and offered nothing.
+    seen=$(tenant_ssh "$pub_a" "grep -i -- '$bmac' /run/lab-fe/dhcp.log | grep -ciE 'DHCPOFFER|DHCPACK' || true")
+    [[ $seen == 0 ]] || { ok=0; echo "$a's DHCP offered $b's MAC an address ($seen lines)"; }
+    if ((ok)); then
+        pass "7c every compute of $a and $b got its own name and address from its frontend's DHCP (dnsmasq, by the kit's MACs); $b's MAC $bmac on $a's VLAN gets no offer from $a's frontend"
+    else
+        fail "7c DHCP of the computes by MAC"
+    fi
+    # 7d. Another cluster's VM cannot read a's kit: on the gateway it is
+    # root-only and attached to a's frontend only; from inside b's frontend
+    # (root, by b's tenant key) neither the files nor any device hold it.
+    ok=1
+    out=$(g "$fe_host" "stat -c '%a %U' /export/vcluster/$a /export/vcluster/$a/kit /export/vcluster/$a/kit.img /export/vcluster/$a/kit/site.attrs /export/vcluster/$a/kit/authorized_keys | sort -u | tr '\n' ' '")
+    [[ $out == "600 root 700 root " ]] || { ok=0; echo "modes of a's kit on the gateway: $out"; }
+    if tenant_ssh "$pub_b" "cat /export/vcluster/$a/kit/site.attrs /export/vcluster/$a/kit.img" > /dev/null 2>&1; then
+        ok=0
+        echo "$b's frontend reads $a's kit files"
+    fi
+    out=$(tenant_ssh "$pub_b" "for d in /dev/loop[0-9]* /dev/vd? /dev/fd0; do [ -b \$d ] && mcopy -n -i \$d ::site.attrs - 2>/dev/null; done | grep -c '^Info_ClusterName:$a\$' || true")
+    [[ $out == 0 ]] || { ok=0; echo "$b's frontend finds $a's kit on a device ($out)"; }
+    if ((ok)); then
+        pass "7d $a's kit is root-only on the gateway (dirs 0700, files and image 0600) and attached only to $a's VM: from $b's frontend neither the files nor a device with it can be read"
+    else
+        fail "7d another cluster reads $a's kit"
+    fi
+}
+
 check_released() { # CLUSTER VLAN-or-VNI-DEVICE-SUFFIX
     local c=$1 id=$2 ok=1 host left
     read_state
@@ -598,7 +679,6 @@ vxlan_phase() { # c: already started by vlan_phase's last sync (both), or here
     t=$(now)
     if [[ $networks == vxlan ]]; then
         reserve c 2026-12-02T00:00:00Z 2026-12-02T06:00:00Z network=vxlan > /dev/null || die "6 reservation c refused"
-        ship_nodes c
         start_cluster c 2026-12-02T00:00:05Z || fail "6 cluster c (vxlan) not built"
         c_end=2026-12-02T06:00:05Z
     fi
@@ -628,7 +708,6 @@ vxlan_phase() { # c: already started by vlan_phase's last sync (both), or here
 
 timing_phase() { # one VLAN cluster alone: start -> all nodes reachable
     reserve a "$T0" 2026-12-01T06:00:00Z > /dev/null || die "reservation a refused"
-    ship_nodes a
     start_cluster a 2026-12-01T00:00:05Z || fail "cluster a not built or not reachable"
 }
 

@@ -33,6 +33,8 @@ inline materialise::SiteInfo sampleSite() {
             host("vm-server-1-" + std::to_string(i), "10.1.254." + std::to_string(i + 1)));
     }
     site.hosts.push_back(host("storage-2-0", "10.1.253.1"));
+    site.installer.kickstartUrl = "http://192.0.2.2/install/sbin/kickstart.cgi";
+    site.installer.rollServer = "http://192.0.2.2/install/rolls/";
     return site;
 }
 
@@ -58,6 +60,8 @@ inline materialise::ClusterPlan samplePlan(
     p.frontend.publicIp = "192.0.2." + std::to_string(100 + segment % 100);
     p.frontend.publicNetmask = "255.255.255.0";
     p.frontend.publicGateway = "192.0.2.1";
+    p.rootPasswordHash = "$6$saltsalt$hash";
+    p.installToken = "token" + name;
     for (int i = 0; i < computes; ++i) {
         p.computes.push_back({"vm-server-1-" + std::to_string(i % 4), 2048, 2, 20ULL << 30});
     }

@@ -7,7 +7,9 @@
 
 #include "Fixtures.h"
 #include "materialise/Generator.h"
+#include "materialise/Models.h"
 #include "materialise/Operations.h"
+#include "materialise/Writers.h"
 #include "support/Process.h"
 
 using namespace vcluster;
@@ -87,7 +89,7 @@ TEST(Consumers, VirtXmlValidateAcceptsEveryDomain) {
             EXPECT_EQ(r.exitCode, 0) << xml << "\n" << r.out << r.err;
         }
     }
-    EXPECT_EQ(domains, 2u * 6u);
+    EXPECT_EQ(domains, 2u * 7u);  // 5 computes, the frontend installing and installed
 }
 
 TEST(Consumers, EveryXmlIsWellFormed) {
@@ -132,4 +134,78 @@ TEST(Consumers, LifecycleScriptsPassBashAndShellcheck) {
         }
     }
     EXPECT_EQ(scripts, 4u * 8u);
+}
+
+// The gateway's kit step run for real (mtools, xorriso) under an install
+// root: the kit image it makes is read back by the roll's installer hook,
+// as the frontend's installer does, and every secret is root-only.
+TEST(Consumers, KitImageIsReadByTheInstallerHook) {
+    test::TempDir dir;
+    for (Hypervisor h : {Hypervisor::Kvm, Hypervisor::VMware}) {
+        const std::string name = h == Hypervisor::Kvm ? "kitk" : "kitv";
+        const Materialisation m = resolve(test::samplePlan(name, 140, 2, h), {});
+        const auto tree = dir / (name + "-tree");
+        const auto root = dir / (name + "-root");
+        generateTree(m).writeTo(tree);
+        const InstallerSite& in = m.plan.site.installer;
+        test::writeFile(root.string() + in.kernel, "kernel");
+        test::writeFile(root.string() + in.initrd, "initrd");
+        test::writeFile(root.string() + in.isolinux, std::string(4096, '\0'));
+        auto r = test::runProcess({"bash", (tree / "gateway-0-0/apply.sh").string()},
+                                  {{"VCLUSTER_ROOT", root.string()}, {"VCLUSTER_SECTIONS", "kit"}});
+        ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+        const auto kitDir = root / ("export/vcluster/" + name);
+        const auto image = kitDir / "kit.img";
+        namespace fs = std::filesystem;
+        EXPECT_EQ(fs::status(kitDir).permissions() & fs::perms::all, fs::perms::owner_all);
+        EXPECT_EQ(fs::status(kitDir / "kit").permissions() & fs::perms::all, fs::perms::owner_all);
+        EXPECT_EQ(fs::status(image).permissions() & fs::perms::all,
+                  fs::perms::owner_read | fs::perms::owner_write);
+        const auto dest = dir / (name + "-installer-tmp");
+        auto hook = test::runProcess(
+            {"sh", std::string(VCLUSTER_SOURCE_DIR) + "/src/installer/vcluster-kit-hook",
+             image.string(), dest.string()});
+        ASSERT_EQ(hook.exitCode, 0) << hook.err;
+        const FrontendKit kit = frontendKit(m);
+        EXPECT_EQ(test::readFile(dest / "site.attrs"), FrontendKitWriter::siteAttrs(kit));
+        EXPECT_EQ(test::readFile(dest / "rolls.xml"), FrontendKitWriter::rollsXml(kit));
+        EXPECT_EQ(test::readFile(dest / "vcluster-kit/authorized_keys"),
+                  m.plan.sshPublicKey + "\n");
+        EXPECT_TRUE(fs::exists(dest / "vcluster-kit/add-computes.sh"));
+        if (h == Hypervisor::VMware) {
+            auto ls = test::runProcess({"xorriso", "-indev", (kitDir / "boot.iso").string(),
+                                        "-osirrox", "on", "-extract", "/isolinux/isolinux.cfg",
+                                        (dir / "isolinux.cfg").string()});
+            ASSERT_EQ(ls.exitCode, 0) << ls.err;
+            EXPECT_NE(test::readFile(dir / "isolinux.cfg").find(installerBoot(m).cmdline),
+                      std::string::npos);
+        }
+        // A second run changes nothing it should not; teardown leaves nothing.
+        r = test::runProcess({"bash", (tree / "gateway-0-0/apply.sh").string()},
+                             {{"VCLUSTER_ROOT", root.string()}, {"VCLUSTER_SECTIONS", "kit"}});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        r = test::runProcess({"bash", (tree / "gateway-0-0/teardown.sh").string()},
+                             {{"VCLUSTER_ROOT", root.string()}, {"VCLUSTER_SECTIONS", "kit"}});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_FALSE(fs::exists(kitDir)) << kitDir;
+    }
+}
+
+// Bad input at the step: the installer kernel is not on the gateway. One
+// line, exit 1, before the kit or the domain is made.
+TEST(Consumers, MissingInstallerKernelFailsTheStepFirst) {
+    test::TempDir dir;
+    auto plan = test::samplePlan("nokernel", 141, 1);
+    plan.site.installer.kernel = "/nonexistent/vcluster-test/vmlinuz";
+    const Materialisation m = resolve(plan, {});
+    generateTree(m).writeTo(dir / "tree");
+    // No install root: the host's own paths are checked (nothing is written,
+    // the check comes first).
+    auto r = test::runProcess({"bash", (dir / "tree/gateway-0-0/apply.sh").string()},
+                              {{"VCLUSTER_SECTIONS", "kit vm"}});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err,
+              "error - installer kernel (vc_installer_kernel) /nonexistent/vcluster-test/vmlinuz "
+              "is missing on this host\n");
+    EXPECT_FALSE(std::filesystem::exists("/export/vcluster/nokernel"));
 }

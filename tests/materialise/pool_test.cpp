@@ -458,6 +458,28 @@ TEST(SiteFacts, CompletesAPlacedPlanFromTheDatabase) {
     attrs.setGlobal("Kickstart_Timezone", "Europe/Amsterdam");
     ClusterPlan plan = test::samplePlan("alpha", 100, 2);
     plan.site = SiteInfo{};
+    // The installer's facts: neither a roll server nor a public gateway yet.
+    EXPECT_THROW(completeFromDatabase(*db, plan), Error);
+    attrs.setGlobal("Kickstart_PublicHostname", "manager.example.org");
+    EXPECT_THROW(completeFromDatabase(*db, plan), Error);
+    attrs.setGlobal("Kickstart_PublicGateway", "192.0.2.1");
+    attrs.setHost("gateway-0-0", "vc_public_gateway", "192.0.2.254");
+    attrs.setHost("gateway-0-0", "vc_installer_kernel", "/srv/rocks/vmlinuz");
+    attrs.setGlobal("rocks_version", "7.1");
+    attrs.setGlobal("Info_CertificateCountry", "NL");
+    attrs.setGlobal("vc_root_login", "key-only");
+    completeFromDatabase(*db, plan);
+    const InstallerSite& in = plan.site.installer;
+    EXPECT_EQ(plan.frontend.publicGateway, "192.0.2.254");  // the gateway's own wins
+    EXPECT_EQ(in.kickstartUrl, "http://manager.example.org/install/sbin/kickstart.cgi");
+    EXPECT_EQ(in.rollServer, "http://manager.example.org/install/rolls/");
+    EXPECT_EQ(in.kernel, "/srv/rocks/vmlinuz");
+    EXPECT_EQ(in.initrd, "/boot/kickstart/default/initrd.img-7.1-x86_64");
+    EXPECT_EQ(in.certificateCountry, "NL");
+    EXPECT_TRUE(in.keyOnlyRoot);
+    attrs.setGlobal("vc_root_login", "sometimes");
+    EXPECT_THROW(completeFromDatabase(*db, plan), Error);
+    attrs.setGlobal("vc_root_login", "password");
     completeFromDatabase(*db, plan);
     EXPECT_EQ(plan.site.hosts.size(), 4u);
     EXPECT_EQ(plan.host("vm-server-1-0").address, "10.1.250.2");

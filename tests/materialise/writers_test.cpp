@@ -187,17 +187,34 @@ TEST(LibvirtDomainWriter, ComputeDomain) {
     EXPECT_EQ(p.one("/domain/devices/disk/target/@dev"), "vda");
 }
 
-TEST(LibvirtDomainWriter, FrontendHasTwoNicsAndIso) {
+TEST(LibvirtDomainWriter, FrontendBootsTheInstallerWithItsKit) {
     Materialisation m = sample();
-    Parsed p(LibvirtDomainWriter::domainXml(vmDefinition(m, m.frontend())));
+    const VmDefinition vm = vmDefinition(m, m.frontend());
+    Parsed p(LibvirtDomainWriter::domainXml(vm));
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p.all("/domain/devices/interface/source/@bridge"),
               (std::vector<std::string>{"vcbr100", "br-public"}));
-    // Disk first: an empty disk falls through to the CD, an installed one
-    // boots (no reinstall loop after the installer's reboot).
-    EXPECT_EQ(p.all("/domain/os/boot/@dev"), (std::vector<std::string>{"hd", "cdrom"}));
-    EXPECT_EQ(p.one("/domain/devices/disk[@device='cdrom']/source/@file"),
-              "/export/isos/rocks-frontend.iso");
+    // The installer's kernel and initrd from the site, booted directly, as
+    // Rocks' KVM roll does; no ISO the roll does not provide.
+    EXPECT_EQ(p.one("/domain/os/kernel"), "/boot/kickstart/default/vmlinuz-7.0-x86_64");
+    EXPECT_EQ(p.one("/domain/os/initrd"), "/boot/kickstart/default/initrd.img-7.0-x86_64");
+    const std::string cmdline = p.one("/domain/os/cmdline");
+    for (const char* word : {"ks=http://192.0.2.2/install/sbin/kickstart.cgi", "ksdevice=eth1",
+                             " build ", "ip=192.0.2.100", "netmask=255.255.255.0",
+                             "gateway=192.0.2.1", "dns=192.0.2.1", "vcluster.kit=LABEL=VCKIT"}) {
+        EXPECT_NE(cmdline.find(word), std::string::npos) << word << " in " << cmdline;
+    }
+    EXPECT_EQ(p.all("//disk[@device='cdrom']").size(), 0u);
+    EXPECT_EQ(p.one("/domain/devices/disk[serial='VCKIT']/source/@file"),
+              "/export/vcluster/alpha/kit.img");
+    EXPECT_EQ(p.all("/domain/devices/disk[serial='VCKIT']/readonly").size(), 1u);
+    EXPECT_EQ(p.one("/domain/on_reboot"), "destroy");  // the installer's last reboot
+    // Once installed: its disk, no installer, no kit.
+    Parsed installed(LibvirtDomainWriter::domainXml(LibvirtDomainWriter::installedDefinition(vm)));
+    EXPECT_EQ(installed.all("/domain/os/boot/@dev"), std::vector<std::string>{"hd"});
+    EXPECT_EQ(installed.all("/domain/os/kernel").size(), 0u);
+    EXPECT_EQ(installed.all("//disk[serial='VCKIT']").size(), 0u);
+    EXPECT_EQ(installed.one("/domain/on_reboot"), "restart");
 }
 
 TEST(LibvirtDomainWriter, VxlanGuestsGetTheTunnelMtu) {
@@ -230,6 +247,11 @@ TEST(VmxWriter, ComputeAndFrontend) {
     std::string fe = VmxWriter::vmx(vmDefinition(m, m.frontend()));
     EXPECT_NE(fe.find("ethernet1.vnet = \"vmnet0\""), std::string::npos);
     EXPECT_NE(fe.find("ide1:0.deviceType = \"cdrom-image\""), std::string::npos);
+    // VMware Server cannot boot a kernel: the per-cluster boot CD, and the
+    // kit image as the floppy.
+    EXPECT_NE(fe.find("ide1:0.fileName = \"/export/vcluster/alpha/boot.iso\""), std::string::npos)
+        << fe;
+    EXPECT_NE(fe.find("floppy0.fileName = \"/export/vcluster/alpha/kit.img\""), std::string::npos);
     EXPECT_NE(fe.find("bios.bootOrder = \"hdd,cdrom\""), std::string::npos);
     std::string vmdk = VmxWriter::vmdk(vmDefinition(m, m.nodes[1]).disks[0]);
     EXPECT_NE(vmdk.find("createType=\"fullDevice\""), std::string::npos);
@@ -317,14 +339,61 @@ TEST(FrontendKitWriter, SiteAttrsRollsKeyAndComputes) {
     std::string attrs = FrontendKitWriter::siteAttrs(kit);
     EXPECT_NE(attrs.find("Kickstart_PublicHostname:alpha.example.org\n"), std::string::npos);
     EXPECT_NE(attrs.find("Kickstart_PublicAddress:192.0.2.100\n"), std::string::npos);
+    EXPECT_NE(attrs.find("Kickstart_PublicGateway:192.0.2.1\n"), std::string::npos);
     EXPECT_NE(attrs.find("Kickstart_PrivateAddress:10.1.1.1\n"), std::string::npos);
     EXPECT_NE(attrs.find("Kickstart_PrivateNetmask:255.255.0.0\n"), std::string::npos);
     EXPECT_NE(attrs.find("Kickstart_Timezone:UTC\n"), std::string::npos);
+    EXPECT_NE(attrs.find("Server_Partitioning:force-default-root-disk-only\n"), std::string::npos);
+    EXPECT_NE(attrs.find("Kickstart_PrivateRootPassword:$6$saltsalt$hash\n"), std::string::npos);
+    EXPECT_NE(attrs.find("Kickstart_PublicNTPHost:pool.ntp.org\n"), std::string::npos);
+    EXPECT_NE(attrs.find("vc_install_token:tokenalpha\n"), std::string::npos);
+    // Every key Rocks' frontend screens need (ROCKS.md), each non-empty.
+    std::map<std::string, std::string> byKey;
+    for (const auto& [k, v] : FrontendKitWriter::siteAttrList(kit)) {
+        byKey[k] = v;
+    }
+    for (const char* key : {"Kickstart_PublicHostname",
+                            "Info_ClusterName",
+                            "Info_CertificateOrganization",
+                            "Info_CertificateLocality",
+                            "Info_CertificateState",
+                            "Info_CertificateCountry",
+                            "Info_ClusterContact",
+                            "Info_ClusterURL",
+                            "Info_ClusterLatlong",
+                            "Kickstart_PublicInterface",
+                            "Kickstart_PublicAddress",
+                            "Kickstart_PublicNetmask",
+                            "Kickstart_PublicMTU",
+                            "Kickstart_PublicGateway",
+                            "Kickstart_PublicDNSServers",
+                            "Kickstart_PrivateInterface",
+                            "Kickstart_PrivateAddress",
+                            "Kickstart_PrivateNetmask",
+                            "Kickstart_Timezone",
+                            "Kickstart_PublicNTPHost",
+                            "Kickstart_PrivateRootPassword",
+                            "Server_Partitioning",
+                            "Kickstart_PublicBroadcast",
+                            "Kickstart_PrivateBroadcast",
+                            "Kickstart_PrivateHostname",
+                            "Kickstart_PublicDNSDomain",
+                            "Kickstart_PrivateDNSDomain",
+                            "rocks_version",
+                            "rocks_version_major",
+                            "os"}) {
+        EXPECT_FALSE(byKey[key].empty()) << key;
+    }
+    EXPECT_EQ(byKey["Kickstart_PrivateBroadcast"], "10.1.255.255");
     Parsed rolls(FrontendKitWriter::rollsXml(kit));
     ASSERT_TRUE(rolls.ok());
     EXPECT_EQ(rolls.all("/rolls/roll/@name"), (std::vector<std::string>{"base", "hpc", "sge"}));
+    EXPECT_EQ(rolls.all("/rolls/roll/@version"), (std::vector<std::string>{"6.2", "6.2", "6.2"}));
+    EXPECT_EQ(rolls.one("/rolls/roll[1]/@url"), "http://192.0.2.2/install/rolls/");
     FileTree files = FrontendKitWriter::files(kit);
-    EXPECT_EQ(files.find("authorized_keys")->mode, 0600u);
+    for (const char* name : {"site.attrs", "rolls.xml", "authorized_keys", "computes.csv"}) {
+        EXPECT_EQ(files.find(name)->mode, 0600u) << name;  // root only: hash, key
+    }
     EXPECT_EQ(files.find("authorized_keys")->content, m.plan.sshPublicKey + "\n");
     std::string csv = files.find("computes.csv")->content;
     EXPECT_NE(csv.find("compute-0-1,1," + m.nodes[2].nics[0].mac + ",10.1.255.253,2\n"),

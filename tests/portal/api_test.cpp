@@ -204,6 +204,31 @@ TEST_F(PortalTest, RefusalTextEqualsTheCommandLine) {
         << errorOf(viaApi);
 }
 
+TEST_F(PortalTest, RollNotOnTheRollServerIsRefusedAsByTheCommandLine) {
+    auto viaApi = api(tokens_["alice"], "POST", "/api/v1/reservations",
+                      R"({"name":"r1","start":"2027-01-04T09:00:00Z","end":"2027-01-05T00:00:00Z",)"
+                      R"("rolls":["base","kernel","os","nosuchroll"],"sshkey":")" +
+                          key_ + R"("})");
+    EXPECT_EQ(viaApi.status, 400);
+    writeFile(dir_ / "k.pub", key_ + "\n");
+    auto viaCli = rocks({"add", "vcluster", "r1", "start=2027-01-04T09:00:00Z",
+                         "end=2027-01-05T00:00:00Z", "rolls=base,kernel,os,nosuchroll",
+                         "sshkey=" + (dir_ / "k.pub").string(), "owner=alice"});
+    EXPECT_EQ(viaCli.exitCode, 1);
+    EXPECT_EQ(viaCli.err, "error - " + errorOf(viaApi) + "\n");
+    EXPECT_NE(errorOf(viaApi).find("roll 'nosuchroll' is not installed"), std::string::npos);
+    EXPECT_TRUE(names(api(tokens_["root"], "GET", "/api/v1/reservations")).empty());
+    // A booking that is admitted answers its frontend's root password once.
+    auto ok = api(tokens_["alice"], "POST", "/api/v1/reservations", booking("r2", kStart, kEnd));
+    ASSERT_EQ(ok.status, 201);
+    json rows = json::parse(ok.body);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0]["root_password"].get<std::string>().size(), 20u) << ok.body;
+    EXPECT_EQ(api(tokens_["alice"], "GET", "/api/v1/reservations/r2")
+                  .body.find(rows[0]["root_password"].get<std::string>()),
+              std::string::npos);
+}
+
 TEST_F(PortalTest, CatalogAndCalendarComeFromTheDatabase) {
     auto cat = api(tokens_["alice"], "GET", "/api/v1/catalog");
     ASSERT_EQ(cat.status, 200);

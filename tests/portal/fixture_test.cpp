@@ -153,6 +153,12 @@ void PortalTest::SetUp() {
     };
     auto ok = [&](const std::vector<std::string>& args) { inProcess(args); };
     ok({"add", "host", "gateway-0-0", "membership=Gateway"});
+    // The roll server's rolls and the site's answers a frontend install needs.
+    for (const char* roll : {"base", "kernel", "os", "hpc"}) {
+        ok({"add", "vcluster", "roll", roll, "version=7.0"});
+    }
+    ok({"set", "attr", "Kickstart_PublicHostname", "manager.example.org"});
+    ok({"set", "attr", "Kickstart_PublicGateway", "192.0.2.1"});
     ok({"set", "host", "attr", "gateway-0-0", "vc_cpus", "16"});
     ok({"set", "host", "attr", "gateway-0-0", "vc_memory", "65536"});
     ok({"set", "host", "attr", "gateway-0-0", "vc_public_ips", "192.0.2.100"});

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <future>
+#include <regex>
 #include <set>
 
 #include "calendar/ScanCalendar.h"
 #include "reservation/ReservationBook.h"
+#include "reservation/RootPassword.h"
 #include "support/Keys.h"
 #include "support/Process.h"
 #include "support/TestDatabase.h"
@@ -29,6 +31,12 @@ class Cluster : public ::testing::Test {
     void build(int vmServers, int cpus = 8, int memoryMiB = 16384, int publicIps = 10,
                const std::string& pool = "1TiB") {
         rocks_.ok({"add", "host", "gateway-0-0", "membership=Gateway"});
+        // The roll server's rolls and the site's answers a frontend install needs.
+        for (const char* roll : {"base", "kernel", "os", "hpc", "sge"}) {
+            rocks_.ok({"add", "vcluster", "roll", roll, "version=7.0"});
+        }
+        rocks_.ok({"set", "attr", "Kickstart_PublicHostname", "manager.example.org"});
+        rocks_.ok({"set", "attr", "Kickstart_PublicGateway", "192.0.2.1"});
         rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_cpus", "16"});
         rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_memory", "65536"});
         rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_public_ips",
@@ -162,6 +170,72 @@ TEST_F(Cluster, BadInputIsOneLineExitOneAndChangesNothing) {
     EXPECT_EQ(r.exitCode, 1) << r.err;
     EXPECT_EQ(count("vcluster_reservations"), before);
     EXPECT_EQ(count("vcluster_allocations"), allocations);
+}
+
+TEST_F(Cluster, RollsMustBeOnTheRollServer) {
+    build(1);
+    const std::int64_t before = count("vcluster_reservations");
+    auto r = add("t1", {kStart, kEnd, "rolls=base,kernel,os,nosuchroll"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err,
+              "error - roll 'nosuchroll' is not installed on the roll server (offered: base, "
+              "hpc, kernel, os, sge)\n");
+    EXPECT_EQ(count("vcluster_reservations"), before);
+    rocks_.ok({"add", "vcluster", "roll", "nosuchroll", "version=1.0", "enabled=no"});
+    EXPECT_EQ(add("t1", {kStart, kEnd, "rolls=base,nosuchroll"}).exitCode, 1);  // disabled
+    EXPECT_EQ(add("t1", {kStart, kEnd, "rolls=base,hpc"}).exitCode, 0);
+    // Registered twice: refused, one line.
+    r = rocks_({"add", "vcluster", "roll", "base", "version=7.0"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(countLines(r.err), 1u) << r.err;
+}
+
+TEST_F(Cluster, BookingShowsARandomRootPasswordOnceAndKeepsItsHash) {
+    build(1);
+    auto r = add("t1", {kStart, kEnd});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("ROOT-PASSWORD"), std::string::npos) << r.out;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, std::regex("t1:.* ([A-Za-z0-9]{20})\\s*\n"))) << r.out;
+    const std::string clear = m[1];
+    auto handle = vcluster::test::openTestDatabase(rocks_.db());
+    auto hash = handle->queryOne("SELECT Hash FROM vcluster_root_passwords")->text(0);
+    EXPECT_EQ(hash.rfind("$6$", 0), 0u) << hash;
+    EXPECT_EQ(reservation::cryptWith(clear, hash), hash);
+    EXPECT_EQ(hash.find(clear), std::string::npos);
+    // Shown once: nothing lists it again.
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "output-format=json"}).find(clear), std::string::npos);
+    // A second booking gets another password.
+    auto r2 = add("t2", {kStart, kEnd});
+    ASSERT_EQ(r2.exitCode, 0) << r2.err;
+    EXPECT_EQ(r2.out.find(clear), std::string::npos);
+    // Key-only sites: no password shown.
+    rocks_.ok({"set", "attr", "vc_root_login", "key-only"});
+    auto r3 = add("t3", {kStart, kEnd});
+    ASSERT_EQ(r3.exitCode, 0) << r3.err;
+    EXPECT_NE(r3.out.find("(key only)"), std::string::npos) << r3.out;
+}
+
+TEST_F(Cluster, BookingNeedsThePublicGatewayAndTheRollServer) {
+    build(1);
+    rocks_.ok({"remove", "attr", "Kickstart_PublicGateway"});
+    auto r = add("t1", {kStart, kEnd});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err,
+              "error - no public gateway for virtual frontends on gateway-0-0: set "
+              "vc_public_gateway (or Rocks' Kickstart_PublicGateway)\n");
+    EXPECT_EQ(count("vcluster_reservations"), 0);
+    EXPECT_EQ(count("vcluster_root_passwords"), 0);
+    rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_public_gateway", "192.0.2.254"});
+    rocks_.ok({"remove", "attr", "Kickstart_PublicHostname"});
+    r = add("t1", {kStart, kEnd});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(countLines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("no roll server"), std::string::npos) << r.err;
+    rocks_.ok({"set", "attr", "vc_roll_server", "http://rolls.example.org/install/rolls/"});
+    rocks_.ok(
+        {"set", "attr", "vc_kickstart_url", "http://rolls.example.org/install/sbin/kickstart.cgi"});
+    EXPECT_EQ(add("t1", {kStart, kEnd}).exitCode, 0);
 }
 
 TEST_F(Cluster, RefusalNamesResourceHostInstantAndEarliestStart) {

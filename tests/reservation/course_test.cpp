@@ -23,6 +23,12 @@ class Course : public ::testing::Test {
         // One gateway with 4 public addresses (so 4 clusters at once), one
         // storage node, two vm-servers of 8 CPUs.
         rocks_.ok({"add", "host", "gateway-0-0", "membership=Gateway"});
+        // The roll server's rolls and the site's answers a frontend install needs.
+        for (const char* roll : {"base", "kernel", "os"}) {
+            rocks_.ok({"add", "vcluster", "roll", roll, "version=7.0"});
+        }
+        rocks_.ok({"set", "attr", "Kickstart_PublicHostname", "manager.example.org"});
+        rocks_.ok({"set", "attr", "Kickstart_PublicGateway", "192.0.2.1"});
         rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_cpus", "64"});
         rocks_.ok({"set", "host", "attr", "gateway-0-0", "vc_memory", "262144"});
         rocks_.ok(

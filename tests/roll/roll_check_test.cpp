@@ -14,7 +14,7 @@ TEST(RollCheck, TheRollInTheRepositoryHasNoProblems) {
     auto tree = roll::RollTree::load(VCLUSTER_SOURCE_DIR);
     auto problems = tree.check();
     EXPECT_TRUE(problems.empty()) << describe(problems);
-    EXPECT_EQ(tree.nodes().size(), 11U);
+    EXPECT_EQ(tree.nodes().size(), 12U);
     ASSERT_EQ(tree.graphs().count("default"), 1U);
     EXPECT_FALSE(tree.graphs().at("default").edges.empty());
 }

@@ -44,8 +44,13 @@ TEST(RollWalk, StorageGetsTheTargetButNoHypervisor) {
 
 TEST(RollWalk, TheFrontendGetsTheManagerSide) {
     auto tree = roll::RollTree::load(VCLUSTER_SOURCE_DIR);
-    EXPECT_EQ(names(tree.walk("default", "server")),
-              (Names{"server", "vcluster-base", "vcluster-server", "vcluster-server-db-data"}));
+    auto steps = tree.walk("default", "server");
+    EXPECT_EQ(names(steps), (Names{"server", "vcluster-base", "vcluster-server",
+                                   "vcluster-virtual-frontend", "vcluster-server-db-data"}));
+    // A virtual frontend this roll builds (its site.attrs say so) gets only
+    // the node that finishes its install; a physical one the manager side.
+    EXPECT_EQ(steps[1].conditions, "cond=\"vc_virtual_frontend != 'yes'\"");
+    EXPECT_EQ(steps[3].conditions, "cond=\"vc_virtual_frontend == 'yes'\"");
 }
 
 TEST(RollWalk, OrdersWinOverDepthFirstOrderAndHeadTailAnchor) {

@@ -15,7 +15,7 @@ const std::vector<Migration>& migrations() {
         migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
         migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
         migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
-        migrationRocksNativeRows(), migrationResolveChain(),
+        migrationRocksNativeRows(), migrationResolveChain(),  migrationRootPasswords(),
     };
     return all;
 }

@@ -1,13 +1,18 @@
 #include "lifecycle/PlanFromReservation.h"
 
-#include "cluster/Attributes.h"
+#include <algorithm>
+
+#include "cluster/Rolls.h"
 #include "materialise/SiteFacts.h"
+#include "reservation/RootPassword.h"
+#include "util/Error.h"
 
 namespace vcluster::lifecycle {
 
 namespace {
 
 constexpr std::uint64_t kMiB = 1024ULL * 1024ULL;
+constexpr const char* kThisRoll = "vcluster";
 
 materialise::Hypervisor hypervisorOf(reservation::Hypervisor h) {
     return h == reservation::Hypervisor::VMware ? materialise::Hypervisor::VMware
@@ -29,13 +34,28 @@ materialise::ClusterPlan planFor(db::Database& db, const reservation::StoredRese
     plan.hypervisor = hypervisorOf(q.hypervisor);
     plan.network = networkOf(q.network);
     plan.segmentId = static_cast<int>(r.networkId);
-    // Rolls are named by the tenant; their version is the site's Rocks
-    // release (Rocks' rocks_version attribute) unless the rolls table knows it.
-    std::string siteVersion = AttributePool(db).global("rocks_version").value_or("7.0");
-    for (const auto& roll : q.rolls) {
-        auto known = db.queryOne(
-            "SELECT Version FROM rolls WHERE Name = ? AND Version <> '' ORDER BY ID DESC", {roll});
-        plan.rolls.push_back({roll, known ? known->text(0) : siteVersion, "x86_64"});
+    // Rolls are named by the tenant and were admitted only if the roll
+    // server has them (the rolls table): its version and arch. This roll
+    // joins them when the roll server offers it: its node file for virtual
+    // frontends installs the tenant's key and the computes.
+    RollPool rolls(db);
+    std::vector<std::string> names = q.rolls;
+    if (std::find(names.begin(), names.end(), kThisRoll) == names.end() &&
+        rolls.findEnabled(kThisRoll)) {
+        names.emplace_back(kThisRoll);
+    }
+    for (const auto& name : names) {
+        auto known = rolls.findEnabled(name);
+        if (!known) {
+            throw Error("roll '" + name + "' of vcluster '" + q.name +
+                        "' is no longer on the roll server (the rolls table)");
+        }
+        plan.rolls.push_back({known->name, known->version,
+                              known->arch.empty() ? std::string("x86_64") : known->arch});
+    }
+    if (auto secrets = reservation::RootPasswordPool(db).find(r.id)) {
+        plan.rootPasswordHash = secrets->rootPasswordHash;
+        plan.installToken = secrets->installToken;
     }
     plan.sshPublicKey = q.sshKey;
     plan.fqdn = q.fqdn;

@@ -180,8 +180,48 @@ void validate(const ClusterPlan& plan) {
         throw Error("private network /" + std::to_string(plan.site.privatePrefix) +
                     " is too small for " + std::to_string(plan.computes.size()) + " computes");
     }
-    validatePath(plan.site.installIso, "install ISO");
     validatePath(plan.site.vmDirectory, "VM directory");
+    const InstallerSite& in = plan.site.installer;
+    validatePath(in.kernel, "installer kernel (vc_installer_kernel)");
+    validatePath(in.initrd, "installer initrd (vc_installer_initrd)");
+    validatePath(in.isolinux, "isolinux (vc_installer_isolinux)");
+    validateUrl(in.kickstartUrl, "kickstart URL (vc_kickstart_url)");
+    validateUrl(in.rollServer, "roll server (vc_roll_server)");
+    for (const auto& [value, what] :
+         {std::pair{in.ntpHost, "NTP host (Kickstart_PublicNTPHost)"},
+          std::pair{in.certificateOrganization, "Info_CertificateOrganization"},
+          std::pair{in.certificateLocality, "Info_CertificateLocality"},
+          std::pair{in.certificateState, "Info_CertificateState"},
+          std::pair{in.certificateCountry, "Info_CertificateCountry"},
+          std::pair{in.clusterLatlong, "Info_ClusterLatlong"}}) {
+        if (value.empty()) {
+            throw Error(std::string(what) + " must not be empty");
+        }
+        validateText(value, what);
+    }
+    validateText(in.clusterContact, "Info_ClusterContact");
+    validateText(in.rocksVersion, "rocks_version");
+    if (plan.frontend.publicGateway.empty()) {
+        throw Error("no public gateway for the virtual frontend of '" + plan.name +
+                    "': set vc_public_gateway on " + plan.frontend.gateway +
+                    " or Rocks' Kickstart_PublicGateway");
+    }
+    parseIPv4(plan.frontend.publicGateway, "public gateway");
+    validateText(plan.rootPasswordHash, "root password hash");
+    validateIdentifier(plan.installToken.empty() ? "-" : plan.installToken, "install token");
+}
+
+void validateUrl(const std::string& url, const std::string& what) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        throw Error(what + " '" + url + "' must be an http:// or https:// URL");
+    }
+    const bool ok = std::all_of(url.begin(), url.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               std::string_view("/_-.:+~%?=&").find(c) != std::string_view::npos;
+    });
+    if (!ok) {
+        throw Error(what + " '" + url + "' may only contain letters, digits and /_-.:+~%?=&");
+    }
 }
 
 }  // namespace vcluster::materialise

@@ -76,6 +76,28 @@ struct Roll {
     std::string arch = "x86_64";
 };
 
+// How the virtual frontend's installer is booted and answered: the Rocks
+// installer's kernel and initrd on the gateway (booted directly by KVM; on
+// VMware Server, which cannot, put on a per-cluster boot CD with
+// isolinux), the kickstart server and roll server of the physical frontend,
+// and the site's answers to the frontend screens (docs/attributes.md).
+struct InstallerSite {
+    std::string rocksVersion = "7.0";
+    std::string kernel = "/boot/kickstart/default/vmlinuz-7.0-x86_64";
+    std::string initrd = "/boot/kickstart/default/initrd.img-7.0-x86_64";
+    std::string isolinux = "/usr/share/syslinux/isolinux.bin";  // VMware boot CD only
+    std::string kickstartUrl;  // http://<physical frontend>/install/sbin/kickstart.cgi
+    std::string rollServer;    // http://<physical frontend>/install/rolls/
+    std::string ntpHost = "pool.ntp.org";
+    std::string certificateOrganization = "vcluster";
+    std::string certificateLocality = "Unknown";
+    std::string certificateState = "Unknown";
+    std::string certificateCountry = "US";
+    std::string clusterContact;  // "" -> root@<fqdn>
+    std::string clusterLatlong = "N0.00 E0.00";
+    bool keyOnlyRoot = false;  // vc_root_login=key-only: root's password locked
+};
+
 // Site-wide facts (Rocks global attributes) the generated files need.
 struct SiteInfo {
     std::string iqnDate = "2026-11";           // yyyy-mm the naming authority owned the domain
@@ -86,7 +108,7 @@ struct SiteInfo {
     std::string privateNetwork = "10.1.0.0";  // every virtual cluster may reuse it
     int privatePrefix = 16;
     std::string privateDomain = "local";
-    std::string installIso = "/export/isos/rocks-frontend.iso";
+    InstallerSite installer;
     std::string vmDirectory = "/var/lib/vcluster/vms";  // VMware .vmx/.vmdk home
     int vxlanPort = 4789;
     std::vector<PhysicalHost> hosts;  // every host the plan names
@@ -101,6 +123,11 @@ struct ClusterPlan {
     std::vector<Roll> rolls;
     std::string sshPublicKey;
     std::string fqdn;  // public name of the virtual frontend
+    // crypt(3) hash of the frontend's random root password (made at booking;
+    // the clear text was shown once to the owner), and the token the
+    // installed frontend publishes when its install really finished.
+    std::string rootPasswordHash;
+    std::string installToken;
     FrontendSpec frontend;
     std::vector<ComputeSpec> computes;
     StorageSpec storage;
@@ -112,5 +139,7 @@ struct ClusterPlan {
 // Refuses, with an Error an admin can act on, a plan whose values could not
 // be written safely (names, ranges, addresses, key text).
 void validate(const ClusterPlan& plan);
+// An http(s) URL of characters safe on a kernel command line and in XML.
+void validateUrl(const std::string& url, const std::string& what);
 
 }  // namespace vcluster::materialise

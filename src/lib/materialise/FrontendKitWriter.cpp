@@ -1,6 +1,8 @@
 // The answers an unattended Rocks frontend install needs, the tenant's key
 // and the list of computes (so they are named without insert-ethers'
 // power-on-in-order dance).
+#include <cstdio>
+
 #include "materialise/Writers.h"
 #include "materialise/Xml.h"
 #include "util/Strings.h"
@@ -8,38 +10,88 @@
 
 namespace vcluster::materialise {
 
-std::string FrontendKitWriter::siteAttrs(const FrontendKit& k) {
-    // Rocks' site.attrs: one "Attr:Value" a line. Every value was validated
-    // to be a single line of printable text.
+namespace {
+
+// FNV-1a of the cluster's name: the kit image's FAT volume serial.
+std::uint32_t kitSerial(const std::string& cluster) {
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : cluster) {
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> FrontendKitWriter::siteAttrList(
+    const FrontendKit& k) {
+    // The answers to every screen of Rocks' frontend installer (its
+    // installclass skips them when /tmp/site.attrs exists, and runs lights
+    // out with /tmp/rolls.xml too). Every value was validated to be a single
+    // line of printable text.
     const int publicPrefix = parseNetmask(k.publicNetmask);
     const int privatePrefix = parseNetmask(k.privateNetmask);
-    const std::string publicNetwork =
-        formatIPv4(parseIPv4(k.publicIp) & prefixToMask(publicPrefix));
-    const std::vector<std::pair<std::string, std::string>> attrs = {
+    const std::uint32_t publicMask = prefixToMask(publicPrefix);
+    const std::uint32_t privateMask = prefixToMask(privatePrefix);
+    const std::uint32_t publicIp = parseIPv4(k.publicIp);
+    const std::uint32_t privateNet = parseIPv4(k.privateNetwork) & privateMask;
+    const InstallerSite& in = k.installer;
+    const std::string version = in.rocksVersion;
+    const std::string major = version.substr(0, version.find('.'));
+    return {
         {"Info_FQDN", k.fqdn},
         {"Info_ClusterName", k.cluster},
+        {"Info_ClusterContact", in.clusterContact.empty() ? "root@" + k.fqdn : in.clusterContact},
+        {"Info_ClusterURL", "http://" + k.fqdn + "/"},
+        {"Info_ClusterLatlong", in.clusterLatlong},
+        {"Info_CertificateOrganization", in.certificateOrganization},
+        {"Info_CertificateLocality", in.certificateLocality},
+        {"Info_CertificateState", in.certificateState},
+        {"Info_CertificateCountry", in.certificateCountry},
         {"Kickstart_PublicHostname", k.fqdn},
         {"Kickstart_PublicInterface", "eth1"},
         {"Kickstart_PublicAddress", k.publicIp},
         {"Kickstart_PublicNetmask", k.publicNetmask},
         {"Kickstart_PublicNetmaskCIDR", std::to_string(publicPrefix)},
-        {"Kickstart_PublicNetwork", publicNetwork},
+        {"Kickstart_PublicNetwork", formatIPv4(publicIp & publicMask)},
+        {"Kickstart_PublicBroadcast", formatIPv4(publicIp | ~publicMask)},
+        {"Kickstart_PublicMTU", "1500"},
         {"Kickstart_PublicGateway", k.publicGateway},
         {"Kickstart_PublicDNSDomain", k.publicDomain},
         {"Kickstart_PublicDNSServers", join(k.dnsServers, ",")},
+        {"Kickstart_PublicNTPHost", in.ntpHost},
         {"Kickstart_PrivateHostname", k.hostName},
         {"Kickstart_PrivateInterface", "eth0"},
         {"Kickstart_PrivateAddress", k.privateIp},
         {"Kickstart_PrivateNetmask", k.privateNetmask},
         {"Kickstart_PrivateNetmaskCIDR", std::to_string(privatePrefix)},
-        {"Kickstart_PrivateNetwork", k.privateNetwork},
+        {"Kickstart_PrivateNetwork", formatIPv4(privateNet)},
+        {"Kickstart_PrivateBroadcast", formatIPv4(privateNet | ~privateMask)},
+        {"Kickstart_PrivateMTU", "1500"},
         {"Kickstart_PrivateDNSDomain", k.privateDomain},
         {"Kickstart_PrivateGateway", k.privateIp},
         {"Kickstart_PrivateDNSServers", k.privateIp},
+        {"Kickstart_PrivateNTPHost", k.privateIp},
         {"Kickstart_Timezone", k.timezone},
+        // The form's Private_PureRootPassword, already hashed; "!" (no
+        // password can match) for a reservation booked without one.
+        {"Kickstart_PrivateRootPassword",
+         k.rootPasswordHash.empty() ? std::string("!") : k.rootPasswordHash},
+        {"Server_Partitioning", "force-default-root-disk-only"},
+        {"rocks_version", version},
+        {"rocks_version_major", major},
+        {"os", "linux"},
+        // Read by this roll's node file for virtual frontends (site.attrs
+        // become attributes of the virtual frontend's own database).
+        {"vc_virtual_frontend", "yes"},
+        {"vc_root_login", in.keyOnlyRoot ? "key-only" : "password"},
+        {"vc_install_token", k.installToken},
     };
+}
+
+std::string FrontendKitWriter::siteAttrs(const FrontendKit& k) {
     std::string s;
-    for (const auto& [attr, value] : attrs) {
+    for (const auto& [attr, value] : siteAttrList(k)) {
         s += attr;
         s += ':';
         s += value;
@@ -55,8 +107,16 @@ std::string FrontendKitWriter::rollsXml(const FrontendKit& k) {
         XmlDocument::attr(roll, "name", r.name);
         XmlDocument::attr(roll, "version", r.version);
         XmlDocument::attr(roll, "arch", r.arch);
+        XmlDocument::attr(roll, "url", k.installer.rollServer);
+        XmlDocument::attr(roll, "diskid", "");
     }
     return doc.str();
+}
+
+std::string FrontendKitWriter::isolinuxCfg(const FrontendKit& k) {
+    return "default install\nprompt 0\ntimeout 1\nlabel install\n  kernel vmlinuz\n"
+           "  append initrd=initrd.img " +
+           k.boot.cmdline + "\n";
 }
 
 std::string FrontendKitWriter::computesCsv(const FrontendKit& k) {
@@ -79,32 +139,92 @@ std::string FrontendKitWriter::addComputesScript(const FrontendKit& k) {
                         "rank=" + std::to_string(c.rank), "cpus=" + std::to_string(c.cpus)},
                        {"rocks", "add", "host", "interface", c.name, "eth0", "mac=" + c.mac,
                         "ip=" + c.ip, "subnet=private"}});
+        // They PXE-boot first (the domain's boot order) and install from here.
+        script.run({"rocks", "set", "host", "boot", c.name, "action=install"});
     }
+    // dhcpd.conf (name and address by MAC), DNS, the PXE configuration.
     script.run({"rocks", "sync", "config"});
     return script.render();
 }
 
 FileTree FrontendKitWriter::files(const FrontendKit& k) {
+    // Root only: the hash of root's password and the tenant's key.
     FileTree t;
-    t.add("site.attrs", siteAttrs(k), 0644);
-    t.add("rolls.xml", rollsXml(k), 0644);
+    t.add("site.attrs", siteAttrs(k), 0600);
+    t.add("rolls.xml", rollsXml(k), 0600);
     t.add("authorized_keys", k.sshPublicKey + "\n", 0600);
-    t.add("computes.csv", computesCsv(k), 0644);
-    t.add("add-computes.sh", addComputesScript(k), 0755);
+    t.add("computes.csv", computesCsv(k), 0600);
+    t.add("add-computes.sh", addComputesScript(k), 0700);
     return t;
 }
 
 std::string FrontendKitWriter::installDirectory(const FrontendKit& k) {
-    return "/export/vcluster/" + k.cluster + "/kit";
+    return kitDirectory(k.cluster) + "/kit";
 }
 
 void FrontendKitWriter::apply(const FrontendKit& k, HostOutput& out) {
     out.apply.section("kit");
+    // Before anything is made: the installer the VM will boot must be here.
+    // Like the paths in the domain XML, these are the host's own (under an
+    // install root, in tests, there is no hypervisor to read them).
+    std::vector<std::pair<std::string, std::string>> needed = {
+        {k.installer.kernel, "installer kernel (vc_installer_kernel)"},
+        {k.installer.initrd, "installer initrd (vc_installer_initrd)"}};
+    if (k.hypervisor == Hypervisor::VMware) {
+        needed.emplace_back(k.installer.isolinux, "isolinux (vc_installer_isolinux)");
+    }
+    for (const auto& [path, what] : needed) {
+        out.apply.ensure({{"host_file", path}},
+                         {{"echo", "error - " + what + " " + path + " is missing on this host",
+                           Word::raw(">&2")},
+                          {"exit", "1"}});
+    }
+    const std::string dir = kitDirectory(k.cluster);
+    for (const auto& d : {dir, installDirectory(k)}) {
+        out.apply.run({"install", "-d", "-m", "0700", "--", Word::under("root", d)});
+    }
     const FileTree kitFiles = files(k);
     for (const auto& [name, file] : kitFiles.files()) {
         const std::string rel = "files/kit/" + k.cluster + "/" + name;
         out.files.add(rel, file.content, file.mode);
         out.apply.installFile(rel, installDirectory(k) + "/" + name, file.mode);
+    }
+    // The kit image attached to the VM (a 1.44 MB FAT floppy image, label
+    // VCKIT, made with mtools): the installer hook of this roll copies
+    // site.attrs and rolls.xml from it into the installer's /tmp.
+    const std::string image = kitImagePath(k.cluster);
+    const Word tmp = Word::under("root", image + ".tmp");
+    out.apply.run({"rm", "-f", "--", tmp});
+    // Byte for byte the same on every run (time stamps, volume serial).
+    char serial[9];
+    std::snprintf(serial, sizeof serial, "%08x", kitSerial(k.cluster));
+    out.apply.run({"env", "SOURCE_DATE_EPOCH=0", "mformat", "-i", tmp, "-C", "-f", "1440", "-v",
+                   kKitLabel, "-N", serial, "::"});
+    for (const auto& [name, file] : kitFiles.files()) {
+        out.apply.run({"env", "SOURCE_DATE_EPOCH=0", "mcopy", "-o", "-i", tmp, "--",
+                       Word::under("root", installDirectory(k) + "/" + name), "::" + name});
+    }
+    out.apply.run({"chmod", "0600", "--", tmp});
+    out.apply.run({"mv", "-f", "--", tmp, Word::under("root", image)});
+    if (k.hypervisor == Hypervisor::VMware) {
+        // VMware Server cannot boot a kernel directly: a per-cluster boot CD
+        // with the installer and its command line (isolinux).
+        const std::string cd = dir + "/boot";
+        const std::string cfg = "files/kit/" + k.cluster + "/isolinux.cfg";
+        out.files.add(cfg, isolinuxCfg(k), 0600);
+        out.apply.installFile(cfg, cd + "/isolinux/isolinux.cfg", 0600);
+        out.apply.run({"install", "-m", "0600", "--", Word::under("root", k.installer.isolinux),
+                       Word::under("root", cd + "/isolinux/isolinux.bin")});
+        out.apply.run({"install", "-m", "0600", "--", Word::under("root", k.installer.kernel),
+                       Word::under("root", cd + "/isolinux/vmlinuz")});
+        out.apply.run({"install", "-m", "0600", "--", Word::under("root", k.installer.initrd),
+                       Word::under("root", cd + "/isolinux/initrd.img")});
+        const Word iso = Word::under("root", bootIsoPath(k.cluster) + ".tmp");
+        out.apply.run({"xorriso", "-as", "mkisofs", "-quiet", "-V", "VCBOOT", "-o", iso, "-b",
+                       "isolinux/isolinux.bin", "-c", "isolinux/boot.cat", "-no-emul-boot",
+                       "-boot-load-size", "4", "-boot-info-table", Word::under("root", cd)});
+        out.apply.run({"chmod", "0600", "--", iso});
+        out.apply.run({"mv", "-f", "--", iso, Word::under("root", bootIsoPath(k.cluster))});
     }
 }
 
@@ -113,6 +233,17 @@ void FrontendKitWriter::teardown(const FrontendKit& k, HostOutput& out) {
     const FileTree kitFiles = files(k);
     for (const auto& [name, file] : kitFiles.files()) {
         out.teardown.removeFile(installDirectory(k) + "/" + name);
+    }
+    const std::string dir = kitDirectory(k.cluster);
+    out.teardown.run({"rm", "-rf", "--", Word::under("root", dir + "/boot")});
+    for (const auto& f : {kitImagePath(k.cluster), kitImagePath(k.cluster) + ".tmp",
+                          bootIsoPath(k.cluster), bootIsoPath(k.cluster) + ".tmp"}) {
+        out.teardown.removeFile(f);
+    }
+    for (const auto& d : {installDirectory(k), dir}) {
+        out.teardown.whenPresent(
+            {{"stat", "--", Word::under("root", d)}},
+            {{"rmdir", "--ignore-fail-on-non-empty", "--", Word::under("root", d)}});
     }
 }
 

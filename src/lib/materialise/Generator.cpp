@@ -82,10 +82,12 @@ std::map<std::string, HostOutput> generateHosts(const Materialisation& m) {
     for (const auto& host : vmHosts) {
         IscsiLoginWriter::apply(iscsiLogin(m, host), out(host));
     }
+    // The kit first: its check that the installer is on the gateway comes
+    // before the frontend's domain is defined.
+    FrontendKitWriter::apply(kit, out(gateway));
     for (const auto& node : m.nodes) {
         hypervisor->apply(vmDefinition(m, node), out(node.physicalHost));
     }
-    FrontendKitWriter::apply(kit, out(gateway));
 
     FrontendKitWriter::teardown(kit, out(gateway));
     for (auto it = m.nodes.rbegin(); it != m.nodes.rend(); ++it) {

@@ -191,6 +191,9 @@ Materialisation resolve(const ClusterPlan& plan, const std::vector<std::string>&
     validate(plan);
     Materialisation m;
     m.plan = plan;
+    if (m.plan.installToken.empty()) {
+        m.plan.installToken = randomSecret(24);  // the installed frontend publishes it
+    }
     MacAllocator macs(plan.hypervisor, usedMacs);
     const std::uint32_t network = parseIPv4(plan.site.privateNetwork);
     const std::uint32_t broadcast = network | ~prefixToMask(plan.site.privatePrefix);

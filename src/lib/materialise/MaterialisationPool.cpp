@@ -46,7 +46,23 @@ Settings planSettings(const ClusterPlan& p) {
     s["site.private_network"] = p.site.privateNetwork;
     s["site.private_prefix"] = std::to_string(p.site.privatePrefix);
     s["site.private_domain"] = p.site.privateDomain;
-    s["site.install_iso"] = p.site.installIso;
+    s["root_password_hash"] = p.rootPasswordHash;
+    s["install_token"] = p.installToken;
+    const InstallerSite& in = p.site.installer;
+    s["installer.rocks_version"] = in.rocksVersion;
+    s["installer.kernel"] = in.kernel;
+    s["installer.initrd"] = in.initrd;
+    s["installer.isolinux"] = in.isolinux;
+    s["installer.kickstart_url"] = in.kickstartUrl;
+    s["installer.roll_server"] = in.rollServer;
+    s["installer.ntp_host"] = in.ntpHost;
+    s["installer.cert_organization"] = in.certificateOrganization;
+    s["installer.cert_locality"] = in.certificateLocality;
+    s["installer.cert_state"] = in.certificateState;
+    s["installer.cert_country"] = in.certificateCountry;
+    s["installer.contact"] = in.clusterContact;
+    s["installer.latlong"] = in.clusterLatlong;
+    s["installer.key_only_root"] = in.keyOnlyRoot ? "yes" : "no";
     s["site.vm_directory"] = p.site.vmDirectory;
     s["site.vxlan_port"] = std::to_string(p.site.vxlanPort);
     for (std::size_t i = 0; i < p.site.hosts.size(); ++i) {
@@ -108,7 +124,32 @@ void applySettings(const Settings& s, ClusterPlan& p) {
     p.site.privateNetwork = setting(s, "site.private_network");
     p.site.privatePrefix = settingInt(s, "site.private_prefix");
     p.site.privateDomain = setting(s, "site.private_domain");
-    p.site.installIso = setting(s, "site.install_iso");
+    // Absent from clusters materialised before the installer was booted
+    // directly: they keep the defaults.
+    auto optionalSetting = [&](const std::string& name, std::string& into) {
+        if (auto it = s.find(name); it != s.end()) {
+            into = it->second;
+        }
+    };
+    optionalSetting("root_password_hash", p.rootPasswordHash);
+    optionalSetting("install_token", p.installToken);
+    InstallerSite& in = p.site.installer;
+    optionalSetting("installer.rocks_version", in.rocksVersion);
+    optionalSetting("installer.kernel", in.kernel);
+    optionalSetting("installer.initrd", in.initrd);
+    optionalSetting("installer.isolinux", in.isolinux);
+    optionalSetting("installer.kickstart_url", in.kickstartUrl);
+    optionalSetting("installer.roll_server", in.rollServer);
+    optionalSetting("installer.ntp_host", in.ntpHost);
+    optionalSetting("installer.cert_organization", in.certificateOrganization);
+    optionalSetting("installer.cert_locality", in.certificateLocality);
+    optionalSetting("installer.cert_state", in.certificateState);
+    optionalSetting("installer.cert_country", in.certificateCountry);
+    optionalSetting("installer.contact", in.clusterContact);
+    optionalSetting("installer.latlong", in.clusterLatlong);
+    std::string keyOnly = "no";
+    optionalSetting("installer.key_only_root", keyOnly);
+    in.keyOnlyRoot = keyOnly == "yes";
     p.site.vmDirectory = setting(s, "site.vm_directory");
     p.site.vxlanPort = settingInt(s, "site.vxlan_port");
     for (int i = 0; s.count("host." + std::to_string(i) + ".name") != 0; ++i) {

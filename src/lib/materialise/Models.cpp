@@ -107,17 +107,49 @@ VmDefinition vmDefinition(const Materialisation& m, const VirtualNode& node) {
     }
     vm.bootFromNetwork = node.role == NodeRole::Compute;
     if (node.role == NodeRole::Frontend) {
-        vm.isoPath = m.plan.site.installIso;
+        vm.installer = installerBoot(m);
+        vm.kitImage = kitImagePath(m.plan.name);
+        if (m.plan.hypervisor == Hypervisor::VMware) {
+            vm.bootIso = bootIsoPath(m.plan.name);
+        }
     }
     vm.directory = m.plan.site.vmDirectory + "/" + node.name;
     return vm;
+}
+
+std::string kitDirectory(const std::string& cluster) { return "/export/vcluster/" + cluster; }
+
+std::string kitImagePath(const std::string& cluster) { return kitDirectory(cluster) + "/kit.img"; }
+
+std::string bootIsoPath(const std::string& cluster) { return kitDirectory(cluster) + "/boot.iso"; }
+
+InstallerBoot installerBoot(const Materialisation& m) {
+    const ClusterPlan& p = m.plan;
+    const InstallerSite& in = p.site.installer;
+    // As Rocks' "install vm frontend" boot action: `build` makes it a
+    // frontend install; the public NIC (eth1) reaches the kickstart server.
+    std::string cmdline =
+        "ks=" + in.kickstartUrl + " ksdevice=eth1 build ip=" + p.frontend.publicIp +
+        " netmask=" + p.frontend.publicNetmask + " gateway=" + p.frontend.publicGateway;
+    if (!p.site.dnsServers.empty()) {
+        cmdline += " dns=" + p.site.dnsServers.front();
+    }
+    cmdline +=
+        std::string(" vcluster.kit=LABEL=") + kKitLabel + " console=tty0 console=ttyS0,115200n8";
+    return {in.kernel, in.initrd, cmdline};
 }
 
 FrontendKit frontendKit(const Materialisation& m) {
     const ClusterPlan& p = m.plan;
     const VirtualNode& fe = m.frontend();
     FrontendKit k;
+    k.hypervisor = p.hypervisor;
     k.cluster = p.name;
+    k.owner = p.owner;
+    k.installer = p.site.installer;
+    k.boot = installerBoot(m);
+    k.rootPasswordHash = p.rootPasswordHash;
+    k.installToken = p.installToken;
     k.fqdn = p.fqdn;
     k.hostName = fe.guestName;
     k.publicIp = p.frontend.publicIp;

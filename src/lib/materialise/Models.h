@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,15 @@ struct VmDisk {
     std::string guestDevice;  // vda / sda
 };
 
+// The installer a virtual frontend boots the way Rocks' KVM roll does: the
+// kernel and initrd of the physical frontend's distribution, with the
+// kickstart server and the frontend's public address on the command line.
+struct InstallerBoot {
+    std::string kernel;
+    std::string initrd;
+    std::string cmdline;
+};
+
 struct VmDefinition {
     std::string name;
     std::string cluster;
@@ -93,9 +103,15 @@ struct VmDefinition {
     int cpus = 1;
     std::vector<VmNic> nics;
     std::vector<VmDisk> disks;
-    bool bootFromNetwork = true;  // computes PXE-boot; the frontend boots its ISO
-    std::string isoPath;          // frontend only
-    std::string directory;        // VMware: where the .vmx/.vmdk live
+    bool bootFromNetwork = true;  // computes PXE-boot from their frontend
+    // Frontend only: the installer (KVM boots it directly until the install
+    // is done; VMware boots bootIso, a per-cluster CD holding it), and the
+    // cluster's kit image (site.attrs, rolls.xml, key, computes), attached
+    // read-only as a disk (KVM, serial VCKIT) or a floppy (VMware).
+    std::optional<InstallerBoot> installer;
+    std::string bootIso;
+    std::string kitImage;
+    std::string directory;  // VMware: where the .vmx/.vmdk live
 };
 
 struct KitCompute {
@@ -108,7 +124,9 @@ struct KitCompute {
 
 // What the virtual frontend's unattended install needs.
 struct FrontendKit {
+    Hypervisor hypervisor = Hypervisor::Kvm;
     std::string cluster;
+    std::string owner;
     std::string fqdn;
     std::string hostName;
     std::string publicIp;
@@ -124,7 +142,21 @@ struct FrontendKit {
     std::vector<Roll> rolls;
     std::string sshPublicKey;
     std::vector<KitCompute> computes;
+    InstallerSite installer;  // answers (NTP, certificate...), paths, servers
+    InstallerBoot boot;       // what the boot CD's isolinux.cfg says (VMware)
+    std::string rootPasswordHash;
+    std::string installToken;  // the installed frontend publishes it (install probe)
 };
+
+// Where the kit lives on the gateway: root-only (0700 directory, 0600 files).
+std::string kitDirectory(const std::string& cluster);  // /export/vcluster/<c>
+std::string kitImagePath(const std::string& cluster);  // <dir>/kit.img (FAT, label VCKIT)
+std::string bootIsoPath(const std::string& cluster);   // <dir>/boot.iso (VMware)
+inline constexpr const char* kKitLabel = "VCKIT";
+// The path of the marker the installed frontend serves over http on its
+// public address (its content: "vcluster <cluster> installed <token>").
+inline constexpr const char* kInstallMarkerPath = "/vcluster/install-done";
+InstallerBoot installerBoot(const Materialisation& m);
 
 // Model builders: the one place that maps a materialisation onto each model.
 std::vector<LogicalVolume> logicalVolumes(const Materialisation& m);

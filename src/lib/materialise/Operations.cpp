@@ -80,17 +80,34 @@ ShellScript installProbeScript(const Materialisation& m) {
             continue;
         }
         const VmDefinition vm = vmDefinition(m, node);
-        s.ensure(hypervisor->running(vm),
-                 {{"echo", "error - the VM " + node.name + " is not running", Word::raw(">&2")},
-                  {"exit", "1"}});
-        s.ensure(
-            {{"ssh-keyscan", "-T", "5", "-p", "22", m.plan.frontend.publicIp}, {"grep", "-q", "."}},
-            {{"echo", "the install of " + node.name + " is not finished yet"},
-             {"exit", std::to_string(kProbeNotYet)}});
-        s.run({"echo", node.name + " is installed: sshd answers on " + m.plan.frontend.publicIp +
-                           " port 22"});
+        // A KVM frontend stops when its installer reboots at the end
+        // (on_reboot destroy): it is then defined booting from its disk.
+        std::vector<ShellCommand> stopped = hypervisor->bootInstalled(vm);
+        if (stopped.empty()) {
+            stopped = {
+                {"echo", "error - the VM " + node.name + " is not running", Word::raw(">&2")},
+                {"exit", "1"}};
+        } else {
+            stopped.push_back(
+                {"echo", "the installer of " + node.name + " has finished: booted from its disk"});
+            stopped.push_back({"exit", std::to_string(kProbeNotYet)});
+        }
+        s.ensure(hypervisor->running(vm), stopped);
+        // Installed means the frontend's own install finished: the roll's
+        // node file for virtual frontends publishes this cluster's token
+        // once the computes are added (not only "sshd answers").
+        const std::string url = "http://" + m.plan.frontend.publicIp + kInstallMarkerPath;
+        s.ensure({{"curl", "-fsS", "--max-time", "5", "--", url},
+                  {"grep", "-Fx", "--", installMarker(m)}},
+                 {{"echo", "the install of " + node.name + " is not finished yet"},
+                  {"exit", std::to_string(kProbeNotYet)}});
+        s.run({"echo", node.name + " is installed: " + url + " has its marker"});
     }
     return s;
+}
+
+std::string installMarker(const Materialisation& m) {
+    return "vcluster " + m.plan.name + " installed " + m.plan.installToken;
 }
 
 void validateSnapshotLabel(const std::string& label) {

@@ -33,10 +33,14 @@ ShellScript shutdownWaitScript(const Materialisation& m, const std::string& host
                                VmSelection selection);
 
 // Runs on the gateway: exit 0 when the virtual frontend is installed (its VM
-// runs and sshd answers on its public address, port 22: the installer only
-// has an ssh server on port 2200, so port 22 means the installed system has
-// booted), kProbeNotYet while the install goes on, 1 when its VM is not running.
+// runs and serves installMarker() over http on its public address, which the
+// roll's node file for virtual frontends writes once the install, the tenant's
+// key and the computes are done), kProbeNotYet while the install goes on. A
+// KVM frontend whose installer has stopped it is defined booting from its
+// disk and started (not yet); a stopped VMware frontend is an error (exit 1).
 ShellScript installProbeScript(const Materialisation& m);
+// What the installed frontend serves at http://<public IP>/vcluster/install-done.
+std::string installMarker(const Materialisation& m);
 
 // A snapshot label: 1-24 of [a-z0-9-], starting with a letter or digit.
 // Throws Error naming the problem otherwise.

@@ -121,6 +121,15 @@ wait_for_block() {
 }
 )SH";
 
+constexpr const char* kHostFile = R"SH(
+# host_file PATH: succeeds when PATH is a file of this host (one that its
+# hypervisor reads by that name). Under an install root (VCLUSTER_ROOT, the
+# tests) no hypervisor reads it: it succeeds.
+host_file() {
+    [[ -n ${VCLUSTER_ROOT:-} || -f $1 ]]
+}
+)SH";
+
 constexpr const char* kPublicBridge = R"SH(
 # public_bridge BRIDGE NIC: the gateway's public bridge, made from its public
 # NIC: the NIC becomes a port, and its addresses and routes move onto the
@@ -289,6 +298,9 @@ std::string ShellScript::render() const {
     }
     if (uses("public_bridge ")) {
         out += kPublicBridge;
+    }
+    if (uses("host_file ")) {
+        out += kHostFile;
     }
     return out + body;
 }

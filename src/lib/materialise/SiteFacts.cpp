@@ -6,6 +6,7 @@
 #include "cluster/Networks.h"
 #include "util/Error.h"
 #include "util/Strings.h"
+#include "util/Validate.h"
 
 namespace vcluster::materialise {
 
@@ -29,9 +30,69 @@ std::vector<std::string> namedHosts(const ClusterPlan& plan) {
 
 }  // namespace
 
+InstallerSite installerSite(db::Database& db, const std::string& gateway) {
+    AttributePool attrs(db);
+    InstallerSite in;
+    auto value = [&](const char* attr, std::string& into) {
+        if (auto v = attrs.resolve(gateway, attr); v && !trim(*v).empty()) {
+            into = trim(*v);
+        }
+    };
+    value("rocks_version", in.rocksVersion);
+    in.kernel = "/boot/kickstart/default/vmlinuz-" + in.rocksVersion + "-x86_64";
+    in.initrd = "/boot/kickstart/default/initrd.img-" + in.rocksVersion + "-x86_64";
+    value("vc_installer_kernel", in.kernel);
+    value("vc_installer_initrd", in.initrd);
+    value("vc_installer_isolinux", in.isolinux);
+    // The physical frontend serves the kickstart and the rolls (Rocks'
+    // Kickstart_PublicHostname, else its public address).
+    std::string frontend;
+    value("Kickstart_PublicAddress", frontend);
+    value("Kickstart_PublicHostname", frontend);
+    if (!frontend.empty()) {
+        in.kickstartUrl = "http://" + frontend + "/install/sbin/kickstart.cgi";
+        in.rollServer = "http://" + frontend + "/install/rolls/";
+    }
+    value("vc_kickstart_url", in.kickstartUrl);
+    value("vc_roll_server", in.rollServer);
+    if (in.rollServer.empty() || in.kickstartUrl.empty()) {
+        throw Error(
+            "no roll server for virtual frontends: set Rocks' Kickstart_PublicHostname (or "
+            "vc_roll_server and vc_kickstart_url)");
+    }
+    value("Kickstart_PublicNTPHost", in.ntpHost);
+    value("Info_CertificateOrganization", in.certificateOrganization);
+    value("Info_CertificateLocality", in.certificateLocality);
+    value("Info_CertificateState", in.certificateState);
+    value("Info_CertificateCountry", in.certificateCountry);
+    value("Info_ClusterContact", in.clusterContact);
+    value("Info_ClusterLatlong", in.clusterLatlong);
+    std::string login = "password";
+    value("vc_root_login", login);
+    if (login != "password" && login != "key-only") {
+        throw Error("vc_root_login '" + login + "' must be password or key-only");
+    }
+    in.keyOnlyRoot = login == "key-only";
+    return in;
+}
+
+std::string publicGatewayFor(db::Database& db, const std::string& gateway) {
+    AttributePool attrs(db);
+    for (const char* attr : {"vc_public_gateway", "Kickstart_PublicGateway"}) {
+        if (auto v = attrs.resolve(gateway, attr); v && !trim(*v).empty()) {
+            parseIPv4(trim(*v), attr);
+            return trim(*v);
+        }
+    }
+    throw Error("no public gateway for virtual frontends on " + gateway +
+                ": set vc_public_gateway (or Rocks' Kickstart_PublicGateway)");
+}
+
 void completeFromDatabase(db::Database& db, ClusterPlan& plan) {
     AttributePool attrs(db);
     SiteInfo& site = plan.site;
+    site.installer = installerSite(db, plan.frontend.gateway);
+    plan.frontend.publicGateway = publicGatewayFor(db, plan.frontend.gateway);
     if (auto dns = attrs.global("Kickstart_PublicDNSServers")) {
         site.dnsServers.clear();
         for (const auto& s : split(*dns, ',')) {
@@ -101,6 +162,9 @@ void completeFromDatabase(db::Database& db, ClusterPlan& plan) {
         }
         h.publicVnet = attrs.resolve(name, "vc_public_vnet").value_or(h.publicVnet);
         h.initiatorName = attrs.resolve(name, "vc_initiator_name").value_or("");
+        if (name == plan.frontend.gateway && !h.publicNetmask.empty()) {
+            plan.frontend.publicNetmask = h.publicNetmask;  // the frontend shares its network
+        }
         site.hosts.push_back(std::move(h));
     }
 }

@@ -74,14 +74,24 @@ std::string VmxWriter::vmx(const VmDefinition& vm) {
         f.set(key + ".addressType", "static");
         f.set(key + ".address", vm.nics[i].mac);
     }
-    if (!vm.isoPath.empty()) {
+    if (!vm.bootIso.empty()) {
+        // VMware Server cannot boot a kernel directly: the per-cluster CD
+        // holds the installer's kernel, initrd and command line (isolinux).
         f.set("ide1:0.present", "TRUE");
         f.set("ide1:0.deviceType", "cdrom-image");
-        f.set("ide1:0.fileName", vm.isoPath);
+        f.set("ide1:0.fileName", vm.bootIso);
         f.set("ide1:0.startConnected", "TRUE");
     }
+    if (!vm.kitImage.empty()) {
+        f.set("floppy0.present", "TRUE");
+        f.set("floppy0.fileType", "file");
+        f.set("floppy0.fileName", vm.kitImage);
+        f.set("floppy0.startConnected", "TRUE");
+    } else {
+        f.set("floppy0.present", "FALSE");
+    }
     // The frontend boots its disk first: empty, it is not bootable and the
-    // BIOS falls through to the install CD; once installed, the installer's
+    // BIOS falls through to the boot CD; once installed, the installer's
     // reboot comes up from the disk instead of installing again.
     f.set("bios.bootOrder", vm.bootFromNetwork ? "ethernet0,hdd" : "hdd,cdrom");
     return f.text;
@@ -173,16 +183,24 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
     XmlDocument::child(d, "vcpu", std::to_string(vm.cpus));
     xmlNodePtr os = XmlDocument::child(d, "os");
     XmlDocument::attr(XmlDocument::child(os, "type", "hvm"), "arch", "x86_64");
-    // Disk before CD for the frontend: see the .vmx writer's bootOrder.
-    for (const char* dev : vm.bootFromNetwork ? std::vector<const char*>{"network", "hd"}
-                                              : std::vector<const char*>{"hd", "cdrom"}) {
-        XmlDocument::attr(XmlDocument::child(os, "boot"), "dev", dev);
+    if (vm.installer) {
+        // The installer, booted directly as Rocks' KVM roll does.
+        XmlDocument::child(os, "kernel", vm.installer->kernel);
+        XmlDocument::child(os, "initrd", vm.installer->initrd);
+        XmlDocument::child(os, "cmdline", vm.installer->cmdline);
+    } else {
+        for (const char* dev : vm.bootFromNetwork ? std::vector<const char*>{"network", "hd"}
+                                                  : std::vector<const char*>{"hd"}) {
+            XmlDocument::attr(XmlDocument::child(os, "boot"), "dev", dev);
+        }
     }
     xmlNodePtr features = XmlDocument::child(d, "features");
     XmlDocument::child(features, "acpi");
     XmlDocument::child(features, "apic");
     XmlDocument::child(d, "on_poweroff", "destroy");
-    XmlDocument::child(d, "on_reboot", "restart");
+    // The installer's final reboot ends the install: the domain stops, and
+    // the install probe defines it booting from its disk (installedDefinition).
+    XmlDocument::child(d, "on_reboot", vm.installer ? "destroy" : "restart");
     XmlDocument::child(d, "on_crash", "destroy");
     xmlNodePtr devices = XmlDocument::child(d, "devices");
     for (std::size_t i = 0; i < vm.disks.size(); ++i) {
@@ -199,18 +217,21 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
         XmlDocument::attr(target, "dev", diskLetterDevice(vm.disks[i].guestDevice, i));
         XmlDocument::attr(target, "bus", "virtio");
     }
-    if (!vm.isoPath.empty()) {
-        xmlNodePtr cd = XmlDocument::child(devices, "disk");
-        XmlDocument::attr(cd, "type", "file");
-        XmlDocument::attr(cd, "device", "cdrom");
-        xmlNodePtr driver = XmlDocument::child(cd, "driver");
+    if (vm.installer && !vm.kitImage.empty()) {
+        // The kit, read-only, found by the installer hook by its serial
+        // (/dev/disk/by-id/virtio-VCKIT) or its FAT label.
+        xmlNodePtr kit = XmlDocument::child(devices, "disk");
+        XmlDocument::attr(kit, "type", "file");
+        XmlDocument::attr(kit, "device", "disk");
+        xmlNodePtr driver = XmlDocument::child(kit, "driver");
         XmlDocument::attr(driver, "name", "qemu");
         XmlDocument::attr(driver, "type", "raw");
-        XmlDocument::attr(XmlDocument::child(cd, "source"), "file", vm.isoPath);
-        xmlNodePtr target = XmlDocument::child(cd, "target");
-        XmlDocument::attr(target, "dev", "sda");
-        XmlDocument::attr(target, "bus", "sata");
-        XmlDocument::child(cd, "readonly");
+        XmlDocument::attr(XmlDocument::child(kit, "source"), "file", vm.kitImage);
+        xmlNodePtr target = XmlDocument::child(kit, "target");
+        XmlDocument::attr(target, "dev", "vdz");
+        XmlDocument::attr(target, "bus", "virtio");
+        XmlDocument::child(kit, "serial", kKitLabel);
+        XmlDocument::child(kit, "readonly");
     }
     for (const auto& nic : vm.nics) {
         xmlNodePtr iface = XmlDocument::child(devices, "interface");
@@ -237,11 +258,27 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
     return doc.str();
 }
 
+VmDefinition LibvirtDomainWriter::installedDefinition(const VmDefinition& vm) {
+    VmDefinition installed = vm;
+    installed.installer.reset();
+    installed.kitImage.clear();  // the kit's secrets stay with the install
+    return installed;
+}
+
+std::string LibvirtDomainWriter::installedPath(const VmDefinition& vm) {
+    return kLibvirtDir + vm.name + ".installed.xml";
+}
+
 void LibvirtDomainWriter::apply(const VmDefinition& vm, HostOutput& out) const {
     const std::string file = "files/libvirt/" + vm.name + ".xml";
     out.files.add(file, domainXml(vm), 0644);
     out.apply.section("vm");
     out.apply.installFile(file, kLibvirtDir + vm.name + ".xml", 0644);
+    if (vm.installer) {
+        const std::string installed = "files/libvirt/" + vm.name + ".installed.xml";
+        out.files.add(installed, domainXml(installedDefinition(vm)), 0644);
+        out.apply.installFile(installed, installedPath(vm), 0644);
+    }
     // Defining an identical domain again changes nothing.
     out.apply.run({"virsh", "define", Word::under("root", kLibvirtDir + vm.name + ".xml")});
 }
@@ -267,6 +304,16 @@ void LibvirtDomainWriter::teardown(const VmDefinition& vm, HostOutput& out) cons
     out.teardown.whenPresent(running(vm), {powerOff(vm)});
     out.teardown.whenPresent({{"virsh", "dominfo", vm.name}}, {{"virsh", "undefine", vm.name}});
     out.teardown.removeFile(kLibvirtDir + vm.name + ".xml");
+    if (vm.installer) {
+        out.teardown.removeFile(installedPath(vm));
+    }
+}
+
+std::vector<ShellCommand> LibvirtDomainWriter::bootInstalled(const VmDefinition& vm) const {
+    if (!vm.installer) {
+        return {};
+    }
+    return {{"virsh", "define", Word::under("root", installedPath(vm))}, powerOn(vm)};
 }
 
 std::unique_ptr<HypervisorDriver> makeHypervisorDriver(Hypervisor kind) {

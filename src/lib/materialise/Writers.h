@@ -112,6 +112,9 @@ class HypervisorDriver {
     virtual ShellCommand powerOn(const VmDefinition& vm) const = 0;
     virtual ShellCommand powerOff(const VmDefinition& vm) const = 0;
     virtual ShellCommand shutdown(const VmDefinition& vm) const = 0;
+    // After the installer stopped the frontend: what boots it from its disk
+    // (empty when the VM does so by itself, as VMware's boot order does).
+    virtual std::vector<ShellCommand> bootInstalled(const VmDefinition& vm) const = 0;
 };
 
 // VMware Server: a .vmx and, per disk, a raw-device .vmdk descriptor.
@@ -126,6 +129,7 @@ class VmxWriter : public HypervisorDriver {
     ShellCommand powerOn(const VmDefinition& vm) const override;
     ShellCommand powerOff(const VmDefinition& vm) const override;
     ShellCommand shutdown(const VmDefinition& vm) const override;
+    std::vector<ShellCommand> bootInstalled(const VmDefinition&) const override { return {}; }
     static std::string vmxPath(const VmDefinition& vm);
 };
 
@@ -133,21 +137,30 @@ class VmxWriter : public HypervisorDriver {
 class LibvirtDomainWriter : public HypervisorDriver {
   public:
     static std::string domainXml(const VmDefinition& vm);
+    // The frontend once installed: boots its disk, no installer, no kit.
+    static VmDefinition installedDefinition(const VmDefinition& vm);
+    static std::string installedPath(
+        const VmDefinition& vm);  // /etc/vcluster/libvirt/<vm>.installed.xml
     void apply(const VmDefinition& vm, HostOutput& out) const override;
     void teardown(const VmDefinition& vm, HostOutput& out) const override;
     ShellPipeline running(const VmDefinition& vm) const override;
     ShellCommand powerOn(const VmDefinition& vm) const override;
     ShellCommand powerOff(const VmDefinition& vm) const override;
     ShellCommand shutdown(const VmDefinition& vm) const override;
+    std::vector<ShellCommand> bootInstalled(const VmDefinition& vm) const override;
 };
 
 std::unique_ptr<HypervisorDriver> makeHypervisorDriver(Hypervisor kind);
 
-// The unattended-install kit of the virtual frontend, kept on its gateway.
+// The unattended-install kit of the virtual frontend, kept on its gateway
+// (root only) and put on the kit image attached to the frontend's VM; a
+// VMware frontend's boot CD is made beside it.
 class FrontendKitWriter {
   public:
+    static std::vector<std::pair<std::string, std::string>> siteAttrList(const FrontendKit& kit);
     static std::string siteAttrs(const FrontendKit& kit);
     static std::string rollsXml(const FrontendKit& kit);
+    static std::string isolinuxCfg(const FrontendKit& kit);  // the VMware boot CD's
     static std::string computesCsv(const FrontendKit& kit);
     static std::string addComputesScript(const FrontendKit& kit);
     static FileTree files(const FrontendKit& kit);

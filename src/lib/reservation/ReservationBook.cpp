@@ -5,6 +5,10 @@
 #include "calendar/Admission.h"
 #include "cluster/Appliances.h"
 #include "cluster/Hosts.h"
+#include "cluster/Rolls.h"
+#include "materialise/Materialisation.h"
+#include "materialise/SiteFacts.h"
+#include "reservation/RootPassword.h"
 #include "util/Error.h"
 #include "util/Strings.h"
 
@@ -156,11 +160,30 @@ void ReservationBook::checkNewName(const ReservationRequest& request) const {
             throw Error("unknown appliance '" + a + "' in appliances=");
         }
     }
+    requireInstalledRolls(db_, request.rolls);
+}
+
+// What the frontend's unattended install needs from the site, checked
+// before anything is recorded (one line, nothing changed).
+materialise::InstallerSite ReservationBook::checkInstallable(const StoredReservation& r) const {
+    materialise::InstallerSite installer = materialise::installerSite(db_, r.gateway);
+    materialise::publicGatewayFor(db_, r.gateway);
+    return installer;
+}
+
+// Records a placed reservation and its frontend's root password: random, its
+// clear text only in this answer (shown once to the owner); key-only sites
+// lock it instead.
+void ReservationBook::record(StoredReservation& stored,
+                             const materialise::InstallerSite& installer) const {
+    stored.id = ReservationPool(db_).insert(stored);
+    RootPassword password = makeRootPassword();
+    RootPasswordPool(db_).set(stored.id, {password.hash, materialise::randomSecret(24)});
+    stored.rootPassword = installer.keyOnlyRoot ? std::string(kKeyOnlyRoot) : password.clear;
 }
 
 StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
     SiteCalendar sc = loadSiteCalendar(db_, now);
-    ReservationPool pool(db_);
     checkNewName(request);
     const Time horizon = sc.site.defaults.horizonSeconds;
     calendar::Demand demand = calendar::demandOf(request);
@@ -203,7 +226,7 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
     stored.request = std::move(request);
     stored.created = nowText(now);
     sc.describe(placement, stored);
-    stored.id = pool.insert(stored);
+    record(stored, checkInstallable(stored));
     return stored;
 }
 
@@ -516,15 +539,18 @@ std::vector<StoredReservation> ReservationBook::addGroup(const ReservationReques
         }
         fit = std::move(attempt);
     }
-    ReservationPool pool(db_);
     std::vector<StoredReservation> out;
+    std::vector<materialise::InstallerSite> installers;
     for (std::size_t i = 0; i < members.size(); ++i) {
         StoredReservation stored;
         stored.request = shiftedRequest(members[i], delta);
         stored.created = nowText(now);
         sc.describe(fit.placements[i], stored);
-        stored.id = pool.insert(stored);
+        installers.push_back(checkInstallable(stored));
         out.push_back(std::move(stored));
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        record(out[i], installers[i]);
     }
     return out;
 }

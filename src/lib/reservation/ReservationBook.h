@@ -11,6 +11,10 @@
 #include "reservation/ReservationPool.h"
 #include "reservation/Site.h"
 
+namespace vcluster::materialise {
+struct InstallerSite;
+}
+
 namespace vcluster::reservation {
 
 // The site's calendar as recorded: every live reservation and maintenance
@@ -102,6 +106,8 @@ class ReservationBook {
 
   private:
     void checkNewName(const ReservationRequest& request) const;
+    materialise::InstallerSite checkInstallable(const StoredReservation& r) const;
+    void record(StoredReservation& stored, const materialise::InstallerSite& installer) const;
     db::Database& db_;
 };
 

@@ -42,7 +42,13 @@ struct StoredReservation {
     int heldCpus() const { return std::max(request.cpus, builtCpus); }
     // When the clean shutdown at a window's close was asked (none pending: nullopt).
     std::optional<Time> shutdownAsked;
+    // The frontend's root password in clear: set only in the answer of
+    // ReservationBook::add (shown once; the database keeps its hash), or
+    // kKeyOnlyRoot when the site logs root in by key only.
+    std::string rootPassword;
 };
+
+inline constexpr const char* kKeyOnlyRoot = "(key only)";
 
 // A host taken out of service for an interval.
 struct MaintenanceWindow {

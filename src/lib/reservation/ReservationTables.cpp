@@ -6,7 +6,8 @@ using cli::Table;
 
 std::vector<Table::Column> bookedColumns(NetworkKind network) {
     return {{"vcluster"},           {"start"},   {"end"},       {"nodes", Table::Kind::Number},
-            {networkName(network)}, {"gateway"}, {"public-ip"}, {"storage"}};
+            {networkName(network)}, {"gateway"}, {"public-ip"}, {"storage"},
+            {"root-password"}};
 }
 
 Table bookedTable(const StoredReservation& r) {
@@ -18,7 +19,7 @@ Table bookedTable(const std::vector<StoredReservation>& rows) {
     for (const auto& r : rows) {
         table.addRow({r.request.name, formatTime(r.request.start), formatTime(r.request.end),
                       std::to_string(r.request.nodes), std::to_string(r.networkId), r.gateway,
-                      r.publicIp, r.storage});
+                      r.publicIp, r.storage, r.rootPassword});
     }
     return table;
 }

@@ -10,6 +10,8 @@ namespace vcluster::reservation {
 // The tables `rocks add vcluster` and `rocks list vcluster` print, shared with
 // the portal (whose JSON is these tables rendered as JSON) and with the
 // portal client (which rebuilds them from that JSON), so both print the same.
+// The booking's answer; ROOT-PASSWORD is the frontend's root password in
+// clear, shown this once (the database keeps only its hash).
 std::vector<cli::Table::Column> bookedColumns(NetworkKind network);
 cli::Table bookedTable(const StoredReservation& r);
 // The rows of a count= group (one network kind: they are booked alike).

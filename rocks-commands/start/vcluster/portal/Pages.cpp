@@ -323,14 +323,27 @@ void Portal::webRoutes() {
                                         const Caller& c, std::map<std::string, std::string>& form) {
                form = formToParams(req, kFormBookingFields);
                auto booked = book(c, form);
-               const StoredReservation& r = booked.front();
-               redirect(res, "/?msg=" + httplib::detail::encode_query_param(
-                                            "booked " + r.request.name +
-                                            (booked.size() > 1
-                                                 ? " and " + std::to_string(booked.size() - 1) +
-                                                       " more of " + r.request.group
-                                                 : std::string()) +
-                                            " from " + reservation::formatTime(r.request.start)));
+               // Answered here, not redirected: the frontends' root passwords
+               // are shown this once and must not travel in a URL.
+               const StoredReservation& first = booked.front();
+               std::string msg = "booked " + first.request.name +
+                                 (booked.size() > 1 ? " and " + std::to_string(booked.size() - 1) +
+                                                          " more of " + first.request.group
+                                                    : std::string()) +
+                                 " from " + reservation::formatTime(first.request.start);
+               if (first.rootPassword == reservation::kKeyOnlyRoot) {
+                   msg += "; root logs in to its frontend with your ssh key only";
+               } else if (booked.size() == 1) {
+                   msg += "; root password of its frontend (shown once, kept nowhere): " +
+                          first.rootPassword;
+               } else {
+                   msg += "; root passwords of their frontends (shown once, kept nowhere):";
+                   for (const auto& r : booked) {
+                       msg += " " + r.request.name + " " + r.rootPassword;
+                   }
+               }
+               res.set_header("Cache-Control", "no-store");
+               homePage(c, res, 200, msg, "", {});
            }));
     s.Post(R"(/reservations/([^/]+)/cancel)",
            page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,

@@ -16,5 +16,6 @@ Migration migrationBooksAndHosts();    // v8: failed hold their name, built size
 Migration migrationCourseCalendar();   // v10: reservation time zones, skipped dates, groups
 Migration migrationRocksNativeRows();  // v14: guest addresses apart, hosts' VLAN rows
 Migration migrationResolveChain();     // v15: Rocks' resolvechain (embedded only)
+Migration migrationRootPasswords();    // v16: virtual frontends' root password hashes
 
 }  // namespace vcluster::db

@@ -1,0 +1,62 @@
+#include "reservation/RootPassword.h"
+
+#include <crypt.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "materialise/Materialisation.h"
+#include "util/Error.h"
+
+namespace vcluster::reservation {
+
+namespace {
+
+std::string cryptOrThrow(const std::string& clear, const char* setting) {
+    struct crypt_data data;
+    std::memset(&data, 0, sizeof data);
+    const char* out = crypt_r(clear.c_str(), setting, &data);
+    if (out == nullptr || out[0] == '*') {
+        throw Error(std::string("cannot hash the root password: ") + std::strerror(errno));
+    }
+    return out;
+}
+
+}  // namespace
+
+RootPassword makeRootPassword() {
+    RootPassword p;
+    // 20 letters and digits: about 119 bits, and nothing to quote anywhere.
+    p.clear = materialise::randomSecret(20);
+    // libxcrypt draws the salt from the kernel's random source (nullptr).
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    if (crypt_gensalt_rn("$6$", 0, nullptr, 0, setting, sizeof setting) == nullptr) {
+        throw Error(std::string("cannot make a password salt: ") + std::strerror(errno));
+    }
+    p.hash = cryptOrThrow(p.clear, setting);
+    return p;
+}
+
+std::string cryptWith(const std::string& clear, const std::string& hash) {
+    return cryptOrThrow(clear, hash.c_str());
+}
+
+void RootPasswordPool::set(std::int64_t reservation, const FrontendSecrets& secrets) {
+    db_.execute("DELETE FROM vcluster_root_passwords WHERE Reservation = ?", {reservation});
+    db_.execute(
+        "INSERT INTO vcluster_root_passwords (Reservation, Hash, InstallToken) VALUES (?, ?, ?)",
+        {reservation, secrets.rootPasswordHash, secrets.installToken});
+}
+
+std::optional<FrontendSecrets> RootPasswordPool::find(std::int64_t reservation) const {
+    auto row =
+        db_.queryOne("SELECT Hash, InstallToken FROM vcluster_root_passwords WHERE Reservation = ?",
+                     {reservation});
+    if (!row) {
+        return std::nullopt;
+    }
+    return FrontendSecrets{row->text(0), row->text(1)};
+}
+
+}  // namespace vcluster::reservation

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db/Database.h"
+
+namespace vcluster::reservation {
+
+// A virtual frontend's root password: random per cluster, kept only as a
+// crypt(3) SHA-512 hash ($6$, what Rocks' Kickstart_PrivateRootPassword
+// holds); the clear text exists only in the booking's answer.
+struct RootPassword {
+    std::string clear;
+    std::string hash;
+};
+
+RootPassword makeRootPassword();
+// crypt(3) of `clear` with the salt and method of `hash` (for tests/checks).
+std::string cryptWith(const std::string& clear, const std::string& hash);
+
+// What a booking draws for its frontend: the root password's hash and the
+// install token (both end up in its kit).
+struct FrontendSecrets {
+    std::string rootPasswordHash;
+    std::string installToken;
+};
+
+class RootPasswordPool {
+  public:
+    explicit RootPasswordPool(db::Database& db) : db_(db) {}
+    void set(std::int64_t reservation, const FrontendSecrets& secrets);
+    std::optional<FrontendSecrets> find(std::int64_t reservation) const;
+
+  private:
+    db::Database& db_;
+};
+
+}  // namespace vcluster::reservation
