@@ -84,7 +84,8 @@ class AddVcluster : public Command {
         Site site = loadSite(ctx.db());
         ReservationRequest request =
             parseReservationRequest(name, ctx.params(), site.defaults, now);
-        StoredReservation r = ReservationBook(ctx.db()).add(std::move(request), now);
+        StoredReservation r =
+            ReservationBook(ctx.db(), std::move(site)).add(std::move(request), now);
         tx.commit();
         ctx.print(bookedTable(r));
     }

@@ -10,9 +10,9 @@ namespace vcluster::db {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        migrationRocksCore(),       migrationReservations(), migrationMaterialisation(),
-        migrationJournal(),         migrationSnapshots(),    migrationPortalAccounts(),
-        migrationSnapshotRemoval(),
+        migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
+        migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
+        migrationSnapshotRemoval(), migrationIntervalIndex(),
     };
     return all;
 }

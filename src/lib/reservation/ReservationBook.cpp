@@ -1,6 +1,7 @@
 #include "reservation/ReservationBook.h"
 
 #include <algorithm>
+#include <set>
 
 #include "calendar/Admission.h"
 #include "cluster/Appliances.h"
@@ -82,49 +83,114 @@ void SiteCalendar::describe(const calendar::Placement& p, StoredReservation& r) 
     r.networkId = p.networkId;
 }
 
+void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms) {
+    for (auto& r : rs) {
+        if (bookedIds.insert(r.id).second) {
+            calendar.book(bookingOf(r));
+            reservations.push_back(std::move(r));
+        }
+    }
+    for (auto& m : ms) {
+        if (!outageIds.insert(m.id).second) {
+            continue;
+        }
+        auto it = site.hostIndex.find(m.host);
+        if (it != site.hostIndex.end()) {
+            calendar.addOutage({it->second.first, it->second.second, m.interval});
+        }
+        maintenance.push_back(std::move(m));
+    }
+}
+
+void SiteCalendar::cover(db::Database& db, const Interval& interval) {
+    if (!covered || interval.end <= interval.start) {
+        return;  // all of time is in already
+    }
+    ReservationPool pool(db);
+    auto add = [&](const Interval& part) {
+        if (part.start < part.end) {
+            book(pool.listOverlapping(part), pool.maintenanceOverlapping(part));
+        }
+    };
+    add({interval.start, std::min(interval.end, covered->start)});
+    add({std::max(interval.start, covered->end), interval.end});
+    covered =
+        Interval{std::min(covered->start, interval.start), std::max(covered->end, interval.end)};
+}
+
 SiteCalendar loadSiteCalendar(db::Database& db) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal), {}, {}};
+    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, std::nullopt, {}, {}};
     ReservationPool pool(db);
-    sc.reservations = pool.listLive();
-    sc.maintenance = pool.maintenance();
-    for (const auto& r : sc.reservations) {
-        sc.calendar.book(sc.bookingOf(r));
-    }
-    for (const auto& m : sc.maintenance) {
-        auto it = sc.site.hostIndex.find(m.host);
-        if (it != sc.site.hostIndex.end()) {
-            sc.calendar.addOutage({it->second.first, it->second.second, m.interval});
-        }
-    }
+    sc.book(pool.listLive(), pool.maintenance());
     return sc;
 }
 
-StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
-    SiteCalendar sc = loadSiteCalendar(db_);
-    ReservationPool pool(db_);
-    if (pool.findLive(request.name)) {
+SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval) {
+    return loadSiteCalendar(db, interval, loadSite(db));
+}
+
+SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Site site) {
+    calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
+    SiteCalendar sc{
+        std::move(site), std::move(cal), {}, {}, Interval{interval.start, interval.start}, {}, {}};
+    sc.cover(db, interval);
+    return sc;
+}
+
+namespace {
+
+// The parts of admission both add() and addMany() do: is the request
+// acceptable here (its name free, its appliances known), and where does it
+// go? Returns the placement, `request` shifted when it starts at the
+// earliest fit. Throws Error (not acceptable) or Refusal (does not fit).
+struct Acceptance {
+    std::set<std::string> liveNames;   // names of reservations in the calendar
+    std::set<std::string> hostNames;   // a vcluster name may not be a host's
+    std::set<std::string> appliances;  // appliance names the nodes may have
+};
+
+void checkAcceptable(const Acceptance& known, const ReservationRequest& request) {
+    if (known.liveNames.count(request.name) != 0) {
         throw Error("vcluster '" + request.name + "' already exists");
     }
-    if (HostPool(db_).find(request.name)) {
+    if (known.hostNames.count(request.name) != 0) {
         throw Error("vcluster name '" + request.name + "' is already a host name");
     }
-    std::vector<std::string> known;
-    for (const auto& a : AppliancePool(db_).list()) {
-        known.push_back(a.name);
-    }
     for (const auto& a : request.appliances) {
-        if (std::find(known.begin(), known.end(), a) == known.end()) {
+        if (known.appliances.count(a) == 0) {
             throw Error("unknown appliance '" + a + "' in appliances=");
         }
     }
+}
+
+// The earliest fit starting no later than latestStart, reading the calendar
+// further ahead only as far as the search gets (each round 4 times further).
+std::optional<std::pair<calendar::Demand, calendar::Placement>> earliest(
+    SiteCalendar& sc, db::Database& db, const calendar::Demand& demand, Time latestStart) {
+    const Time length = demand.hold.end - demand.hold.start;
+    Time reach = std::max<Time>(4 * length, Time{7} * 86400);
+    for (;;) {
+        const Time until = std::min(latestStart, demand.hold.start + reach);
+        sc.cover(db, {demand.hold.start, until + length});
+        auto fit = calendar::earliestFit(sc.calendar, demand, sc.site.policy, until);
+        if (fit || until >= latestStart) {
+            return fit;
+        }
+        reach *= 4;
+    }
+}
+
+calendar::Placement place(SiteCalendar& sc, db::Database& db, ReservationRequest& request,
+                          Time now) {
     const Time horizon = sc.site.defaults.horizonSeconds;
     calendar::Demand demand = calendar::demandOf(request);
     const Time latestStart = std::max(request.start, now) + horizon;
     calendar::Placement placement;
+    sc.cover(db, demand.hold);
     if (request.startEarliest) {
-        auto fit = calendar::earliestFit(sc.calendar, demand, sc.site.policy, latestStart);
+        auto fit = earliest(sc, db, demand, latestStart);
         if (!fit) {
             auto decision = calendar::admit(sc.calendar, demand, sc.site.policy);
             std::string why = std::holds_alternative<calendar::Shortage>(decision)
@@ -149,19 +215,89 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
     } else {
         auto decision = calendar::admit(sc.calendar, demand, sc.site.policy);
         if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
-            auto fit = calendar::earliestFit(sc.calendar, demand, sc.site.policy, latestStart);
+            auto fit = earliest(sc, db, demand, latestStart);
             throw Refusal("refused: " + shortage->message() +
                           (fit ? "; earliest start that fits: " + formatTime(fit->first.hold.start)
                                : "; nothing fits with a start before " + formatTime(latestStart)));
         }
         placement = std::get<calendar::Placement>(decision);
     }
+    return placement;
+}
+
+std::set<std::string> applianceNames(db::Database& db) {
+    std::set<std::string> out;
+    for (const auto& a : AppliancePool(db).list()) {
+        out.insert(a.name);
+    }
+    return out;
+}
+
+}  // namespace
+
+StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
+    SiteCalendar sc = loadSiteCalendar(db_, request.span(), site_ ? *site_ : loadSite(db_));
+    ReservationPool pool(db_);
+    Acceptance known;
+    if (pool.findLive(request.name)) {
+        known.liveNames.insert(request.name);
+    }
+    if (HostPool(db_).find(request.name)) {
+        known.hostNames.insert(request.name);
+    }
+    known.appliances = applianceNames(db_);
+    checkAcceptable(known, request);
+    calendar::Placement placement = place(sc, db_, request, now);
     StoredReservation stored;
     stored.request = std::move(request);
     stored.created = nowText(now);
     sc.describe(placement, stored);
     stored.id = pool.insert(stored);
     return stored;
+}
+
+BulkResult ReservationBook::addMany(std::vector<ReservationRequest> requests, Time now,
+                                    bool allOrNothing) {
+    // Each request widens the part of the calendar read (place() covers it).
+    SiteCalendar sc =
+        loadSiteCalendar(db_, requests.empty() ? Interval{now, now} : requests.front().span());
+    ReservationPool pool(db_);
+    Acceptance known;
+    for (auto& name : pool.liveNames()) {
+        known.liveNames.insert(std::move(name));
+    }
+    for (const auto& h : HostPool(db_).list()) {
+        known.hostNames.insert(h.name);
+    }
+    known.appliances = applianceNames(db_);
+    BulkResult result;
+    std::vector<std::size_t> bookedIndex;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto& request = requests[i];
+        try {
+            checkAcceptable(known, request);
+            calendar::Placement placement = place(sc, db_, request, now);
+            StoredReservation stored;
+            stored.request = std::move(request);
+            stored.created = nowText(now);
+            sc.describe(placement, stored);
+            // Booked at once, so the next requests of the file see it.
+            sc.calendar.book(sc.bookingOf(stored));
+            known.liveNames.insert(stored.request.name);
+            result.booked.push_back(std::move(stored));
+            bookedIndex.push_back(i);
+        } catch (const Refusal& e) {
+            result.refused.push_back({i, request.name, e.what(), true});
+        } catch (const Error& e) {
+            result.refused.push_back({i, request.name, e.what(), false});
+        }
+    }
+    if (allOrNothing && !result.refused.empty()) {
+        result.booked.clear();
+        return result;
+    }
+    pool.insertMany(result.booked);
+    return result;
 }
 
 StoredReservation ReservationBook::change(const std::string& name, const ReservationChange& change,

@@ -1,5 +1,8 @@
 #include "reservation/ReservationPool.h"
 
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <map>
 
 #include "util/Error.h"
@@ -9,7 +12,40 @@ namespace vcluster::reservation {
 
 namespace {
 
-constexpr const char* kLive = "r.State NOT IN ('released', 'cancelled', 'failed')";
+// The stored states in which a reservation holds its capacity, network id,
+// public address and name: the one place that says which they are.
+constexpr std::array<const char*, 4> kHoldingStates = {"scheduled", "provisioning", "active",
+                                                       "releasing"};
+
+// "r.State IN (...)": a positive list, so the (State, EndTime) index serves it.
+const std::string kLive = [] {
+    std::string clause = "r.State IN (";
+    for (std::size_t i = 0; i < kHoldingStates.size(); ++i) {
+        clause += std::string(i == 0 ? "'" : ", '") + kHoldingStates[i] + "'";
+    }
+    return clause + ")";
+}();
+
+// The longest span class (migration 12): SpanClass k holds spans of at most
+// 2^k hours; class kLongest anything longer.
+constexpr int kLongest = 17;
+
+// Reservations overlapping [from, to): per span class one bounded range of
+// the (SpanClass, StartTime) index, never a scan of the history.
+std::string overlapClause(Time from, Time to, std::vector<db::Value>& params) {
+    std::string clause = "(";
+    for (int k = 0; k <= kLongest; ++k) {
+        Time reach = k == kLongest ? std::numeric_limits<Time>::max() / 2 : Time{3600} << k;
+        clause += std::string(k == 0 ? "" : " OR ") + "(r.SpanClass = " + std::to_string(k) +
+                  " AND r.StartTime >= ? AND r.StartTime < ?)";
+        params.emplace_back(from > std::numeric_limits<Time>::min() / 2 + reach
+                                ? from - reach
+                                : std::numeric_limits<Time>::min() / 2);
+        params.emplace_back(to);
+    }
+    params.emplace_back(from);
+    return clause + ") AND r.EndTime > ?";
+}
 
 constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
@@ -63,11 +99,13 @@ std::vector<db::Value> rowValues(const StoredReservation& s) {
 }  // namespace
 
 std::vector<StoredReservation> ReservationPool::load(const std::string& where,
-                                                     const std::vector<db::Value>& params) const {
+                                                     const std::vector<db::Value>& params,
+                                                     bool withNodes,
+                                                     const std::string& page) const {
     std::vector<StoredReservation> out;
     std::map<std::int64_t, std::size_t> byId;
     for (const auto& row :
-         db_.query(std::string(kSelect) + where + " ORDER BY r.StartTime, r.Name", params)) {
+         db_.query(std::string(kSelect) + where + " ORDER BY r.StartTime, r.Name" + page, params)) {
         StoredReservation s;
         s.id = row.integer(0);
         auto& r = s.request;
@@ -102,7 +140,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         byId[s.id] = out.size();
         out.push_back(std::move(s));
     }
-    if (out.empty()) {
+    if (out.empty() || !withNodes) {
         return out;
     }
     for (const auto& row : db_.query(
@@ -124,7 +162,67 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
 }
 
 std::vector<StoredReservation> ReservationPool::listLive() const {
-    return load(std::string("WHERE ") + kLive, {});
+    return load("WHERE " + kLive, {});
+}
+
+std::vector<StoredReservation> ReservationPool::listOverlapping(const Interval& interval) const {
+    std::vector<db::Value> params;
+    std::string where =
+        "WHERE " + kLive + " AND " + overlapClause(interval.start, interval.end, params);
+    return load(where, params);
+}
+
+std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
+    // Those whose end has passed (a release is due): the (State, EndTime) index.
+    std::vector<StoredReservation> due = load("WHERE " + kLive + " AND r.EndTime <= ?", {now});
+    // Those spanning now with something to do: building (scheduled,
+    // provisioning, installing), a weekly one's power state to converge, a
+    // powered-off one, or a snapshot, roll-back or snapshot removal asked.
+    std::vector<db::Value> params;
+    std::string where = "WHERE " + kLive + " AND r.StartTime <= ? AND " +
+                        overlapClause(now, now + 1, params) +
+                        " AND (r.State IN ('scheduled', 'provisioning') OR r.Phase <> '' OR "
+                        "r.RepeatSpec <> '' OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
+                        "s.Reservation = r.ID AND (s.State = 'requested' OR s.RollbacksRequested "
+                        "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')))";
+    params.insert(params.begin(), now);
+    auto spanning = load(where, params);
+    due.insert(due.end(), std::make_move_iterator(spanning.begin()),
+               std::make_move_iterator(spanning.end()));
+    std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+        return a.request.start != b.request.start ? a.request.start < b.request.start
+                                                  : a.request.name < b.request.name;
+    });
+    return due;
+}
+
+std::vector<StoredReservation> ReservationPool::list(const ListFilter& filter) const {
+    std::string where = "WHERE r.State NOT IN ('released', 'cancelled')";
+    std::vector<db::Value> params;
+    if (filter.state) {
+        auto [state, phase] = stateAndPhase(*filter.state);
+        where = "WHERE r.State = ? AND r.Phase = ?";
+        params = {state, phase};
+    }
+    if (filter.owner) {
+        where += " AND r.Owner = ?";
+        params.emplace_back(*filter.owner);
+    }
+    if (filter.name) {
+        where += " AND r.Name = ?";
+        params.emplace_back(*filter.name);
+    }
+    if (filter.from || filter.to) {
+        where += " AND " + overlapClause(filter.from.value_or(std::numeric_limits<Time>::min() / 2),
+                                         filter.to.value_or(std::numeric_limits<Time>::max() / 2),
+                                         params);
+    }
+    if (filter.limit) {
+        return load(where, params, false,
+                    " LIMIT " + std::to_string(std::max<std::int64_t>(0, *filter.limit)) +
+                        " OFFSET " + std::to_string(std::max<std::int64_t>(0, filter.offset)));
+    }
+    return load(where, params, false);
 }
 
 std::vector<StoredReservation> ReservationPool::listWithFailed() const {
@@ -132,7 +230,7 @@ std::vector<StoredReservation> ReservationPool::listWithFailed() const {
 }
 
 std::optional<StoredReservation> ReservationPool::findLive(const std::string& name) const {
-    auto found = load(std::string("WHERE ") + kLive + " AND r.Name = ?", {name});
+    auto found = load("WHERE " + kLive + " AND r.Name = ?", {name});
     if (found.empty()) {
         return std::nullopt;
     }
@@ -141,6 +239,59 @@ std::optional<StoredReservation> ReservationPool::findLive(const std::string& na
 
 std::int64_t ReservationPool::countAll() const {
     return db_.queryOne("SELECT COUNT(*) FROM vcluster_reservations")->integer(0);
+}
+
+std::vector<std::string> ReservationPool::liveNames() const {
+    std::vector<std::string> out;
+    for (const auto& row : db_.query("SELECT r.Name FROM vcluster_reservations r WHERE " + kLive)) {
+        out.push_back(row.text(0));
+    }
+    return out;
+}
+
+void ReservationPool::insertMany(std::vector<StoredReservation>& rs) {
+    if (rs.empty()) {
+        return;
+    }
+    std::map<std::string, std::int64_t> hostIds;
+    for (const auto& row : db_.query("SELECT ID, Name FROM nodes")) {
+        hostIds[row.text(1)] = row.integer(0);
+    }
+    auto hostId = [&](const std::string& name) -> db::Value {
+        if (name.empty()) {
+            return nullptr;
+        }
+        auto it = hostIds.find(name);
+        if (it == hostIds.end()) {
+            throw Error("unknown host '" + name + "' in a placement");
+        }
+        return it->second;
+    };
+    auto row = db_.prepare(
+        "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
+        "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
+        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto allocation = db_.prepare(
+        "INSERT INTO vcluster_allocations (Reservation, NodeIndex, Host) VALUES (?, ?, ?)");
+    for (auto& s : rs) {
+        auto values = rowValues(s);
+        values[20] = hostId(s.gateway);
+        values[22] = hostId(s.storage);
+        row->reset();
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            row->bind(static_cast<int>(i + 1), values[i]);
+        }
+        row->step();
+        s.id = db_.lastInsertId();
+        for (std::size_t i = 0; i < s.nodeHosts.size(); ++i) {
+            allocation->reset();
+            allocation->bind(1, s.id);
+            allocation->bind(2, static_cast<std::int64_t>(i));
+            allocation->bind(3, hostId(s.nodeHosts[i]));
+            allocation->step();
+        }
+    }
 }
 
 std::int64_t ReservationPool::insert(const StoredReservation& s) {
@@ -212,6 +363,19 @@ std::vector<MaintenanceWindow> ReservationPool::maintenance(
         params.emplace_back(*host);
     }
     for (const auto& row : db_.query(sql + "ORDER BY m.StartTime, n.Name", params)) {
+        out.push_back({row.integer(0), row.text(1), {row.integer(2), row.integer(3)}, row.text(4)});
+    }
+    return out;
+}
+
+std::vector<MaintenanceWindow> ReservationPool::maintenanceOverlapping(
+    const Interval& interval) const {
+    std::vector<MaintenanceWindow> out;
+    for (const auto& row : db_.query(
+             "SELECT m.ID, n.Name, m.StartTime, m.EndTime, m.Comment FROM vcluster_maintenance m "
+             "JOIN nodes n ON n.ID = m.Host WHERE m.EndTime > ? AND m.StartTime < ? "
+             "ORDER BY m.StartTime, n.Name",
+             {interval.start, interval.end})) {
         out.push_back({row.integer(0), row.text(1), {row.integer(2), row.integer(3)}, row.text(4)});
     }
     return out;

@@ -43,9 +43,33 @@ class ReservationPool {
     std::optional<StoredReservation> findLive(const std::string& name) const;
     // Live ones and failed ones (which hold no capacity but wait for the admin).
     std::vector<StoredReservation> listWithFailed() const;
+    // Live reservations whose span overlaps `interval` (what a decision
+    // about that interval needs), through the interval index.
+    std::vector<StoredReservation> listOverlapping(const Interval& interval) const;
+    // Live reservations with something for `rocks sync vcluster` to do at
+    // `now`, by start time then name (not the others spanning now).
+    std::vector<StoredReservation> listDue(Time now) const;
+    // What `rocks list vcluster` shows (not released or cancelled, or the one
+    // state asked), filtered; without the node hosts.
+    struct ListFilter {
+        std::optional<std::string> state;  // as shown: installing, powered-off too
+        std::optional<std::string> owner;
+        std::optional<Time> from;  // overlapping [from, to)
+        std::optional<Time> to;
+        std::optional<std::string> name;
+        std::optional<std::int64_t> limit;  // a page: at most `limit` rows from `offset` on
+        std::int64_t offset = 0;
+    };
+    std::vector<StoredReservation> list(const ListFilter& filter) const;
     std::int64_t countAll() const;
 
+    // Names of the reservations still in the calendar (live ones).
+    std::vector<std::string> liveNames() const;
+
     std::int64_t insert(const StoredReservation& r);
+    // Inserts each with its allocations (statements prepared once: a bulk
+    // load of 100,000); sets their IDs.
+    void insertMany(std::vector<StoredReservation>& rs);
     // Rewrites the row and its allocations (same ID).
     void update(const StoredReservation& r);
     void erase(std::int64_t id);
@@ -53,6 +77,7 @@ class ReservationPool {
     void setEnd(std::int64_t id, Time end);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
+    std::vector<MaintenanceWindow> maintenanceOverlapping(const Interval& interval) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);
     // Removes one window (by ID) or all windows of the host; returns how many.
     int removeMaintenance(const std::string& host, std::optional<std::int64_t> id);
@@ -60,7 +85,8 @@ class ReservationPool {
   private:
     void writeAllocations(const StoredReservation& r);
     std::vector<StoredReservation> load(const std::string& where,
-                                        const std::vector<db::Value>& params) const;
+                                        const std::vector<db::Value>& params, bool withNodes = true,
+                                        const std::string& page = {}) const;
     db::Database& db_;
 };
 

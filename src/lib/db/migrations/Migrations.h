@@ -12,5 +12,6 @@ Migration migrationJournal();          // v4: lifecycle journal, failure reasons
 Migration migrationSnapshots();        // v5: install phase, power windows, snapshots
 Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
 Migration migrationSnapshotRemoval();  // v7: snapshot removal requests
+Migration migrationIntervalIndex();    // v12: span class and indexes (issue 16)
 
 }  // namespace vcluster::db
