@@ -18,13 +18,16 @@ constexpr std::array<const char*, 4> kHoldingStates = {"scheduled", "provisionin
                                                        "releasing"};
 
 // "r.State IN (...)": a positive list, so the (State, EndTime) index serves it.
-const std::string kLive = [] {
-    std::string clause = "r.State IN (";
+std::string holdingClause(const char* column) {
+    std::string clause = std::string(column) + " IN (";
     for (std::size_t i = 0; i < kHoldingStates.size(); ++i) {
         clause += std::string(i == 0 ? "'" : ", '") + kHoldingStates[i] + "'";
     }
     return clause + ")";
-}();
+}
+const std::string kLive = holdingClause("r.State");
+// The same, not offered to the planner as an index term (next to overlapClause).
+const std::string kLiveUnindexed = holdingClause("+r.State");
 
 // The longest span class (migration 12): SpanClass k holds spans of at most
 // 2^k hours; class kLongest anything longer.
@@ -44,7 +47,9 @@ std::string overlapClause(Time from, Time to, std::vector<db::Value>& params) {
         params.emplace_back(to);
     }
     params.emplace_back(from);
-    return clause + ") AND r.EndTime > ?";
+    // "+": no index for this term, or SQLite takes (State, EndTime) and reads
+    // every booking ending after `from` instead of the per-class ranges.
+    return clause + ") AND +r.EndTime > ?";
 }
 
 constexpr const char* kSelect =
@@ -168,7 +173,7 @@ std::vector<StoredReservation> ReservationPool::listLive() const {
 std::vector<StoredReservation> ReservationPool::listOverlapping(const Interval& interval) const {
     std::vector<db::Value> params;
     std::string where =
-        "WHERE " + kLive + " AND " + overlapClause(interval.start, interval.end, params);
+        "WHERE " + kLiveUnindexed + " AND " + overlapClause(interval.start, interval.end, params);
     return load(where, params);
 }
 
@@ -179,7 +184,7 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
     // provisioning, installing), a weekly one's power state to converge, a
     // powered-off one, or a snapshot, roll-back or snapshot removal asked.
     std::vector<db::Value> params;
-    std::string where = "WHERE " + kLive + " AND r.StartTime <= ? AND " +
+    std::string where = "WHERE " + kLiveUnindexed + " AND +r.StartTime <= ? AND " +
                         overlapClause(now, now + 1, params) +
                         " AND (r.State IN ('scheduled', 'provisioning') OR r.Phase <> '' OR "
                         "r.RepeatSpec <> '' OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
