@@ -109,8 +109,10 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
                                                      const std::string& page) const {
     std::vector<StoredReservation> out;
     std::map<std::int64_t, std::size_t> byId;
-    for (const auto& row :
-         db_.query(std::string(kSelect) + where + " ORDER BY r.StartTime, r.Name" + page, params)) {
+    std::string sql = std::string(kSelect) + where;
+    sql += " ORDER BY r.StartTime, r.Name";
+    sql += page;
+    for (const auto& row : db_.query(sql, params)) {
         StoredReservation s;
         s.id = row.integer(0);
         auto& r = s.request;
