@@ -426,4 +426,37 @@ TEST_F(PortalTest, PhysicalAppliancesAndEndsPastYear9999AreRefused) {
     EXPECT_TRUE(names(api(tokens_["root"], "GET", "/api/v1/reservations")).empty());
 }
 
+TEST_F(PortalTest, ListingIsFilteredAndPaged) {
+    const std::vector<std::pair<std::string, std::string>> alice = {{"a1", "2027-02-01T00:00:00Z"},
+                                                                    {"a2", "2027-02-03T00:00:00Z"},
+                                                                    {"a3", "2027-02-05T00:00:00Z"},
+                                                                    {"a4", "2027-02-07T00:00:00Z"}};
+    for (const auto& [name, start] : alice) {
+        std::string end =
+            start.substr(0, 9) + std::to_string(start[9] - '0' + 1) + start.substr(10);
+        ASSERT_EQ(
+            api(tokens_["alice"], "POST", "/api/v1/reservations", booking(name, start, end)).status,
+            201);
+    }
+    ASSERT_EQ(api(tokens_["bob"], "POST", "/api/v1/reservations",
+                  booking("b1", "2027-02-02T00:00:00Z", "2027-02-03T00:00:00Z"))
+                  .status,
+              201);
+    const std::string root = tokens_["root"];
+    EXPECT_EQ(names(api(root, "GET", "/api/v1/reservations?limit=2&offset=1")),
+              (std::vector<std::string>{"b1", "a2"}));
+    EXPECT_EQ(names(api(root, "GET", "/api/v1/reservations?owner=bob")),
+              std::vector<std::string>{"b1"});
+    EXPECT_EQ(names(api(root, "GET",
+                        "/api/v1/reservations?from=2027-02-04T00:00:00Z&to=2027-02-07T00:00:00Z")),
+              (std::vector<std::string>{"a3"}));
+    // A provider's listing is its own, whatever owner= says.
+    EXPECT_EQ(names(api(tokens_["alice"], "GET", "/api/v1/reservations?owner=bob&limit=1")),
+              std::vector<std::string>{"a1"});
+    EXPECT_EQ(names(api(root, "GET", "/api/v1/reservations?state=active")),
+              std::vector<std::string>{});
+    EXPECT_EQ(api(root, "GET", "/api/v1/reservations?colour=red").status, 400);
+    EXPECT_EQ(api(root, "GET", "/api/v1/reservations?limit=0").status, 400);
+}
+
 }  // namespace vcluster::test

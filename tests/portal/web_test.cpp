@@ -240,7 +240,7 @@ TEST_F(PortalWebTest, EveryRequestLeavesAnAuditLineWithoutSecrets) {
     EXPECT_EQ(loginAt(audited.url(), "alice", "alice-secret-pw", "127.0.0.61").status, 303);
     EXPECT_EQ(loginAt(audited.url(), "alice", "wrong-password-x", "127.0.0.61").status, 401);
     HttpRequest listing{"GET",
-                        audited.url() + "/api/v1/reservations?secret=zzz",
+                        audited.url() + "/api/v1/reservations?owner=zzz",
                         "",
                         {"Authorization: Bearer " + tokens_["bob"]},
                         ""};

@@ -582,3 +582,142 @@ TEST_F(Cluster, ConcurrentMixedAddsKeepTheCalendarConsistent) {
     auto v = violations();
     EXPECT_TRUE(v.empty()) << v.front();
 }
+
+TEST_F(Cluster, LoadBooksWhatFitsAndReportsEachRefusal) {
+    build(1, 8, 16384);
+    ASSERT_EQ(add("old", {kStart, kEnd, "nodes=1", "cpus=2"}).exitCode, 0);
+    const std::string key = "\"sshkey\": \"" + key_ + "\"";
+    writeFile(dir_ / "term.json",
+              "[{\"name\": \"c1\", \"start\": \"2030-03-04T09:00:00Z\", \"duration\": \"1d\", "
+              "\"nodes\": 2, \"cpus\": 2, \"rolls\": [\"base\", \"kernel\", \"os\"], " +
+                  key +
+                  "},\n"
+                  " {\"name\": \"c2\", \"start\": \"2030-03-04T09:00:00Z\", \"duration\": "
+                  "\"1d\", \"colour\": \"red\", " +
+                  key +
+                  "},\n"
+                  // c1 and old hold 6 of the 8 CPUs: c3 (4 CPUs) waits for c1's end.
+                  " {\"name\": \"c3\", \"start\": \"2030-03-04T12:00:00Z\", \"duration\": "
+                  "\"1h\", \"nodes\": 2, \"cpus\": 2, " +
+                  key +
+                  "},\n"
+                  " {\"name\": \"old\", \"start\": \"2030-04-01T00:00:00Z\", \"duration\": "
+                  "\"1h\", " +
+                  key +
+                  "},\n"
+                  " {\"name\": \"c5\", \"start\": \"2030-04-01T00:00:00Z\", \"duration\": "
+                  "\"1h\", \"sshkey\": \"" +
+                  (dir_ / "tenant.pub").string() +
+                  "\"},\n"
+                  " {\"name\": \"c6\", \"start\": \"2030-04-01T00:00:00Z\", \"duration\": "
+                  "\"1h\", " +
+                  key + "}]\n");
+    auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "term.json").string()});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_EQ(r.err, "error - 4 of 6 reservations not booked (listed above); 2 booked\n");
+    EXPECT_NE(r.out.find("unknown field 'colour'"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("c3"), std::string::npos);
+    EXPECT_NE(r.out.find("earliest start that fits: 2030-03-05T09:00:00Z"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("vcluster 'old' already exists"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("c5"), std::string::npos);  // a file name is not a key
+    std::string list = rocks_.ok({"list", "vcluster"});
+    EXPECT_NE(list.find("c1:"), std::string::npos);
+    EXPECT_NE(list.find("c6:"), std::string::npos);
+    EXPECT_EQ(list.find("c3:"), std::string::npos);
+    EXPECT_EQ(count("vcluster_reservations"), 3);
+    EXPECT_EQ(count("vcluster_allocations"), 4);  // old 1, c1 2, c6 1
+    EXPECT_TRUE(violations().empty());
+    // The same through all=yes books nothing.
+    r = rocks_({"load", "vcluster", "file=" + (dir_ / "term.json").string(), "all=yes"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("all=yes: none booked"), std::string::npos) << r.err;
+    EXPECT_EQ(count("vcluster_reservations"), 3);
+}
+
+TEST_F(Cluster, LoadAllOrNothingBooksAllWhenAllFit) {
+    build(1, 8, 16384);
+    std::string items = "[";
+    for (int i = 0; i < 4; ++i) {
+        items += std::string(i == 0 ? "" : ",") + "{\"name\": \"w" + std::to_string(i) +
+                 "\", \"start\": \"2030-03-0" + std::to_string(4 + i) +
+                 "T09:00:00Z\", \"duration\": \"1d\", \"nodes\": 4, \"cpus\": 2, \"sshkey\": \"" +
+                 key_ + "\"}";
+    }
+    writeFile(dir_ / "all.json", items + "]");
+    auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "all.json").string(), "all=yes"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "booked 4 of 4 reservations\n");
+    EXPECT_EQ(count("vcluster_reservations"), 4);
+    EXPECT_EQ(count("vcluster_allocations"), 16);
+    EXPECT_TRUE(violations().empty());
+}
+
+TEST_F(Cluster, LoadRefusesAMalformedFileAndChangesNothing) {
+    build(1);
+    for (const std::string& text :
+         {std::string("{\"name\": \"x\"}"), std::string("[{"), std::string("")}) {
+        writeFile(dir_ / "bad.json", text);
+        auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "bad.json").string()});
+        EXPECT_EQ(r.exitCode, 1) << text;
+        EXPECT_EQ(countLines(r.err), 1U) << r.err;
+        EXPECT_EQ(r.err.rfind("error - file: ", 0), 0U) << r.err;
+    }
+    auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "missing.json").string()});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(count("vcluster_reservations"), 0);
+}
+
+TEST_F(Cluster, ListFiltersByStateOwnerAndPeriod) {
+    build(2);
+    ASSERT_EQ(add("a", {kStart, kEnd, "owner=p1"}).exitCode, 0);
+    ASSERT_EQ(add("b", {"start=2030-04-02T00:00:00Z", "duration=2d", "owner=p2"}).exitCode, 0);
+    ASSERT_EQ(add("c", {"start=2030-05-01T00:00:00Z", "duration=30d", "owner=p1"}).exitCode, 0);
+    auto names = [&](std::vector<std::string> filter) {
+        std::vector<std::string> args = {"list", "vcluster"};
+        args.insert(args.end(), filter.begin(), filter.end());
+        std::string out = rocks_.ok(args);
+        std::string found;
+        for (const char* n : {"a:", "b:", "c:"}) {
+            if (out.find(std::string("\n") + n) != std::string::npos) {
+                found += n[0];
+            }
+        }
+        return found;
+    };
+    EXPECT_EQ(names({}), "abc");
+    EXPECT_EQ(names({"state=scheduled"}), "abc");
+    EXPECT_EQ(names({"state=active"}), "");
+    EXPECT_EQ(names({"owner=p1"}), "ac");
+    EXPECT_EQ(names({"from=2030-04-01T00:00:00Z", "to=2030-05-01T00:00:00Z"}), "b");
+    EXPECT_EQ(names({"from=2030-04-03T00:00:00Z"}), "bc");
+    EXPECT_EQ(names({"to=2030-03-05T00:00:00Z"}), "a");
+    EXPECT_EQ(names({"owner=p1", "from=2030-05-30T00:00:00Z"}), "c");
+    auto r = rocks_({"list", "vcluster", "state=sleeping"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err.rfind("error - unknown state 'sleeping'", 0), 0U) << r.err;
+}
+
+// Admission reads only the bookings overlapping the interval in question:
+// a year-long booking is seen from any instant of its span, and the earliest
+// start is found beyond the first stretch of the calendar read.
+TEST_F(Cluster, LongBookingsAreSeenFromAnywhereInTheirSpan) {
+    build(1, 8, 16384);
+    ASSERT_EQ(
+        add("year", {"start=2030-01-01T00:00:00Z", "end=2031-01-01T00:00:00Z", "nodes=4", "cpus=2"})
+            .exitCode,
+        0);
+    ASSERT_EQ(
+        add("week", {"start=2031-01-01T00:00:00Z", "duration=7d", "nodes=4", "cpus=2"}).exitCode,
+        0);
+    auto r = add("late", {"start=2030-07-01T00:00:00Z", "duration=1h", "nodes=1", "cpus=1"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("at 2030-07-01T00:00:00Z"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("earliest start that fits: 2031-01-08T00:00:00Z"), std::string::npos)
+        << r.err;
+    r = add("late", {"start=earliest", "duration=1h", "nodes=1", "cpus=1"},
+            {{"VCLUSTER_NOW", "2030-06-01T00:00:00Z"}});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("2031-01-08T00:00:00Z"), std::string::npos) << r.out;
+    EXPECT_TRUE(violations().empty());
+}

@@ -112,7 +112,8 @@ class AddVcluster : public Command {
             ctx.print(bookedTable(members));
             return;
         }
-        StoredReservation r = ReservationBook(ctx.db()).add(std::move(request), now);
+        StoredReservation r =
+            ReservationBook(ctx.db(), std::move(site)).add(std::move(request), now);
         tx.commit();
         ctx.print(bookedTable(r));
     }

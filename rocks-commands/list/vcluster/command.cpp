@@ -1,5 +1,6 @@
 // rocks list vcluster [name...]: the reservations in the calendar.
 #include <algorithm>
+#include <set>
 
 #include "cli/Plugin.h"
 #include "portal/PortalClient.h"
@@ -29,9 +30,19 @@ class ListVcluster : public Command {
             "who removed it, or sync at its end time) and why (REASON, or the failure).",
             {{"name", "a vcluster name; lists all when none is given", true, true}},
             portal::withPortalParams(
-                {outputFormatParam(),
-                 {"state", "all: the history, ended reservations included", "the live ones"}}),
+                {{"state",
+                  "only those in this state (scheduled, provisioning, installing, "
+                  "active, powered-off, releasing, failed, released, cancelled), or all: "
+                  "the history, ended reservations included",
+                  "the live ones"},
+                 {"owner", "only this owner's", ""},
+                 {"from", "only those whose period ends after this time", ""},
+                 {"to", "only those whose period starts before this time", ""},
+                 outputFormatParam()}),
             {{"rocks list vcluster", "all reservations"},
+             {"rocks list vcluster state=active owner=provider", "one owner's running clusters"},
+             {"rocks list vcluster from=2027-01-04T00:00:00Z to=2027-01-11T00:00:00Z",
+              "the reservations of one week"},
              {"rocks list vcluster dc1 output-format=json", "one, as JSON"},
              {"rocks list vcluster state=all", "the history: who ended what, when and why"},
              {"rocks list vcluster hpc101", "the clusters of the count= group hpc101"},
@@ -54,16 +65,42 @@ class ListVcluster : public Command {
             ctx.print(portal::tableFromJson(listColumns(), rows));
             return;
         }
+        ReservationPool::ListFilter filter;
+        const bool history = ctx.param("state", "") == "all";
+        if (auto state = ctx.param("state"); state && !history) {
+            static const std::set<std::string> kStates = {"scheduled", "provisioning", "installing",
+                                                          "active",    "powered-off",  "releasing",
+                                                          "failed",    "released",     "cancelled"};
+            if (kStates.count(*state) == 0) {
+                throw Error("unknown state '" + *state +
+                            "': expected scheduled, provisioning, installing, active, "
+                            "powered-off, releasing, failed, released, cancelled or all");
+            }
+            filter.state = *state;
+        }
+        filter.owner = ctx.param("owner");
+        if (auto from = ctx.param("from")) {
+            filter.from = parseTime(*from, "from");
+        }
+        if (auto to = ctx.param("to")) {
+            filter.to = parseTime(*to, "to");
+        }
+        if (filter.from && filter.to && *filter.to <= *filter.from) {
+            throw Error("to must be after from");
+        }
         ReservationPool pool(ctx.db());
         std::vector<StoredReservation> rows;
-        if (ctx.has("state")) {
-            if (ctx.param("state", "") != "all") {
-                throw Error("state must be all (the history), not '" + ctx.param("state", "") +
-                            "'");
-            }
-            for (auto& r : pool.listAll()) {
-                if (ctx.args().empty() || std::find(ctx.args().begin(), ctx.args().end(),
-                                                    r.request.name) != ctx.args().end()) {
+        if (history ||
+            (filter.state && (*filter.state == "released" || *filter.state == "cancelled"))) {
+            // The history: who ended what, when and why.
+            for (auto& r : history ? pool.listAll() : pool.list(filter)) {
+                const bool named =
+                    ctx.args().empty() || std::find(ctx.args().begin(), ctx.args().end(),
+                                                    r.request.name) != ctx.args().end();
+                const bool owned = !filter.owner || r.request.owner == *filter.owner;
+                const bool during = (!filter.from || r.request.end > *filter.from) &&
+                                    (!filter.to || r.request.start < *filter.to);
+                if (named && owned && during) {
                     rows.push_back(std::move(r));
                 }
             }
@@ -71,7 +108,7 @@ class ListVcluster : public Command {
             return;
         }
         if (ctx.args().empty()) {
-            rows = pool.listLive();
+            rows = pool.list(filter);
         } else {
             for (const auto& name : ctx.args()) {
                 auto r = pool.findLive(name);

@@ -347,6 +347,31 @@ bool IdTimeline::isFree(std::int64_t id, const Interval& iv) const {
     return inRange(id) && !usedIn(id, iv);
 }
 
+void IdTimeline::Mask::set(std::uint64_t bit) {
+    const std::uint64_t w = bit / 64;
+    if (words.size() <= w) {
+        words.resize(w + 1, 0);
+    }
+    words[w] |= std::uint64_t{1} << (bit % 64);
+    if (words[w] == ~std::uint64_t{0}) {
+        if (full.size() <= w / 64) {
+            full.resize(w / 64 + 1, 0);
+        }
+        full[w / 64] |= std::uint64_t{1} << (w % 64);
+    }
+}
+
+void IdTimeline::Mask::clear(std::uint64_t bit) {
+    const std::uint64_t w = bit / 64;
+    if (words.size() <= w) {
+        return;
+    }
+    words[w] &= ~(std::uint64_t{1} << (bit % 64));
+    if (full.size() > w / 64) {
+        full[w / 64] &= ~(std::uint64_t{1} << (w % 64));
+    }
+}
+
 void IdTimeline::add(std::int64_t id, const Interval& iv, std::int64_t holder) {
     byId_[id].emplace(iv.start, std::pair{iv.end, holder});
     if (!inRange(id)) {
@@ -354,11 +379,7 @@ void IdTimeline::add(std::int64_t id, const Interval& iv, std::int64_t holder) {
     }
     auto bit = static_cast<std::uint64_t>(id - range_.first);
     for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
-        auto& words = masks_[i];
-        if (words.size() <= bit / 64) {
-            words.resize(bit / 64 + 1, 0);
-        }
-        words[bit / 64] |= std::uint64_t{1} << (bit % 64);
+        masks_[i].set(bit);
     }
 }
 
@@ -383,9 +404,8 @@ void IdTimeline::remove(std::int64_t id, const Interval& iv) {
     auto bit = static_cast<std::uint64_t>(id - range_.first);
     for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
         auto it = masks_.find(i);
-        if (it != masks_.end() && it->second.size() > bit / 64 &&
-            !usedIn(id, {i * width_, (i + 1) * width_})) {
-            it->second[bit / 64] &= ~(std::uint64_t{1} << (bit % 64));
+        if (it != masks_.end() && !usedIn(id, {i * width_, (i + 1) * width_})) {
+            it->second.clear(bit);
         }
     }
 }
@@ -396,25 +416,50 @@ std::optional<std::int64_t> IdTimeline::firstFree(const Interval& iv) const {
     }
     // Ids used in a bucket wholly inside iv are certainly taken; ids used only
     // in a partly covered bucket need an exact look.
-    std::vector<std::uint64_t> inside;
-    std::vector<std::uint64_t> edge;
+    thread_local std::vector<const Mask*> inside;
+    thread_local std::vector<const Mask*> edge;
+    thread_local std::vector<std::uint64_t> full;
+    inside.clear();
+    edge.clear();
+    full.clear();
     const std::int64_t last = bucketOf(iv.end - 1);
     for (auto it = masks_.lower_bound(bucketOf(iv.start)); it != masks_.end() && it->first <= last;
          ++it) {
         const Time bs = it->first * width_;
         const bool whole = iv.start <= bs && iv.end >= bs + width_;
-        auto& target = whole ? inside : edge;
-        if (target.size() < it->second.size()) {
-            target.resize(it->second.size(), 0);
-        }
-        for (std::size_t w = 0; w < it->second.size(); ++w) {
-            target[w] |= it->second[w];
+        (whole ? inside : edge).push_back(&it->second);
+        if (whole) {
+            // A word full in one wholly covered bucket is full over iv.
+            const auto& f = it->second.full;
+            if (full.size() < f.size()) {
+                full.resize(f.size(), 0);
+            }
+            for (std::size_t k = 0; k < f.size(); ++k) {
+                full[k] |= f[k];
+            }
         }
     }
     const auto words = static_cast<std::uint64_t>((range_.size() + 63) / 64);
     for (std::uint64_t w = 0; w < words; ++w) {
-        std::uint64_t taken = w < inside.size() ? inside[w] : 0;
-        std::uint64_t unsure = w < edge.size() ? edge[w] : 0;
+        if (w / 64 < full.size()) {
+            std::uint64_t notFull = ~full[w / 64] >> (w % 64);
+            if (notFull == 0) {
+                w = (w / 64) * 64 + 63;  // the rest of these 64 words are full
+                continue;
+            }
+            w += static_cast<std::uint64_t>(std::countr_zero(notFull));
+            if (w >= words) {
+                break;
+            }
+        }
+        std::uint64_t taken = 0;
+        std::uint64_t unsure = 0;
+        for (const Mask* m : inside) {
+            taken |= w < m->words.size() ? m->words[w] : 0;
+        }
+        for (const Mask* m : edge) {
+            unsure |= w < m->words.size() ? m->words[w] : 0;
+        }
         std::uint64_t candidates = ~taken;
         while (candidates != 0) {
             auto b = static_cast<std::uint64_t>(std::countr_zero(candidates));

@@ -170,4 +170,27 @@ std::map<std::string, std::map<std::string, std::string>> AttributePool::resolve
     return out;
 }
 
+std::map<std::string, std::map<std::string, std::string>> AttributePool::resolveAll(
+    const std::string& appliance, const std::vector<std::string>& only) const {
+    if (only.empty()) {
+        return {};
+    }
+    std::string in = "a.Attr IN (";
+    std::vector<db::Value> one{appliance};
+    for (std::size_t i = 0; i < only.size(); ++i) {
+        in += i == 0 ? "?" : ", ?";
+        one.emplace_back(only[i]);
+    }
+    in += ")";
+    std::vector<db::Value> params;
+    for (int part = 0; part < 3; ++part) {
+        params.insert(params.end(), one.begin(), one.end());
+    }
+    std::map<std::string, std::map<std::string, std::string>> out;
+    for (const auto& r : db_.query(resolvedSql("ap.Name = ? AND " + in), params)) {
+        out[r.text(0)][r.text(1)] = r.text(2);
+    }
+    return out;
+}
+
 }  // namespace vcluster

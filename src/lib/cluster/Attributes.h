@@ -43,6 +43,11 @@ class AttributePool {
     // keyed by host name then attribute name.
     std::map<std::string, std::map<std::string, std::string>> resolveAll(
         const std::string& appliance) const;
+    // The same for the attributes named in `only` (the others left out: a
+    // site of 1,000 hosts resolves its few capacity attributes, not every
+    // global attribute for every host).
+    std::map<std::string, std::map<std::string, std::string>> resolveAll(
+        const std::string& appliance, const std::vector<std::string>& only) const;
 
   private:
     void set(const std::string& category, const std::string& index, const std::string& attr,

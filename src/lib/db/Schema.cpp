@@ -16,6 +16,7 @@ const std::vector<Migration>& migrations() {
         migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
         migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
         migrationRocksNativeRows(), migrationResolveChain(),  migrationRootPasswords(),
+        migrationIntervalIndex(),
     };
     return all;
 }

@@ -540,7 +540,9 @@ void Lifecycle::release(Context& c) {
 }
 
 std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
-    auto live = reservation::ReservationPool(db_).listLive();
+    // Only the reservations with something due: the others spanning now, and
+    // the history, are not read.
+    auto live = reservation::ReservationPool(db_).listDue(now);
     std::sort(live.begin(), live.end(),
               [](const auto& a, const auto& b) { return a.request.start < b.request.start; });
     std::vector<TransitionReport> reports;

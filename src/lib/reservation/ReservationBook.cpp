@@ -1,6 +1,7 @@
 #include "reservation/ReservationBook.h"
 
 #include <algorithm>
+#include <set>
 
 #include "calendar/Admission.h"
 #include "cluster/Appliances.h"
@@ -43,6 +44,29 @@ namespace {
 std::string nowText(Time now) { return formatTime(now); }
 
 bool overlaps(const Interval& a, const Interval& b) { return a.start < b.end && b.start < a.end; }
+
+std::set<std::string> applianceNames(db::Database& db) {
+    std::set<std::string> out;
+    for (const auto& a : AppliancePool(db).list()) {
+        out.insert(a.name);
+    }
+    return out;
+}
+
+// appliances= names node appliances the site has, never its physical roles.
+void checkNodeAppliances(const std::set<std::string>& known, const ReservationRequest& request) {
+    static const std::set<std::string> kPhysical = {"frontend", "gateway", "vm-server", "storage"};
+    for (const auto& a : request.appliances) {
+        if (kPhysical.count(a) != 0) {
+            throw Error("appliance '" + a +
+                        "' in appliances= is a physical role of the site, not one for a "
+                        "virtual cluster's nodes");
+        }
+        if (known.count(a) == 0) {
+            throw Error("unknown appliance '" + a + "' in appliances=");
+        }
+    }
+}
 
 }  // namespace
 
@@ -113,22 +137,48 @@ void SiteCalendar::describe(const calendar::Placement& p, StoredReservation& r) 
     r.networkId = p.networkId;
 }
 
+void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms) {
+    for (auto& r : rs) {
+        if (bookedIds.insert(r.id).second) {
+            calendar.book(bookingOf(r));
+            reservations.push_back(std::move(r));
+        }
+    }
+    for (auto& m : ms) {
+        if (!outageIds.insert(m.id).second) {
+            continue;
+        }
+        auto it = site.hostIndex.find(m.host);
+        if (it != site.hostIndex.end()) {
+            calendar.addOutage({it->second.first, it->second.second, m.interval});
+        }
+        maintenance.push_back(std::move(m));
+    }
+}
+
+void SiteCalendar::cover(db::Database& db, const Interval& interval) {
+    if (!covered || interval.end <= interval.start) {
+        return;  // all of time is in already
+    }
+    ReservationPool pool(db);
+    auto add = [&](const Interval& part) {
+        if (part.start < part.end) {
+            book(pool.listOverlapping(part), pool.maintenanceOverlapping(part));
+        }
+    };
+    add({interval.start, std::min(interval.end, covered->start)});
+    add({std::max(interval.start, covered->end), interval.end});
+    covered =
+        Interval{std::min(covered->start, interval.start), std::max(covered->end, interval.end)};
+}
+
 SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now};
+    SiteCalendar sc{std::move(site), std::move(cal)};
+    sc.now = now;
     ReservationPool pool(db);
-    sc.reservations = pool.listLive();
-    sc.maintenance = pool.maintenance();
-    for (const auto& r : sc.reservations) {
-        sc.calendar.book(sc.bookingOf(r));
-    }
-    for (const auto& m : sc.maintenance) {
-        auto it = sc.site.hostIndex.find(m.host);
-        if (it != sc.site.hostIndex.end()) {
-            sc.calendar.addOutage({it->second.first, it->second.second, m.interval});
-        }
-    }
+    sc.book(pool.listLive(), pool.maintenance());
     return sc;
 }
 
@@ -143,23 +193,7 @@ void ReservationBook::checkNewName(const ReservationRequest& request) const {
     if (HostPool(db_).find(request.name)) {
         throw Error("vcluster name '" + request.name + "' is already a host name");
     }
-    std::vector<std::string> known;
-    for (const auto& a : AppliancePool(db_).list()) {
-        known.push_back(a.name);
-    }
-    // The site's physical roles are not for a tenant's virtual nodes.
-    static const std::vector<std::string> kPhysical = {"frontend", "gateway", "vm-server",
-                                                       "storage"};
-    for (const auto& a : request.appliances) {
-        if (std::find(kPhysical.begin(), kPhysical.end(), a) != kPhysical.end()) {
-            throw Error("appliance '" + a +
-                        "' in appliances= is a physical role of the site, not one for a "
-                        "virtual cluster's nodes");
-        }
-        if (std::find(known.begin(), known.end(), a) == known.end()) {
-            throw Error("unknown appliance '" + a + "' in appliances=");
-        }
-    }
+    checkNodeAppliances(applianceNames(db_), request);
     requireInstalledRolls(db_, request.rolls);
 }
 
@@ -182,15 +216,83 @@ void ReservationBook::record(StoredReservation& stored,
     stored.rootPassword = installer.keyOnlyRoot ? std::string(kKeyOnlyRoot) : password.clear;
 }
 
-StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
-    SiteCalendar sc = loadSiteCalendar(db_, now);
-    checkNewName(request);
+SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now) {
+    return loadSiteCalendar(db, interval, now, loadSite(db));
+}
+
+SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now, Site site) {
+    calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
+    SiteCalendar sc{std::move(site), std::move(cal)};
+    sc.now = now;
+    sc.covered = Interval{interval.start, interval.start};
+    // Those whose end has passed but are not torn down hold on to the
+    // horizon (bookingOf), whatever the interval: a few, by the
+    // (State, EndTime) index.
+    ReservationPool pool(db);
+    sc.book(pool.listPastEnd(now), {});
+    sc.cover(db, interval);
+    return sc;
+}
+
+namespace {
+
+// The parts of admission both add() and addMany() do: is the request
+// acceptable here (its name free, its appliances known), and where does it
+// go? Returns the placement, `request` shifted when it starts at the
+// earliest fit. Throws Error (not acceptable) or Refusal (does not fit).
+// (A bulk load's ReservationBook::checkNewName, over sets read once.)
+struct Acceptance {
+    std::set<std::string> liveNames;   // names of reservations in the calendar
+    std::set<std::string> groupNames;  // names of live count= groups
+    std::set<std::string> hostNames;   // a vcluster name may not be a host's
+    std::set<std::string> appliances;  // appliance names the nodes may have
+    std::set<std::string> rolls;       // enabled rolls of the roll server
+};
+
+void checkAcceptable(db::Database& db, const Acceptance& known, const ReservationRequest& request) {
+    if (known.liveNames.count(request.name) != 0) {
+        throw Error("vcluster '" + request.name + "' already exists");
+    }
+    if (known.groupNames.count(request.name) != 0) {
+        throw Error("vcluster '" + request.name + "' already exists (a group of count=)");
+    }
+    if (known.hostNames.count(request.name) != 0) {
+        throw Error("vcluster name '" + request.name + "' is already a host name");
+    }
+    checkNodeAppliances(known.appliances, request);
+    for (const auto& roll : request.rolls) {
+        if (known.rolls.count(roll) == 0) {
+            requireInstalledRolls(db, {roll});  // its one message
+        }
+    }
+}
+
+// The earliest fit starting no later than latestStart, reading the calendar
+// further ahead only as far as the search gets (each round 4 times further).
+std::optional<std::pair<calendar::Demand, calendar::Placement>> earliest(
+    SiteCalendar& sc, db::Database& db, const calendar::Demand& demand, Time latestStart) {
+    const Time length = demand.hold.end - demand.hold.start;
+    Time reach = std::max<Time>(4 * length, Time{7} * 86400);
+    for (;;) {
+        const Time until = std::min(latestStart, demand.hold.start + reach);
+        sc.cover(db, {demand.hold.start, until + length});
+        auto fit = calendar::earliestFit(sc.calendar, demand, sc.site.policy, until);
+        if (fit || until >= latestStart) {
+            return fit;
+        }
+        reach *= 4;
+    }
+}
+
+calendar::Placement place(SiteCalendar& sc, db::Database& db, ReservationRequest& request,
+                          Time now) {
     const Time horizon = sc.site.defaults.horizonSeconds;
     calendar::Demand demand = calendar::demandOf(request);
     const Time latestStart = std::max(request.start, now) + horizon;
     calendar::Placement placement;
+    sc.cover(db, demand.hold);
     if (request.startEarliest) {
-        auto fit = calendar::earliestFit(sc.calendar, demand, sc.site.policy, latestStart);
+        auto fit = earliest(sc, db, demand, latestStart);
         if (!fit) {
             auto decision = calendar::admit(sc.calendar, demand, sc.site.policy);
             std::string why = std::holds_alternative<calendar::Shortage>(decision)
@@ -215,19 +317,91 @@ StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
     } else {
         auto decision = calendar::admit(sc.calendar, demand, sc.site.policy);
         if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
-            auto fit = calendar::earliestFit(sc.calendar, demand, sc.site.policy, latestStart);
+            auto fit = earliest(sc, db, demand, latestStart);
             throw Refusal("refused: " + shortage->message() +
                           (fit ? "; earliest start that fits: " + formatTime(fit->first.hold.start)
                                : "; nothing fits with a start before " + formatTime(latestStart)));
         }
         placement = std::get<calendar::Placement>(decision);
     }
+    return placement;
+}
+
+}  // namespace
+
+StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
+    checkNewName(request);
+    SiteCalendar sc = loadSiteCalendar(db_, request.span(), now, site_ ? *site_ : loadSite(db_));
+    calendar::Placement placement = place(sc, db_, request, now);
     StoredReservation stored;
     stored.request = std::move(request);
     stored.created = nowText(now);
     sc.describe(placement, stored);
     record(stored, checkInstallable(stored));
     return stored;
+}
+
+BulkResult ReservationBook::addMany(std::vector<ReservationRequest> requests, Time now,
+                                    bool allOrNothing) {
+    // Each request widens the part of the calendar read (place() covers it).
+    SiteCalendar sc =
+        loadSiteCalendar(db_, requests.empty() ? Interval{now, now} : requests.front().span(), now);
+    ReservationPool pool(db_);
+    Acceptance known;
+    for (auto& name : pool.liveNames()) {
+        known.liveNames.insert(std::move(name));
+    }
+    known.groupNames = pool.liveGroupNames();
+    for (const auto& h : HostPool(db_).list()) {
+        known.hostNames.insert(h.name);
+    }
+    known.appliances = applianceNames(db_);
+    for (const auto& roll : RollPool(db_).list()) {
+        if (roll.enabled) {
+            known.rolls.insert(roll.name);
+        }
+    }
+    // What a frontend install needs of each gateway, checked once a gateway.
+    std::map<std::string, std::string> gatewayProblem;
+    BulkResult result;
+    std::vector<std::size_t> bookedIndex;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto& request = requests[i];
+        try {
+            checkAcceptable(db_, known, request);
+            calendar::Placement placement = place(sc, db_, request, now);
+            StoredReservation stored;
+            stored.request = request;
+            stored.created = nowText(now);
+            sc.describe(placement, stored);
+            auto [problem, fresh] = gatewayProblem.try_emplace(stored.gateway);
+            if (fresh) {
+                try {
+                    checkInstallable(stored);
+                } catch (const Error& e) {
+                    problem->second = e.what();
+                }
+            }
+            if (!problem->second.empty()) {
+                throw Error(problem->second);
+            }
+            // Booked at once, so the next requests of the file see it.
+            sc.calendar.book(sc.bookingOf(stored));
+            known.liveNames.insert(stored.request.name);
+            result.booked.push_back(std::move(stored));
+            bookedIndex.push_back(i);
+        } catch (const Refusal& e) {
+            result.refused.push_back({i, request.name, e.what(), true});
+        } catch (const Error& e) {
+            result.refused.push_back({i, request.name, e.what(), false});
+        }
+    }
+    if (allOrNothing && !result.refused.empty()) {
+        result.booked.clear();
+        return result;
+    }
+    pool.insertMany(result.booked);
+    return result;
 }
 
 StoredReservation ReservationBook::change(const std::string& name, const ReservationChange& change,
@@ -417,12 +591,7 @@ std::string groupMemberName(const std::string& name, int index, int count) {
 }
 
 std::vector<StoredReservation> ReservationBook::group(const std::string& name) const {
-    std::vector<StoredReservation> out;
-    for (auto& r : ReservationPool(db_).listLive()) {
-        if (r.request.group == name) {
-            out.push_back(std::move(r));
-        }
-    }
+    std::vector<StoredReservation> out = ReservationPool(db_).listLiveGroup(name);
     std::sort(out.begin(), out.end(),
               [](const auto& a, const auto& b) { return a.request.name < b.request.name; });
     return out;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,10 @@ struct InstallerSite;
 
 namespace vcluster::reservation {
 
-// The site's calendar as recorded: every live reservation and maintenance
-// window booked into a CapacityCalendar. Build it inside the caller's
-// BEGIN IMMEDIATE transaction, so what it admits cannot be taken meanwhile.
+// The site's calendar as recorded: the live reservations and maintenance
+// windows booked into a CapacityCalendar, all of them or those overlapping
+// the interval it covers. Build it inside the caller's BEGIN IMMEDIATE
+// transaction, so what it admits cannot be taken meanwhile.
 struct SiteCalendar {
     Site site;
     calendar::CapacityCalendar calendar;
@@ -29,15 +31,31 @@ struct SiteCalendar {
     // that is not torn down yet (a failed or interrupted release, a sync
     // that has not run) still holds everything from now to the horizon.
     Time now = 0;
+    // The interval whose bookings are all in `calendar` (none: all of time).
+    std::optional<Interval> covered;
 
     calendar::Booking bookingOf(const StoredReservation& r) const;
     // Names the reservation that holds what a shortage ran out of.
     void nameHolder(calendar::Shortage& shortage) const;
     // Records a placement (inventory indexes) as host names and addresses.
     void describe(const calendar::Placement& p, StoredReservation& r) const;
+    // Widens `covered` to include `interval`, booking what overlaps the
+    // added part (a search that looks further ahead reads further ahead).
+    void cover(db::Database& db, const Interval& interval);
+    // Books reservations and windows not booked yet (by ID).
+    void book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms);
+
+    std::set<std::int64_t> bookedIds;  // of `reservations`
+    std::set<std::int64_t> outageIds;  // of `maintenance`
 };
 
+// Every live reservation and maintenance window, as at `now`.
 SiteCalendar loadSiteCalendar(db::Database& db, Time now = currentTime());
+// Only those overlapping `interval` (through the interval index), and those
+// past their end but not torn down: what a decision about that interval
+// needs, whatever the length of the history.
+SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now);
+SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now, Site site);
 
 // What a stored reservation holds in the calendar: its request, with the
 // larger of the asked and the running compute count and node size.
@@ -54,16 +72,41 @@ struct ReservationChange {
 // caller's business); throws Error when none is given or one is malformed.
 ReservationChange parseReservationChange(const std::map<std::string, std::string>& params);
 
+// What a bulk load did not book: the request's place in the input, its name
+// and why (refusal: it does not fit; otherwise it is not acceptable at all).
+struct BulkRefusal {
+    std::size_t index = 0;
+    std::string name;
+    std::string reason;
+    bool refusal = false;
+};
+
+struct BulkResult {
+    std::vector<StoredReservation> booked;  // in input order, with their IDs
+    std::vector<BulkRefusal> refused;
+};
+
 // The reservation desk: admission, change, cancellation and maintenance, each
 // a read-decide-write inside the caller's immediate transaction.
 class ReservationBook {
   public:
     explicit ReservationBook(db::Database& db) : db_(db) {}
+    // With the site its caller has loaded already (add() and addMany() use it
+    // rather than reading it again).
+    ReservationBook(db::Database& db, Site site) : db_(db), site_(std::move(site)) {}
 
     // Admits and records the request. Throws Refusal ("refused: <what runs
     // out where and when>; earliest start that fits: <time>") when it does
     // not fit, and Error when it is not acceptable at all.
     StoredReservation add(ReservationRequest request, Time now);
+
+    // Admits many requests through the same checks and admission as add(),
+    // in order, each against the calendar with the ones before it booked,
+    // and records the admitted ones. With allOrNothing, one refusal books
+    // none. The caller's transaction makes it one change. No root password
+    // is drawn for these (none could be shown once to each owner): their
+    // frontends' root logs in with the owner's ssh key only.
+    BulkResult addMany(std::vector<ReservationRequest> requests, Time now, bool allOrNothing);
 
     // Re-admits the changed reservation keeping its placement; all or nothing.
     StoredReservation change(const std::string& name, const ReservationChange& change, Time now);
@@ -109,6 +152,7 @@ class ReservationBook {
     materialise::InstallerSite checkInstallable(const StoredReservation& r) const;
     void record(StoredReservation& stored, const materialise::InstallerSite& installer) const;
     db::Database& db_;
+    std::optional<Site> site_;
 };
 
 // The name of the i-th (from 1) of `count` clusters of group `name`:

@@ -1,5 +1,8 @@
 #include "reservation/ReservationPool.h"
 
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <map>
 
 #include "util/Error.h"
@@ -9,8 +12,53 @@ namespace vcluster::reservation {
 
 namespace {
 
-// The states that hold capacity and a name (the one place that says so).
-constexpr const char* kLive = "r.State NOT IN ('released', 'cancelled')";
+// The stored states in which a reservation holds its capacity, network id,
+// public address and name: the one place that says which they are. A failed
+// one holds what it holds on the hosts, and its name, until it is torn down.
+constexpr std::array<const char*, 5> kHoldingStates = {"scheduled", "provisioning", "active",
+                                                       "releasing", "failed"};
+
+// "r.State IN (...)": a positive list, so the (State, EndTime) index serves it.
+std::string holdingClause(const char* column) {
+    std::string clause = std::string(column) + " IN (";
+    for (std::size_t i = 0; i < kHoldingStates.size(); ++i) {
+        clause += std::string(i == 0 ? "'" : ", '") + kHoldingStates[i] + "'";
+    }
+    return clause + ")";
+}
+const std::string kLive = holdingClause("r.State");
+// The same, not offered to the planner as an index term (next to overlapClause).
+const std::string kLiveUnindexed = holdingClause("+r.State");
+
+// The longest span class (migration 17): SpanClass k holds spans of at most
+// 2^k hours; class kLongest anything longer.
+constexpr int kLongest = 17;
+
+// Reservations overlapping [from, to): per span class one bounded range of
+// the (SpanClass, StartTime) index, never a scan of the history.
+std::string overlapClause(Time from, Time to, std::vector<db::Value>& params) {
+    std::string clause = "(";
+    for (int k = 0; k <= kLongest; ++k) {
+        Time reach = k == kLongest ? std::numeric_limits<Time>::max() / 2 : Time{3600} << k;
+        clause += std::string(k == 0 ? "" : " OR ") + "(r.SpanClass = " + std::to_string(k) +
+                  " AND r.StartTime >= ? AND r.StartTime < ?)";
+        params.emplace_back(from > std::numeric_limits<Time>::min() / 2 + reach
+                                ? from - reach
+                                : std::numeric_limits<Time>::min() / 2);
+        params.emplace_back(to);
+    }
+    params.emplace_back(from);
+    // "+": no index for this term, or SQLite takes (State, EndTime) and reads
+    // every booking ending after `from` instead of the per-class ranges.
+    return clause + ") AND +r.EndTime > ?";
+}
+
+// The columns of a new reservation row, in rowValues() order.
+constexpr const char* kInsertColumns =
+    "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
+    "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
+    "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase, TimeZone, "
+    "SkipDates, GroupName, InstallAllowance) VALUES ";
 
 constexpr const char* kSelect =
     "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
@@ -72,11 +120,15 @@ std::vector<db::Value> rowValues(const StoredReservation& s) {
 }  // namespace
 
 std::vector<StoredReservation> ReservationPool::load(const std::string& where,
-                                                     const std::vector<db::Value>& params) const {
+                                                     const std::vector<db::Value>& params,
+                                                     bool withNodes,
+                                                     const std::string& page) const {
     std::vector<StoredReservation> out;
     std::map<std::int64_t, std::size_t> byId;
-    for (const auto& row :
-         db_.query(std::string(kSelect) + where + " ORDER BY r.StartTime, r.Name", params)) {
+    std::string sql = std::string(kSelect) + where;
+    sql += " ORDER BY r.StartTime, r.Name";
+    sql += page;
+    for (const auto& row : db_.query(sql, params)) {
         StoredReservation s;
         s.id = row.integer(0);
         auto& r = s.request;
@@ -126,7 +178,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         byId[s.id] = out.size();
         out.push_back(std::move(s));
     }
-    if (out.empty()) {
+    if (out.empty() || !withNodes) {
         return out;
     }
     for (const auto& row : db_.query(
@@ -148,13 +200,93 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
 }
 
 std::vector<StoredReservation> ReservationPool::listLive() const {
-    return load(std::string("WHERE ") + kLive, {});
+    return load("WHERE " + kLive, {});
+}
+
+std::vector<StoredReservation> ReservationPool::listPastEnd(Time now) const {
+    return load("WHERE " + kLive + " AND r.EndTime <= ?", {now});
+}
+
+std::vector<StoredReservation> ReservationPool::listLiveGroup(const std::string& group) const {
+    return load("WHERE " + kLiveUnindexed + " AND r.GroupName = ?", {group});
+}
+
+std::set<std::string> ReservationPool::liveGroupNames() const {
+    std::set<std::string> out;
+    for (const auto& row : db_.query("SELECT DISTINCT r.GroupName FROM vcluster_reservations r "
+                                     "WHERE r.GroupName <> '' AND " +
+                                     kLiveUnindexed)) {
+        out.insert(row.text(0));
+    }
+    return out;
+}
+
+std::vector<StoredReservation> ReservationPool::listOverlapping(const Interval& interval) const {
+    std::vector<db::Value> params;
+    std::string where =
+        "WHERE " + kLiveUnindexed + " AND " + overlapClause(interval.start, interval.end, params);
+    return load(where, params);
+}
+
+std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
+    // Those whose end has passed (a release is due): the (State, EndTime) index.
+    // (A failed one waits for the admin's `rocks remove vcluster`: not due.)
+    std::vector<StoredReservation> due =
+        load("WHERE " + kLive + " AND r.State <> 'failed' AND r.EndTime <= ?", {now});
+    // Those spanning now with something to do: building (scheduled,
+    // provisioning, installing), a weekly one's power state to converge, a
+    // powered-off one, or a snapshot, roll-back or snapshot removal asked.
+    std::vector<db::Value> params;
+    std::string where = "WHERE " + kLiveUnindexed + " AND +r.StartTime <= ? AND " +
+                        overlapClause(now, now + 1, params) +
+                        " AND (r.State IN ('scheduled', 'provisioning') OR r.Phase <> '' OR "
+                        "r.RepeatSpec <> '' OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
+                        "s.Reservation = r.ID AND (s.State = 'requested' OR s.RollbacksRequested "
+                        "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')))";
+    params.insert(params.begin(), now);
+    auto spanning = load(where, params);
+    due.insert(due.end(), std::make_move_iterator(spanning.begin()),
+               std::make_move_iterator(spanning.end()));
+    std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+        return a.request.start != b.request.start ? a.request.start < b.request.start
+                                                  : a.request.name < b.request.name;
+    });
+    return due;
+}
+
+std::vector<StoredReservation> ReservationPool::list(const ListFilter& filter) const {
+    std::string where = "WHERE r.State NOT IN ('released', 'cancelled')";
+    std::vector<db::Value> params;
+    if (filter.state) {
+        auto [state, phase] = stateAndPhase(*filter.state);
+        where = "WHERE r.State = ? AND r.Phase = ?";
+        params = {state, phase};
+    }
+    if (filter.owner) {
+        where += " AND r.Owner = ?";
+        params.emplace_back(*filter.owner);
+    }
+    if (filter.name) {
+        where += " AND r.Name = ?";
+        params.emplace_back(*filter.name);
+    }
+    if (filter.from || filter.to) {
+        where += " AND " + overlapClause(filter.from.value_or(std::numeric_limits<Time>::min() / 2),
+                                         filter.to.value_or(std::numeric_limits<Time>::max() / 2),
+                                         params);
+    }
+    if (filter.limit) {
+        return load(where, params, false,
+                    " LIMIT " + std::to_string(std::max<std::int64_t>(0, *filter.limit)) +
+                        " OFFSET " + std::to_string(std::max<std::int64_t>(0, filter.offset)));
+    }
+    return load(where, params, false);
 }
 
 std::vector<StoredReservation> ReservationPool::listAll() const { return load("", {}); }
 
 std::optional<StoredReservation> ReservationPool::findLive(const std::string& name) const {
-    auto found = load(std::string("WHERE ") + kLive + " AND r.Name = ?", {name});
+    auto found = load("WHERE " + kLive + " AND r.Name = ?", {name});
     if (found.empty()) {
         return std::nullopt;
     }
@@ -165,17 +297,65 @@ std::int64_t ReservationPool::countAll() const {
     return db_.queryOne("SELECT COUNT(*) FROM vcluster_reservations")->integer(0);
 }
 
+std::vector<std::string> ReservationPool::liveNames() const {
+    std::vector<std::string> out;
+    for (const auto& row : db_.query("SELECT r.Name FROM vcluster_reservations r WHERE " + kLive)) {
+        out.push_back(row.text(0));
+    }
+    return out;
+}
+
+void ReservationPool::insertMany(std::vector<StoredReservation>& rs) {
+    if (rs.empty()) {
+        return;
+    }
+    std::map<std::string, std::int64_t> hostIds;
+    for (const auto& row : db_.query("SELECT ID, Name FROM nodes")) {
+        hostIds[row.text(1)] = row.integer(0);
+    }
+    auto hostId = [&](const std::string& name) -> db::Value {
+        if (name.empty()) {
+            return nullptr;
+        }
+        auto it = hostIds.find(name);
+        if (it == hostIds.end()) {
+            throw Error("unknown host '" + name + "' in a placement");
+        }
+        return it->second;
+    };
+    auto row = db_.prepare(std::string(kInsertColumns) +
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?)");
+    auto allocation = db_.prepare(
+        "INSERT INTO vcluster_allocations (Reservation, NodeIndex, Host) VALUES (?, ?, ?)");
+    for (auto& s : rs) {
+        auto values = rowValues(s);
+        values[20] = hostId(s.gateway);
+        values[22] = hostId(s.storage);
+        row->reset();
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            row->bind(static_cast<int>(i + 1), values[i]);
+        }
+        row->step();
+        s.id = db_.lastInsertId();
+        for (std::size_t i = 0; i < s.nodeHosts.size(); ++i) {
+            allocation->reset();
+            allocation->bind(1, s.id);
+            allocation->bind(2, static_cast<std::int64_t>(i));
+            allocation->bind(3, hostId(s.nodeHosts[i]));
+            allocation->step();
+        }
+    }
+}
+
 std::int64_t ReservationPool::insert(const StoredReservation& s) {
     auto values = rowValues(s);
-    std::int64_t id = db_.insert(
-        "INSERT INTO vcluster_reservations (Name, Owner, State, StartTime, EndTime, RepeatSpec, "
-        "Nodes, CPUs, Memory, Disk, FeCPUs, FeMemory, FeDisk, Rolls, Appliances, SshKey, Fqdn, "
-        "Hypervisor, Network, NetworkID, Gateway, PublicIP, Storage, Created, Phase, TimeZone, "
-        "SkipDates, GroupName, InstallAllowance) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM nodes WHERE Name = ?), ?, ?, "
-        "?, ?, ?, ?)",
-        values);
+    std::int64_t id = db_.insert(std::string(kInsertColumns) +
+                                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                     "(SELECT ID FROM nodes WHERE Name = ?), ?, (SELECT ID FROM "
+                                     "nodes WHERE Name = ?), ?, ?, "
+                                     "?, ?, ?, ?)",
+                                 values);
     StoredReservation copy = s;
     copy.id = id;
     writeAllocations(copy);
@@ -292,6 +472,19 @@ std::vector<MaintenanceWindow> ReservationPool::maintenance(
         params.emplace_back(*host);
     }
     for (const auto& row : db_.query(sql + "ORDER BY m.StartTime, n.Name", params)) {
+        out.push_back({row.integer(0), row.text(1), {row.integer(2), row.integer(3)}, row.text(4)});
+    }
+    return out;
+}
+
+std::vector<MaintenanceWindow> ReservationPool::maintenanceOverlapping(
+    const Interval& interval) const {
+    std::vector<MaintenanceWindow> out;
+    for (const auto& row : db_.query(
+             "SELECT m.ID, n.Name, m.StartTime, m.EndTime, m.Comment FROM vcluster_maintenance m "
+             "JOIN nodes n ON n.ID = m.Host WHERE m.EndTime > ? AND m.StartTime < ? "
+             "ORDER BY m.StartTime, n.Name",
+             {interval.start, interval.end})) {
         out.push_back({row.integer(0), row.text(1), {row.integer(2), row.integer(3)}, row.text(4)});
     }
     return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,9 +72,38 @@ class ReservationPool {
     std::optional<StoredReservation> findLive(const std::string& name) const;
     // Every reservation ever booked, ended ones included (the history).
     std::vector<StoredReservation> listAll() const;
+    // Live ones whose end has passed (not torn down yet: they hold on).
+    std::vector<StoredReservation> listPastEnd(Time now) const;
+    // The live members of a count= group, and the names of the live groups.
+    std::vector<StoredReservation> listLiveGroup(const std::string& group) const;
+    std::set<std::string> liveGroupNames() const;
+    // Live reservations whose span overlaps `interval` (what a decision
+    // about that interval needs), through the interval index.
+    std::vector<StoredReservation> listOverlapping(const Interval& interval) const;
+    // Live reservations with something for `rocks sync vcluster` to do at
+    // `now`, by start time then name (not the others spanning now).
+    std::vector<StoredReservation> listDue(Time now) const;
+    // What `rocks list vcluster` shows (not released or cancelled, or the one
+    // state asked), filtered; without the node hosts.
+    struct ListFilter {
+        std::optional<std::string> state;  // as shown: installing, powered-off too
+        std::optional<std::string> owner;
+        std::optional<Time> from;  // overlapping [from, to)
+        std::optional<Time> to;
+        std::optional<std::string> name;
+        std::optional<std::int64_t> limit;  // a page: at most `limit` rows from `offset` on
+        std::int64_t offset = 0;
+    };
+    std::vector<StoredReservation> list(const ListFilter& filter) const;
     std::int64_t countAll() const;
 
+    // Names of the reservations still in the calendar (live ones).
+    std::vector<std::string> liveNames() const;
+
     std::int64_t insert(const StoredReservation& r);
+    // Inserts each with its allocations (statements prepared once: a bulk
+    // load of 100,000); sets their IDs.
+    void insertMany(std::vector<StoredReservation>& rs);
     // Rewrites the row and its allocations (same ID).
     void update(const StoredReservation& r);
     void erase(std::int64_t id);
@@ -98,6 +128,7 @@ class ReservationPool {
     int reassignOwner(const std::string& from, const std::string& to);
 
     std::vector<MaintenanceWindow> maintenance(const std::optional<std::string>& host = {}) const;
+    std::vector<MaintenanceWindow> maintenanceOverlapping(const Interval& interval) const;
     std::int64_t addMaintenance(const MaintenanceWindow& m);
     // Removes one window (by ID) or all windows of the host; returns how many.
     int removeMaintenance(const std::string& host, std::optional<std::int64_t> id);
@@ -105,7 +136,8 @@ class ReservationPool {
   private:
     void writeAllocations(const StoredReservation& r);
     std::vector<StoredReservation> load(const std::string& where,
-                                        const std::vector<db::Value>& params) const;
+                                        const std::vector<db::Value>& params, bool withNodes = true,
+                                        const std::string& page = {}) const;
     db::Database& db_;
 };
 

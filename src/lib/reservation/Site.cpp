@@ -122,7 +122,7 @@ Site loadSite(db::Database& db) {
         (void)gateway;
     };
     HostPool hosts(db);
-    auto vmAttrs = attrs.resolveAll("vm-server");
+    auto vmAttrs = attrs.resolveAll("vm-server", {"vc_cpus", "vc_memory"});
     for (const auto& h : hosts.listByAppliance("vm-server")) {
         if (auto cap = compute(h.name, vmAttrs[h.name], false)) {
             site.hostIndex[h.name] = {calendar::Pool::VmServers,
@@ -130,7 +130,7 @@ Site loadSite(db::Database& db) {
             site.inventory.vmServers.push_back({h.name, *cap});
         }
     }
-    auto gwAttrs = attrs.resolveAll("gateway");
+    auto gwAttrs = attrs.resolveAll("gateway", {"vc_cpus", "vc_memory", "vc_public_ips"});
     for (const auto& h : hosts.listByAppliance("gateway")) {
         if (auto cap = compute(h.name, gwAttrs[h.name], true)) {
             calendar::GatewayCapacity g{h.name, *cap, {}};
@@ -145,7 +145,7 @@ Site loadSite(db::Database& db) {
             site.inventory.gateways.push_back(std::move(g));
         }
     }
-    auto stAttrs = attrs.resolveAll("storage");
+    auto stAttrs = attrs.resolveAll("storage", {"vc_pool_size"});
     for (const auto& h : hosts.listByAppliance("storage")) {
         std::string size = attr(stAttrs[h.name], "vc_pool_size");
         if (size.empty()) {

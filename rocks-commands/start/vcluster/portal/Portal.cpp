@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -82,6 +83,40 @@ json parseJsonBody(const httplib::Request& req) {
         throw HttpError(415, "Content-Type must be application/json");
     }
     return parseJsonObject(req.body);
+}
+
+// The listing's query parameters: state=, owner=, from=, to= as `rocks list
+// vcluster` takes them, and a page: limit= rows (at most 10,000) from offset=.
+reservation::ReservationPool::ListFilter listFilter(const httplib::Request& req) {
+    reservation::ReservationPool::ListFilter f;
+    auto value = [&](const char* key) -> std::optional<std::string> {
+        if (!req.has_param(key)) {
+            return std::nullopt;
+        }
+        return req.get_param_value(key);
+    };
+    for (const auto& [key, v] : req.params) {
+        static const std::set<std::string> kKnown = {"state", "owner", "from",
+                                                     "to",    "limit", "offset"};
+        if (kKnown.count(key) == 0) {
+            throw HttpError(400, "unknown query parameter '" + key + "'");
+        }
+    }
+    f.state = value("state");
+    f.owner = value("owner");
+    if (auto v = value("from")) {
+        f.from = reservation::parseTime(*v, "from");
+    }
+    if (auto v = value("to")) {
+        f.to = reservation::parseTime(*v, "to");
+    }
+    if (auto v = value("limit")) {
+        f.limit = reservation::parseCount(*v, "limit", 1, 10000);
+    }
+    if (auto v = value("offset")) {
+        f.offset = reservation::parseCount(*v, "offset", 0, std::numeric_limits<int>::max());
+    }
+    return f;
 }
 
 json reservationJson(const StoredReservation& r) {
@@ -236,6 +271,9 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
         key->second = reservation::parseSshPublicKey(key->second).line();
     }
     reservation::Time now = reservation::currentTime();
+    // The daemon's writers take turns here rather than in SQLite's busy
+    // handler, whose back-off sleeps made the tail latency.
+    std::lock_guard<std::mutex> turn(writers_);
     db::Transaction tx(db());
     reservation::Site site = reservation::loadSite(db());
     // count= and sshkeys= as `rocks add vcluster` takes them; sshkeys= is
@@ -253,7 +291,8 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
     if (group.count > 0) {
         booked = reservation::ReservationBook(db()).addGroup(request, group.count, group.keys, now);
     } else {
-        booked.push_back(reservation::ReservationBook(db()).add(std::move(request), now));
+        booked.push_back(
+            reservation::ReservationBook(db(), std::move(site)).add(std::move(request), now));
     }
     tx.commit();
     return booked;
@@ -263,6 +302,7 @@ StoredReservation Portal::change(const Caller& caller, const std::string& name,
                                  const std::map<std::string, std::string>& params) {
     reservation::ReservationChange what = reservation::parseReservationChange(params);
     reservation::Time now = reservation::currentTime();
+    std::lock_guard<std::mutex> turn(writers_);
     db::Transaction tx(db());
     if (!visibleReservation(caller, name)) {
         throw HttpError(404, "unknown vcluster '" + name + "'");
@@ -278,6 +318,7 @@ StoredReservation Portal::change(const Caller& caller, const std::string& name,
 
 void Portal::cancel(const Caller& caller, const std::string& name) {
     reservation::Time now = reservation::currentTime();
+    std::lock_guard<std::mutex> turn(writers_);
     db::Transaction tx(db());
     if (!visibleReservation(caller, name)) {
         throw HttpError(404, "unknown vcluster '" + name + "'");
@@ -297,23 +338,19 @@ Portal::Catalog Portal::catalog(const reservation::Site& site) {
     return c;
 }
 
-std::vector<StoredReservation> Portal::visibleReservations(const Caller& caller) {
-    auto all = reservation::ReservationPool(db()).listLive();
-    if (caller.admin()) {
-        return all;
+std::vector<StoredReservation> Portal::visibleReservations(
+    const Caller& caller, reservation::ReservationPool::ListFilter filter) {
+    if (!caller.admin()) {
+        filter.owner = caller.user.name;  // a provider sees only its own
     }
-    std::vector<StoredReservation> mine;
-    for (auto& r : all) {
-        if (r.request.owner == caller.user.name) {
-            mine.push_back(std::move(r));
-        }
-    }
-    return mine;
+    return reservation::ReservationPool(db()).list(filter);
 }
 
 std::optional<StoredReservation> Portal::visibleReservation(const Caller& caller,
                                                             const std::string& name) {
-    for (auto& r : visibleReservations(caller)) {
+    reservation::ReservationPool::ListFilter filter;
+    filter.name = name;
+    for (auto& r : visibleReservations(caller, filter)) {
         if (r.request.name == name) {
             return r;
         }
@@ -370,7 +407,8 @@ void Portal::routes() {
 
     s.Get("/api/v1/reservations", api([this](const httplib::Request& req, httplib::Response& res) {
               Caller c = requireApiCaller(req);
-              sendJson(res, 200, tableJson(reservation::listTable(visibleReservations(c))));
+              sendJson(res, 200,
+                       tableJson(reservation::listTable(visibleReservations(c, listFilter(req)))));
           }));
     s.Post("/api/v1/reservations", api([this](const httplib::Request& req, httplib::Response& res) {
                Caller c = requireApiCaller(req);

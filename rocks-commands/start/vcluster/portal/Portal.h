@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <semaphore>
 #include <string>
@@ -104,7 +105,8 @@ class Portal {
     reservation::StoredReservation change(const Caller& caller, const std::string& name,
                                           const std::map<std::string, std::string>& params);
     void cancel(const Caller& caller, const std::string& name);
-    std::vector<reservation::StoredReservation> visibleReservations(const Caller& caller);
+    std::vector<reservation::StoredReservation> visibleReservations(
+        const Caller& caller, reservation::ReservationPool::ListFilter filter = {});
     std::optional<reservation::StoredReservation> visibleReservation(const Caller& caller,
                                                                      const std::string& name);
     std::string calendarSvg(const Caller& caller, const std::string& from, const std::string& to);
@@ -130,6 +132,7 @@ class Portal {
     std::counting_semaphore<1024> passwordChecks_;
     std::unique_ptr<PortalServer> server_;
     std::unique_ptr<HttpFront> front_;
+    std::mutex writers_;  // one booking, change or cancellation at a time
 };
 
 // The value of cookie `name` in the request ("" when absent).

@@ -17,5 +17,6 @@ Migration migrationCourseCalendar();   // v10: reservation time zones, skipped d
 Migration migrationRocksNativeRows();  // v14: guest addresses apart, hosts' VLAN rows
 Migration migrationResolveChain();     // v15: Rocks' resolvechain (embedded only)
 Migration migrationRootPasswords();    // v16: virtual frontends' root password hashes
+Migration migrationIntervalIndex();    // v17: span class and indexes (reading only what overlaps)
 
 }  // namespace vcluster::db
