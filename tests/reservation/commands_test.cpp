@@ -721,3 +721,27 @@ TEST_F(Cluster, LongBookingsAreSeenFromAnywhereInTheirSpan) {
     EXPECT_NE(r.out.find("2031-01-08T00:00:00Z"), std::string::npos) << r.out;
     EXPECT_TRUE(violations().empty());
 }
+
+TEST_F(Cluster, AClusterPastItsEndButNotTornDownStillHoldsWhatANewBookingAsks) {
+    // One vm-server of 8 CPUs: a1 takes all of it until 2030-03-05, and no
+    // sync has released it when a2 (2030-03-06, after a1's end) is asked for
+    // at 2030-03-05T12:00Z. The calendar read for a2's period alone must
+    // still see a1 holding on.
+    build(1);
+    ASSERT_EQ(
+        add("a1", {"start=2030-03-04T09:00:00Z", "end=2030-03-05T09:00:00Z", "nodes=1", "cpus=8"})
+            .exitCode,
+        0);
+    const std::map<std::string, std::string> later = {{"VCLUSTER_NOW", "2030-03-05T12:00:00Z"}};
+    auto early =
+        add("a2", {"start=2030-03-06T09:00:00Z", "end=2030-03-07T09:00:00Z", "nodes=1", "cpus=8"},
+            later);
+    EXPECT_EQ(early.exitCode, 2) << early.out;
+    EXPECT_NE(early.err.find("refused: "), std::string::npos) << early.err;
+    // Once a sync has released it, the same booking fits.
+    rocks_.ok({"sync", "vcluster", "now=2030-03-05T12:00:00Z", "executor=pretend"});
+    auto fits =
+        add("a2", {"start=2030-03-06T09:00:00Z", "end=2030-03-07T09:00:00Z", "nodes=1", "cpus=8"},
+            later);
+    EXPECT_EQ(fits.exitCode, 0) << fits.err;
+}
