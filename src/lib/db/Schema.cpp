@@ -12,10 +12,10 @@ namespace vcluster::db {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
-        migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
-        migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
-        migrationRocksNativeRows(), migrationResolveChain(),
+        migrationRocksCore(),       migrationReservations(),    migrationMaterialisation(),
+        migrationJournal(),         migrationSnapshots(),       migrationPortalAccounts(),
+        migrationSnapshotRemoval(), migrationBooksAndHosts(),   migrationBuiltChanges(),
+        migrationCourseCalendar(),  migrationRocksNativeRows(), migrationResolveChain(),
     };
     return all;
 }

@@ -229,6 +229,35 @@ void ReservationPool::setEnd(std::int64_t id, Time end) {
     db_.execute("UPDATE vcluster_reservations SET EndTime = ? WHERE ID = ?", {end, id});
 }
 
+bool ReservationPool::cycleAsked(std::int64_t id) const {
+    auto row = db_.queryOne(
+        "SELECT COALESCE(CycleAsked, 0) FROM vcluster_reservations WHERE ID = ?", {id});
+    return row && row->integer(0) != 0;
+}
+
+void ReservationPool::setCycleAsked(std::int64_t id, bool asked) {
+    db_.execute("UPDATE vcluster_reservations SET CycleAsked = ? WHERE ID = ?",
+                {std::int64_t{asked ? 1 : 0}, id});
+}
+
+bool ReservationPool::reshaping(std::int64_t id) const {
+    auto row =
+        db_.queryOne("SELECT COALESCE(Reshaping, 0) FROM vcluster_reservations WHERE ID = ?", {id});
+    return row && row->integer(0) != 0;
+}
+
+void ReservationPool::setReshaping(std::int64_t id, bool reshaping) {
+    db_.execute("UPDATE vcluster_reservations SET Reshaping = ? WHERE ID = ?",
+                {std::int64_t{reshaping ? 1 : 0}, id});
+}
+
+void ReservationPool::setNodeHosts(std::int64_t id, const std::vector<std::string>& hosts) {
+    StoredReservation s;
+    s.id = id;
+    s.nodeHosts = hosts;
+    writeAllocations(s);
+}
+
 void ReservationPool::setBuilt(std::int64_t id, int nodes, std::int64_t memoryMiB, int cpus) {
     db_.execute(
         "UPDATE vcluster_reservations SET BuiltNodes = ?, BuiltMemory = ?, BuiltCPUs = ? "
