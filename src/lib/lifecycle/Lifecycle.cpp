@@ -710,25 +710,54 @@ void Lifecycle::reshape(Context& c) {
     // install from the virtual frontend like the first ones).
     const auto outputs = materialise::generateHosts(next);
     const auto servers = hostsOf(next.nodes);
+    // A first attempt does what the change needs; a later one (the rows say
+    // the new shape already, so nothing differs) does every step, each
+    // idempotent and journalled.
+    const bool retry = have == want && gone.empty() && !resized;
+    const auto oldHosts = m.vmHosts();
+    const auto known = [&](const std::string& host) {
+        return std::find(oldHosts.begin(), oldHosts.end(), host) != oldHosts.end();
+    };
+    const bool newHost = !std::all_of(nextHosts.begin(), nextHosts.end(), known);
+    std::set<std::string> touched;  // hosts of added or moved computes
+    for (const auto& n : next.nodes) {
+        const bool moved =
+            std::any_of(gone.begin(), gone.end(), [&](const auto& g) { return g.rank == n.rank; });
+        if (n.role == materialise::NodeRole::Compute &&
+            (static_cast<std::size_t>(n.rank) >= have || moved)) {
+            touched.insert(n.physicalHost);
+        }
+    }
     std::vector<execute::Stage> second{stage("storage", {}), stage("iscsi-rescan", {}),
                                        stage("network", {}), stage("computes", {}),
                                        stage("kit", {}),     stage("computes-on", {})};
-    append(second[0],
-           bundleOf(outputs, c.name(), next.plan.storage.node, "storage", false, "lvm target"));
+    if (retry || want > have || newHost) {
+        append(second[0],
+               bundleOf(outputs, c.name(), next.plan.storage.node, "storage", false, "lvm target"));
+    }
     for (const auto& host : nextHosts) {
-        append(second[1],
-               Context::script(host, "iscsi-rescan", materialise::rescanScript(next, host)));
-        append(second[2], bundleOf(outputs, c.name(), host, "network", false, "network iscsi"));
+        if ((retry || want > have) && known(host)) {
+            append(second[1],
+                   Context::script(host, "iscsi-rescan", materialise::rescanScript(next, host)));
+        }
+        if (retry || newHost) {
+            append(second[2], bundleOf(outputs, c.name(), host, "network", false, "network iscsi"));
+        }
     }
     for (const auto& host : servers) {
-        append(second[3], bundleOf(outputs, c.name(), host, "computes", false, "vm"));
-        if (c.state == "active") {
+        if (retry || resized || touched.count(host) != 0U) {
+            append(second[3], bundleOf(outputs, c.name(), host, "computes", false, "vm"));
+        }
+        if (c.state == "active" && (retry || touched.count(host) != 0U)) {
             append(second[5], Context::script(host, "computes-power",
                                               materialise::powerScript(
                                                   next, host, VmSelection::Computes, true)));
         }
     }
-    append(second[4], bundleOf(outputs, c.name(), next.plan.frontend.gateway, "kit", false, "kit"));
+    if (retry || want != have) {
+        append(second[4],
+               bundleOf(outputs, c.name(), next.plan.frontend.gateway, "kit", false, "kit"));
+    }
     if (Outcome::Done != runStages(c, transition, second)) {
         return;
     }

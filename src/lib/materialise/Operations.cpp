@@ -206,6 +206,10 @@ ShellScript rescanScript(const Materialisation& m, const std::string& host) {
     const std::string portal = l.portalAddress + ":" + std::to_string(l.portalPort);
     s.whenPresent({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}},
                   {{"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal, "--rescan"}});
+    for (const auto& path : l.byPaths) {
+        s.whenPresent({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}},
+                      {{"wait_for_block", path}});
+    }
     return s;
 }
 

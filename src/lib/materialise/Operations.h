@@ -62,8 +62,9 @@ ShellScript removeSnapshotsScript(const Materialisation& m, const std::vector<st
 ShellScript removeLunsScript(const Materialisation& gone);
 
 // Runs on a vm-server that is logged in already: rescans the cluster's
-// session so that LUNs added to its target appear (nothing when not logged
-// in: the login of apply.sh finds them all).
+// session so that LUNs added to its target appear, and waits for the disks
+// of its nodes there (nothing when not logged in: the login of apply.sh
+// finds them all).
 ShellScript rescanScript(const Materialisation& m, const std::string& host);
 
 }  // namespace vcluster::materialise
