@@ -21,8 +21,8 @@ out=$(cd "$out" && pwd)
 
 kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 [[ -n $kpkg ]] || { echo "error - no linux-image-*-cloud-amd64 package known to apt" >&2; exit 1; }
-packages=(busybox-static lvm2 dmsetup tgt open-iscsi iproute2 bash coreutils diffutils mawk
-          udev dropbear-bin openssh-client tcpdump perl-base libconfig-general-perl libc6
+packages=(busybox-static lvm2 dmsetup tgt open-iscsi iproute2 bash coreutils util-linux diffutils
+          mawk udev dropbear-bin openssh-client tcpdump perl-base libconfig-general-perl libc6
           mtools mount dnsmasq-base curl)
 versions=$(dpkg-query -W -f '${Package}=${Version}\n' "${packages[@]}"; apt-cache policy "$kpkg" | awk '/Candidate/ { print "'"$kpkg"'=" $2 }')
 key=$( { echo "$versions"; cat "$here/build-image.sh" "$here/guest-init" "$here/guest-virsh" \
@@ -72,7 +72,8 @@ tools=(/bin/bash /usr/bin/install /usr/bin/stat /usr/bin/cat /usr/bin/cmp /usr/b
        /sbin/lvm /sbin/dmsetup /usr/sbin/tgtd /usr/sbin/tgtadm /usr/sbin/iscsid /usr/sbin/iscsiadm
        /bin/ip /sbin/bridge /usr/sbin/dropbear /usr/bin/tcpdump /usr/bin/perl
        /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/dropbearkey /usr/bin/ssh-keyscan
-       /usr/bin/mtools /usr/sbin/losetup /usr/sbin/dnsmasq /usr/bin/curl /usr/bin/mv)
+       /usr/bin/mtools /usr/sbin/losetup /usr/sbin/dnsmasq /usr/bin/curl /usr/bin/mv
+       /usr/sbin/blkdiscard /usr/bin/dd)
 copy_with_libs "${tools[@]}"
 ln -sf mawk "$root/usr/bin/awk"
 # mtools converts long file names to the FAT code page (CP850) with iconv:
@@ -83,7 +84,7 @@ for m in mcopy mformat mdir mlabel; do
     ln -sf mtools "$root/usr/bin/$m" # the kit image (the gateway makes it, the installer hook reads it)
 done
 ln -sf ../usr/bin/perl "$root/bin/perl" 2>/dev/null || true
-for lv in lvs lvcreate lvremove lvconvert pvcreate vgcreate vgs pvs lvchange lvdisplay vgchange; do
+for lv in lvs lvcreate lvremove lvconvert lvrename pvcreate vgcreate vgs pvs lvchange lvdisplay vgchange; do
     ln -sf lvm "$root/sbin/$lv"
 done
 ln -sf ../bin/udevadm "$root/sbin/udevadm"

@@ -369,6 +369,8 @@ vlan_phase() {
     t=$(now)
     check_rollback a
     phase "a: roll-back (check 4b)" "$t"
+    # ---- 5d (part 1). a's volumes filled with a marker before its end
+    [[ $networks != both ]] || mark_lvs a
 
     # ---- 5. teardown of a at its end, b untouched
     t=$(now)
@@ -649,6 +651,42 @@ check_install() { # A B VLAN_A: what the stand-in frontends consumed, and how
     fi
 }
 
+# Check 5d: no tenant reads another's blocks. mark_lvs fills every LV of a
+# cluster (not its snapshots) with a marker and keeps the extents they all
+# had; check_zeroed, once a later cluster is built after the first one's end,
+# reads each of its LVs through: none may show the marker, and some of its
+# extents must be ones the first cluster had (or nothing is proven).
+extents() { # CLUSTER: "PV:first-last" of each segment of its LVs and snapshots
+    g storage-2-0 "lvs --noheadings -o lv_name,seg_pe_ranges $vg" | awk -v c="vc-$1-" 'index($1, c) == 1 { print $2 }'
+}
+mark_lvs() { # CLUSTER
+    local lv
+    read_state
+    extents "$1" > "$work/extents-$1"
+    for lv in $(lvs_of | awk -v c="vc-$1-" 'index($1, c) == 1 && $1 !~ /\./ { print $1 }'); do
+        g storage-2-0 "yes LAB-TENANT-MARKER | dd of=/dev/$vg/$lv bs=64k conv=fsync 2>/dev/null; sync; true"
+    done
+}
+check_zeroed() { # OLD NEW
+    local ok=1 lv n shared lvs=0
+    read_state
+    shared=$(awk 'function add(r, t,   p, a, i) { split(r, p, ":"); split(p[2], a, "-"); for (i = a[1] + 0; i <= a[2] + 0; i++) t[p[1] ":" i] = 1 }
+        FILENAME == ARGV[1] { add($1, old); next }
+        { split("", cur); add($1, cur); for (k in cur) if (k in old) n++ }
+        END { print n + 0 }' "$work/extents-$1" <(extents "$2"))
+    for lv in $(lvs_of | awk -v c="vc-$2-" 'index($1, c) == 1 && $1 !~ /\./ { print $1 }'); do
+        lvs=$((lvs + 1))
+        n=$(g storage-2-0 "echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/$vg/$lv bs=64k 2>/dev/null | grep -a -c LAB-TENANT-MARKER; true")
+        [[ ${n:-0} == 0 ]] || { ok=0; echo "$lv shows $n line(s) of $1's marker"; }
+    done
+    ((lvs > 0 && shared > 0)) || { ok=0; echo "$2: $lvs LVs, $shared extents that $1 had: nothing proven"; }
+    if ((ok)); then
+        pass "5d $2's $lvs new LVs, on $shared extents $1's LVs had (filled with a marker before its end), read back without any of $1's data (zeroed under a temporary name before their own)"
+    else
+        fail "5d $2's LVs show $1's blocks"
+    fi
+}
+
 check_released() { # CLUSTER VLAN-or-VNI-DEVICE-SUFFIX
     local c=$1 id=$2 ok=1 host left
     read_state
@@ -701,6 +739,8 @@ vxlan_phase() { # c: already started by vlan_phase's last sync (both), or here
     else
         fail "6 VXLAN cluster c"
     fi
+    # ---- 5d (part 2). c, built after a's end, reads none of a's blocks
+    [[ $networks != both ]] || check_zeroed a c
     sync_at "$c_end" || true
     check_released c "[0-9]+"
     phase "vxlan cluster c (check, release)" "$t"

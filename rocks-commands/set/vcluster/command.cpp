@@ -1,4 +1,4 @@
-// rocks set vcluster <name> end=|nodes=|memory=|skip=+DATES: changes a reservation.
+// rocks set vcluster <name> end=|nodes=|memory=|cycle=|skip=+DATES: changes a reservation.
 #include <optional>
 #include "cli/Plugin.h"
 
@@ -18,16 +18,27 @@ class SetVcluster : public Command {
                 "Changes the end time, the number of compute nodes or the memory per node, and "
                 "re-admits the reservation as a whole: its network id, frontend, storage and "
                 "existing nodes stay where they are and only added nodes are placed. If anything "
-                "does not fit, the command is refused (exit 2) and nothing changes. skip=+DATES "
+                "does not fit, the command is refused (exit 2) and nothing changes. On a built "
+                "cluster the next `rocks sync vcluster` carries the change out: added computes "
+                "are built, started and install from the virtual frontend, removed ones (highest "
+                "index first) are powered off and torn down; a new memory size is written into "
+                "the VMs' definitions and takes effect at their next power cycle (cycle=yes asks "
+                "the sync for it). skip=+DATES "
                 "adds holidays to a weekly reservation (or to every cluster of a count= group): "
                 "those days (in its time zone) lose their windows and their capacity is free.",
                 {{"name", "the vcluster"}},
                 {{"end", "new end time (ISO 8601)", ""},
                  {"nodes", "new number of compute nodes", ""},
                  {"memory", "new memory per compute node", ""},
+                 {"cycle",
+                  "yes: power-cycle a built cluster's computes at the next sync, so a "
+                  "new memory size takes effect",
+                  "no"},
                  {"skip", "+DATE[,DATE..DATE]: days to add to the skipped ones", ""}},
                 {{"rocks set vcluster dc1 end=2027-01-31T23:59:59Z", "extends dc1 by a month"},
                  {"rocks set vcluster dc1 nodes=24", "grows dc1 to 24 nodes"},
+                 {"rocks set vcluster dc1 memory=8GiB cycle=yes",
+                  "8 GiB per compute from the next sync on (their VMs restarted)"},
                  {"rocks set vcluster hpc101 skip=+2027-05-04", "no class on 4 May"}}};
     }
     void run(Context& ctx) override {
@@ -42,7 +53,9 @@ class SetVcluster : public Command {
             params.erase(it);
         }
         std::optional<ReservationChange> change;
-        if (!skips || params.count("end") + params.count("nodes") + params.count("memory") > 0) {
+        if (!skips || params.count("end") + params.count("nodes") + params.count("memory") +
+                              params.count("cycle") >
+                          0) {
             change = parseReservationChange(params);
         }
         Time now = currentTime();

@@ -16,7 +16,7 @@ const std::vector<Migration>& migrations() {
         migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
         migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
         migrationRocksNativeRows(), migrationResolveChain(),  migrationRootPasswords(),
-        migrationIntervalIndex(),
+        migrationIntervalIndex(),   migrationBuiltChanges(),
     };
     return all;
 }

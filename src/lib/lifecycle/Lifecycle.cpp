@@ -539,6 +539,297 @@ void Lifecycle::release(Context& c) {
     report(c, "released", "storage, snapshots, networks, VMs and rows removed");
 }
 
+// ---- Changes of a built cluster --------------------------------------------
+
+namespace {
+
+// FNV-1a: a stable digest of a shape, so each target shape has a journal of
+// its own (a changed target never takes another's steps as done).
+std::string digest(const materialise::Materialisation& m) {
+    std::string text;
+    for (const auto& n : m.nodes) {
+        text += n.name + "@" + n.physicalHost + ":" + std::to_string(n.memoryMiB) + ":" +
+                std::to_string(n.cpus) + ";";
+    }
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char ch : text) {
+        h = (h ^ ch) * 1099511628211ULL;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 8; ++i, h >>= 4U) {
+        out += kHex[h & 15U];
+    }
+    return out;
+}
+
+// A step that runs sections of a host's apply.sh or teardown.sh, of any
+// generated host outputs (Context::bundle's, for another materialisation).
+std::vector<execute::Step> bundleOf(const std::map<std::string, materialise::HostOutput>& hosts,
+                                    const std::string& cluster, const std::string& host,
+                                    const std::string& step, bool teardown,
+                                    const std::string& sections) {
+    auto it = hosts.find(host);
+    if (it == hosts.end()) {
+        return {};
+    }
+    return {{host, step,
+             bundleScript(it->second, teardown, sections,
+                          cluster + "-" + step + (teardown ? "-teardown" : "-apply")),
+             "    " + std::string(teardown ? "teardown.sh" : "apply.sh") +
+                 " sections: " + sections + "\n"}};
+}
+
+void append(execute::Stage& stage, std::vector<execute::Step> steps) {
+    stage.steps.insert(stage.steps.end(), steps.begin(), steps.end());
+}
+
+// The hosts of these nodes, each once, in their order.
+std::vector<std::string> hostsOf(const std::vector<materialise::VirtualNode>& nodes) {
+    std::vector<std::string> out;
+    for (const auto& n : nodes) {
+        if (n.role == materialise::NodeRole::Compute &&
+            std::find(out.begin(), out.end(), n.physicalHost) == out.end()) {
+            out.push_back(n.physicalHost);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void Lifecycle::reshape(Context& c) {
+    reservation::ReservationPool pool(db_);
+    const auto& q = c.r.request;
+    // Set by the change (rocks set vcluster, rocks move vcluster node):
+    // nothing else to look at for the clusters that did not change.
+    if (!pool.reshaping(c.r.id)) {
+        return;
+    }
+    const materialise::Materialisation m = c.plan(db_);
+    // The shape asked for: the request's computes, where the calendar put them.
+    materialise::ClusterPlan plan = planFor(db_, c.r);
+    const std::size_t want =
+        std::min(plan.computes.size(), static_cast<std::size_t>(std::max(0, q.nodes)));
+    plan.computes.resize(want);
+    // What goes (removed: beyond the new count; moved: on another host now),
+    // highest index first.
+    std::vector<materialise::VirtualNode> gone;
+    std::vector<materialise::VirtualNode> removed;
+    std::vector<std::string> what;
+    std::size_t have = 0;
+    bool resized = false;
+    for (auto it = m.nodes.rbegin(); it != m.nodes.rend(); ++it) {
+        if (it->role != materialise::NodeRole::Compute) {
+            continue;
+        }
+        ++have;
+        const auto rank = static_cast<std::size_t>(it->rank);
+        if (rank >= want) {
+            gone.push_back(*it);
+            removed.push_back(*it);
+            continue;
+        }
+        const auto& spec = plan.computes[rank];
+        if (it->physicalHost != spec.vmServer) {
+            gone.push_back(*it);
+            what.push_back(it->guestName + " moved from " + it->physicalHost + " to " +
+                           spec.vmServer);
+        }
+        resized = resized || it->memoryMiB != spec.memoryMiB || it->cpus != spec.cpus;
+    }
+    if (want > have) {
+        what.insert(what.begin(), std::to_string(want - have) + " compute(s) added");
+    } else if (want < have) {
+        what.insert(what.begin(), std::to_string(have - want) + " compute(s) removed");
+    }
+    if (resized) {
+        what.push_back("definitions rewritten for " + std::to_string(q.memoryMiB) + " MiB, " +
+                       std::to_string(q.cpus) + " CPUs per compute (in effect at their next " +
+                       "power cycle: rocks set vcluster " + c.name() + " cycle=yes)");
+    }
+    const auto next =
+        materialise::reshaped(m, plan, materialise::MaterialisationPool(db_).usedMacs());
+    const std::string transition = "reshape " + std::to_string(want) + " " + digest(next);
+    auto only = [&](const std::vector<materialise::VirtualNode>& nodes) {
+        materialise::Materialisation part = m;
+        part.nodes = nodes;
+        return part;
+    };
+    // First what goes: its VMs powered off and undefined, the removed
+    // nodes' disks out of the target, their snapshots and LVs gone; a host
+    // left with nothing of the cluster loses its session and network.
+    std::vector<execute::Stage> first{stage("computes-off", {}), stage("computes-remove", {}),
+                                      stage("storage-remove", {}), stage("network-remove", {})};
+    if (!gone.empty()) {
+        // Highest index first on each host: the power-off goes in the list's
+        // order, a teardown in the reverse of its nodes'.
+        const auto part = only(gone);
+        const auto outputs = materialise::generateHosts(
+            only(std::vector<materialise::VirtualNode>(gone.rbegin(), gone.rend())));
+        for (const auto& host : hostsOf(gone)) {
+            append(first[0], Context::script(host, "computes-off",
+                                             materialise::powerScript(
+                                                 part, host, VmSelection::Computes, false)));
+            append(first[1], bundleOf(outputs, c.name(), host, "computes-remove", true, "vm"));
+        }
+    }
+    if (!removed.empty()) {
+        const auto part = only(removed);
+        const auto outputs = materialise::generateHosts(part);
+        std::vector<std::string> labels;
+        for (const auto& snap : SnapshotPool(db_, c.r.id).list()) {
+            labels.push_back(snap.label);
+        }
+        const std::string& storage = m.plan.storage.node;
+        append(first[2],
+               Context::script(storage, "luns-remove", materialise::removeLunsScript(part)));
+        append(first[2], Context::script(storage, "snapshots-remove",
+                                         materialise::removeSnapshotsScript(part, labels)));
+        append(first[2], bundleOf(outputs, c.name(), storage, "lvm-remove", true, "lvm"));
+    }
+    const auto nextHosts = next.vmHosts();
+    for (const auto& host : m.vmHosts()) {
+        if (std::find(nextHosts.begin(), nextHosts.end(), host) == nextHosts.end()) {
+            append(first[3], c.bundle(db_, host, "network-remove", true, "iscsi network"));
+        }
+    }
+    if (Outcome::Done != runStages(c, transition, first)) {
+        return;
+    }
+    // The rows say the new shape from here on (what the second part builds
+    // is torn down with the cluster should it end before it is done).
+    if (have != want || !gone.empty() || resized) {
+        db::Transaction tx(db_);
+        materialise::MaterialisationPool(db_).replace(next);
+        tx.commit();
+    }
+    // Then what comes: new LVs (zeroed) and LUNs, sessions rescanned, the
+    // network and logins on new hosts, the VMs (re)defined, the frontend's
+    // kit with the new list of computes, the new computes started (they
+    // install from the virtual frontend like the first ones).
+    const auto outputs = materialise::generateHosts(next);
+    const auto servers = hostsOf(next.nodes);
+    // A first attempt does what the change needs; a later one (the rows say
+    // the new shape already, so nothing differs) does every step, each
+    // idempotent and journalled.
+    const bool retry = have == want && gone.empty() && !resized;
+    const auto oldHosts = m.vmHosts();
+    const auto known = [&](const std::string& host) {
+        return std::find(oldHosts.begin(), oldHosts.end(), host) != oldHosts.end();
+    };
+    const bool newHost = !std::all_of(nextHosts.begin(), nextHosts.end(), known);
+    std::set<std::string> touched;  // hosts of added or moved computes
+    for (const auto& n : next.nodes) {
+        const bool moved =
+            std::any_of(gone.begin(), gone.end(), [&](const auto& g) { return g.rank == n.rank; });
+        if (n.role == materialise::NodeRole::Compute &&
+            (static_cast<std::size_t>(n.rank) >= have || moved)) {
+            touched.insert(n.physicalHost);
+        }
+    }
+    std::vector<execute::Stage> second{stage("storage", {}), stage("iscsi-rescan", {}),
+                                       stage("network", {}), stage("computes", {}),
+                                       stage("kit", {}),     stage("computes-on", {})};
+    if (retry || want > have || newHost) {
+        append(second[0],
+               bundleOf(outputs, c.name(), next.plan.storage.node, "storage", false, "lvm target"));
+    }
+    for (const auto& host : nextHosts) {
+        if ((retry || want > have) && known(host)) {
+            append(second[1],
+                   Context::script(host, "iscsi-rescan", materialise::rescanScript(next, host)));
+        }
+        if (retry || newHost) {
+            append(second[2], bundleOf(outputs, c.name(), host, "network", false, "network iscsi"));
+        }
+    }
+    for (const auto& host : servers) {
+        if (retry || resized || touched.count(host) != 0U) {
+            append(second[3], bundleOf(outputs, c.name(), host, "computes", false, "vm"));
+        }
+        if (c.state == "active" && (retry || touched.count(host) != 0U)) {
+            append(second[5], Context::script(host, "computes-power",
+                                              materialise::powerScript(
+                                                  next, host, VmSelection::Computes, true)));
+        }
+    }
+    if (retry || want != have) {
+        append(second[4],
+               bundleOf(outputs, c.name(), next.plan.frontend.gateway, "kit", false, "kit"));
+    }
+    if (Outcome::Done != runStages(c, transition, second)) {
+        return;
+    }
+    db::Transaction tx(db_);
+    // Running VMs keep their size until their next power cycle (cycle()).
+    const bool running = c.state == "active";
+    const int nodes = static_cast<int>(want);
+    pool.setBuilt(c.r.id, nodes, running ? c.r.builtMemoryMiB : q.memoryMiB,
+                  running ? c.r.builtCpus : q.cpus);
+    if (c.r.nodeHosts.size() > want) {
+        c.r.nodeHosts.resize(want);
+        pool.setNodeHosts(c.r.id, c.r.nodeHosts);  // the removed nodes' capacity is free
+    }
+    pool.setReshaping(c.r.id, false);
+    pool.resetAttempts(c.r.id);
+    JournalPool(db_, clusterKey(c.r)).clearPrefix(c.name() + ": reshape ");
+    tx.commit();
+    c.r.builtNodes = nodes;
+    c.m.reset();
+    c.hosts.clear();
+    report(c, c.state,
+           (what.empty() ? std::string("change finished") : join(what, ", ")) + ": " +
+               std::to_string(want) + " compute(s)");
+}
+
+void Lifecycle::cycle(Context& c) {
+    reservation::ReservationPool pool(db_);
+    // Once a change is carried out (not reshaping), the definitions have
+    // the request's size.
+    const std::int64_t memory = c.r.request.memoryMiB;
+    const int cpus = c.r.request.cpus;
+    const bool asked = pool.cycleAsked(c.r.id);
+    if ((!asked &&
+         (c.state == "active" || (c.r.builtMemoryMiB == memory && c.r.builtCpus == cpus))) ||
+        pool.reshaping(c.r.id)) {
+        return;
+    }
+    if (c.state == "powered-off") {
+        // Off: they boot with their definitions' size.
+        db::Transaction tx(db_);
+        pool.setBuilt(c.r.id, c.r.builtNodes, memory, cpus);
+        pool.setCycleAsked(c.r.id, false);
+        tx.commit();
+        c.r.builtMemoryMiB = memory;
+        c.r.builtCpus = cpus;
+        return;
+    }
+    const auto& m = c.plan(db_);
+    std::vector<execute::Stage> stages{stage("computes-off", {}), stage("computes-on", {})};
+    for (const auto& host : hostsOf(m.nodes)) {
+        append(stages[0],
+               Context::script(host, "computes-off",
+                               materialise::powerScript(m, host, VmSelection::Computes, false)));
+        append(stages[1],
+               Context::script(host, "computes-power",
+                               materialise::powerScript(m, host, VmSelection::Computes, true)));
+    }
+    if (Outcome::Done != runStages(c, "cycle", stages)) {
+        return;
+    }
+    db::Transaction tx(db_);
+    pool.setBuilt(c.r.id, c.r.builtNodes, memory, cpus);
+    pool.setCycleAsked(c.r.id, false);
+    JournalPool(db_, clusterKey(c.r)).clear(c.name() + ": cycle");
+    tx.commit();
+    c.r.builtMemoryMiB = memory;
+    c.r.builtCpus = cpus;
+    report(c, c.state,
+           "computes power-cycled: " + std::to_string(memory) + " MiB, " + std::to_string(cpus) +
+               " CPUs each");
+}
+
 std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
     // Only the reservations with something due: the others spanning now, and
     // the history, are not read.
@@ -583,6 +874,12 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
             }
             if (!c.stop && (c.state == "active" || c.state == "powered-off")) {
                 power(c);
+            }
+            if (!c.stop && (c.state == "active" || c.state == "powered-off")) {
+                reshape(c);
+            }
+            if (!c.stop && (c.state == "active" || c.state == "powered-off")) {
+                cycle(c);
             }
             if (!c.stop && c.state == "active") {
                 requests(c);

@@ -51,6 +51,15 @@ class Lifecycle {
     void powerOff(Context& c, reservation::Time since);
     void requests(Context& c);
     void release(Context& c);
+    // Changes of a built cluster (active or powered-off), carried out on the
+    // hosts: computes added, removed (highest index first) or moved to
+    // another vm-server, a new size written into the definitions. reshape()
+    // tears down what goes, rewrites the rows, then builds what comes.
+    void reshape(Context& c);
+    // A power cycle of the computes the admin asked for (cycle=yes), after
+    // which the calendar holds only their new size; a powered-off cluster's
+    // size is taken as its definitions' at once (its VMs boot with it).
+    void cycle(Context& c);
     void report(Context& c, const std::string& to, const std::string& detail);
     enum class Outcome { Done, NotYet, Failed };
     // Runs the stages; a failed step is counted (fail()), a "not yet"

@@ -237,4 +237,21 @@ Materialisation resolve(const ClusterPlan& plan, const std::vector<std::string>&
     return m;
 }
 
+Materialisation reshaped(const Materialisation& built, const ClusterPlan& plan,
+                         const std::vector<std::string>& usedMacs) {
+    Materialisation m = resolve(plan, usedMacs);
+    const std::size_t kept = std::min(m.nodes.size(), built.nodes.size());
+    for (std::size_t i = 0; i < kept; ++i) {
+        VirtualNode node = built.nodes[i];
+        node.physicalHost = m.nodes[i].physicalHost;
+        node.memoryMiB = m.nodes[i].memoryMiB;
+        node.cpus = m.nodes[i].cpus;
+        m.nodes[i] = std::move(node);
+    }
+    m.chap = built.chap;
+    m.reservation = built.reservation;
+    deriveNames(m);
+    return m;
+}
+
 }  // namespace vcluster::materialise

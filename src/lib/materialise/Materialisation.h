@@ -120,6 +120,14 @@ std::string byPathName(const std::string& portal, const std::string& iqn, int lu
 // Rocks' insert-ethers does), IQN, LVs, CHAP user and a fresh random secret.
 Materialisation resolve(const ClusterPlan& plan, const std::vector<std::string>& usedMacs);
 
+// A built cluster changed to `plan` (the same cluster, another number of
+// computes, their hosts or sizes): the frontend and every compute that stays
+// keep their names, MACs, addresses, LUNs and CHAP secret, their host and
+// size follow the plan; added computes are resolved as resolve() would
+// (MACs avoiding `usedMacs`), removed ones (the highest ranks) are dropped.
+Materialisation reshaped(const Materialisation& built, const ClusterPlan& plan,
+                         const std::vector<std::string>& usedMacs);
+
 // Rebuilds the derived fields (bridges, by-path, devices...) of a
 // materialisation whose nodes carry names, MACs, IPs and disks (used by the
 // pool when reading back, and by resolve()).

@@ -479,6 +479,13 @@ void MaterialisationPool::releaseHostNetworks(const std::string& cluster) {
     }
 }
 
+void MaterialisationPool::replace(const Materialisation& m) {
+    if (!remove(m.plan.name)) {
+        throw Error("virtual cluster '" + m.plan.name + "' is not materialised");
+    }
+    insert(m);
+}
+
 bool MaterialisationPool::remove(const std::string& cluster) {
     if (!db_.queryOne("SELECT 1 FROM vc_materialisations WHERE Cluster = ?", {cluster})) {
         return false;

@@ -53,6 +53,9 @@ class MaterialisationPool {
     // Deletes exactly the rows insert() added, inside the caller's
     // transaction (db::Transaction); false when there were none.
     bool remove(const std::string& cluster);
+    // Rewrites a materialised cluster's rows as `m` (a reshaped() one: nodes
+    // added, removed, moved or resized) inside the caller's transaction.
+    void replace(const Materialisation& m);
 
     std::optional<Materialisation> find(const std::string& cluster) const;
     Materialisation get(const std::string& cluster) const;  // throws Error when absent

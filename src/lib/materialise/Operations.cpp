@@ -1,5 +1,7 @@
 #include "materialise/Operations.h"
 
+#include <algorithm>
+
 #include "materialise/Writers.h"
 #include "util/Error.h"
 
@@ -179,6 +181,51 @@ ShellScript removeSnapshotsScript(const Materialisation& m,
             const std::string path = lv.volumeGroup + "/" + snapshotVolumeName(lv.name, label);
             s.whenPresent({{"lvs", path}}, {{"lvremove", "--yes", path}});
         }
+    }
+    return s;
+}
+
+ShellScript removeLunsScript(const Materialisation& gone) {
+    ShellScript s("take removed disks out of the target of virtual cluster " + gone.plan.name);
+    s.section("target");
+    const TargetConfig t = targetConfig(gone);
+    std::vector<TargetLun> luns = t.luns;
+    std::sort(luns.begin(), luns.end(), [](const auto& a, const auto& b) { return a.lun > b.lun; });
+    if (gone.plan.storage.target == TargetKind::Lio) {
+        const std::string tpg = "/iscsi/" + t.iqn + "/tpg1";
+        for (const auto& lun : luns) {
+            const std::string path = tpg + "/luns/lun" + std::to_string(lun.lun);
+            s.whenPresent({{"targetcli", path, "ls"}}, {{"targetcli", tpg + "/luns", "delete",
+                                                         "lun" + std::to_string(lun.lun)}});
+            s.whenPresent({{"targetcli", "/backstores/block/" + lun.name, "ls"}},
+                          {{"targetcli", "/backstores/block", "delete", lun.name}});
+        }
+        s.run({"targetcli", "saveconfig"});
+        return s;
+    }
+    const ShellCommand show = {
+        "tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode", "target", "--op",
+        "show"};
+    for (const auto& lun : luns) {
+        s.whenPresent(
+            {show, {"tgt_target", t.iqn}, {"grep", "-Fxe", tgtLunLine(lun.lun)}},
+            {{"tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode", "logicalunit",
+              "--op", "delete", "--tid", Word::raw("\"$(tgt_tid " + shellQuote(t.iqn) + ")\""),
+              "--lun", std::to_string(lun.lun)}});
+    }
+    return s;
+}
+
+ShellScript rescanScript(const Materialisation& m, const std::string& host) {
+    ShellScript s("rescan the iSCSI session of virtual cluster " + m.plan.name + " on " + host);
+    s.section("iscsi");
+    const IscsiLogin l = iscsiLogin(m, host);
+    const std::string portal = l.portalAddress + ":" + std::to_string(l.portalPort);
+    s.whenPresent({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}},
+                  {{"iscsiadm", "-m", "node", "-T", l.iqn, "-p", portal, "--rescan"}});
+    for (const auto& path : l.byPaths) {
+        s.whenPresent({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}},
+                      {{"wait_for_block", path}});
     }
     return s;
 }

@@ -60,4 +60,15 @@ ShellScript mergeScript(const Materialisation& m, const std::string& label);
 // Runs on the storage node: removes the snapshots of these labels.
 ShellScript removeSnapshotsScript(const Materialisation& m, const std::vector<std::string>& labels);
 
+// Runs on the storage node: takes the disks of `gone`'s computes (removed
+// from a built cluster, highest index first) out of the cluster's running
+// target, before their LVs go (teardown "lvm" of the same nodes).
+ShellScript removeLunsScript(const Materialisation& gone);
+
+// Runs on a vm-server that is logged in already: rescans the cluster's
+// session so that LUNs added to its target appear, and waits for the disks
+// of its nodes there (nothing when not logged in: the login of apply.sh
+// finds them all).
+ShellScript rescanScript(const Materialisation& m, const std::string& host);
+
 }  // namespace vcluster::materialise

@@ -107,6 +107,41 @@ has_field() {
 }
 )SH";
 
+constexpr const char* kTgtTarget = R"SH(
+# tgt_target IQN: the lines of a `tgtadm --mode target --op show` listing
+# (stdin) that describe target IQN (its LUNs, accounts and ACL).
+tgt_target() {
+    awk -v iqn="$1" '$1 == "Target" { on = ($3 == iqn) } on'
+}
+
+# tgt_tid IQN: the id tgtd gave target IQN.
+tgt_tid() {
+    tgtadm "${tgt_opts[@]}" --lld iscsi --mode target --op show |
+        awk -v iqn="$1" '$1 == "Target" && $3 == iqn { sub(":", "", $2); print $2; found = 1 }
+            END { exit !found }'
+}
+)SH";
+
+constexpr const char* kNewZeroedLv = R"SH(
+# new_zeroed_lv VG NAME BYTES: a thick LV that never shows the blocks its
+# extents held before (another tenant's data): created as NAME-zeroing (a
+# leftover of an interrupted run is removed first), zeroed, and only then
+# renamed to NAME.
+new_zeroed_lv() {
+    local vg=$1 name=$2 bytes=$3 tmp=$2-zeroing
+    if lvs "$vg/$tmp" >/dev/null 2>&1; then
+        lvremove --yes "$vg/$tmp"
+    fi
+    lvcreate --yes --wipesignatures y -L "${bytes}b" -n "$tmp" "$vg"
+    udevadm settle 2>/dev/null || true
+    if ! blkdiscard --zeroout -- "/dev/$vg/$tmp" 2>/dev/null; then
+        dd if=/dev/zero of="/dev/$vg/$tmp" bs=1M iflag=count_bytes count="$bytes" \
+            oflag=direct conv=fsync status=none
+    fi
+    lvrename "$vg" "$tmp" "$name"
+}
+)SH";
+
 constexpr const char* kWaitForBlock = R"SH(
 # wait_for_block DEVICE: udev creates by-path links shortly after a login
 # (looked up under $VCLUSTER_ROOT when set, as every installed file is).
@@ -292,6 +327,12 @@ std::string ShellScript::render() const {
     }
     if (uses("has_field ")) {
         out += kHasField;
+    }
+    if (uses("tgt_target ") || uses("tgt_tid ")) {
+        out += kTgtTarget;
+    }
+    if (uses("new_zeroed_lv ")) {
+        out += kNewZeroedLv;
     }
     if (uses("wait_for_block ")) {
         out += kWaitForBlock;

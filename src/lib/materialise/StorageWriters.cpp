@@ -14,17 +14,31 @@ std::string safeFileName(const std::string& cluster) { return "vcluster-" + clus
 
 }  // namespace
 
+std::string tgtLunLine(int lun) { return "        LUN: " + std::to_string(lun); }
+
+namespace {}  // namespace
+
 void LvmWriter::apply(const std::vector<LogicalVolume>& volumes, HostOutput& out) {
     out.apply.section("lvm");
     for (const auto& lv : volumes) {
         const std::string path = lv.volumeGroup + "/" + lv.name;
         if (lv.kind == LvKind::Thick) {
-            out.apply.ensure({{"lvs", path}},
-                             {{"lvcreate", "--yes", "--wipesignatures", "y", "-L",
-                               sizeInBytes(lv.bytes), "-n", lv.name, lv.volumeGroup}});
+            // Its extents may hold a previous tenant's blocks: made under a
+            // temporary name, zeroed, then renamed (new_zeroed_lv), so an
+            // interrupted apply never leaves an unzeroed LV under the name
+            // the target exports.
+            out.apply.ensure({{"lvs", path}}, {{"new_zeroed_lv", lv.volumeGroup, lv.name,
+                                                std::to_string(lv.bytes)}});
         } else {
             // The thin pool is the site's (sized by the admin); volumes are
-            // over-committed into it.
+            // over-committed into it. Its zeroing is on, so a block newly
+            // given to a volume never shows what it held before.
+            if (std::none_of(volumes.begin(), volumes.end(), [&](const auto& other) {
+                    return &other < &lv && other.kind == LvKind::Thin &&
+                           other.thinPool == lv.thinPool && other.volumeGroup == lv.volumeGroup;
+                })) {
+                out.apply.run({"lvchange", "--zero", "y", lv.volumeGroup + "/" + lv.thinPool});
+            }
             out.apply.ensure({{"lvs", path}},
                              {{"lvcreate", "--yes", "-V", sizeInBytes(lv.bytes), "-T",
                                lv.volumeGroup + "/" + lv.thinPool, "-n", lv.name}});
@@ -37,6 +51,11 @@ void LvmWriter::teardown(const std::vector<LogicalVolume>& volumes, HostOutput& 
     for (const auto& lv : volumes) {
         const std::string path = lv.volumeGroup + "/" + lv.name;
         out.teardown.whenPresent({{"lvs", path}}, {{"lvremove", "--yes", path}});
+        if (lv.kind == LvKind::Thick) {
+            // What an interrupted new_zeroed_lv left.
+            out.teardown.whenPresent({{"lvs", path + "-zeroing"}},
+                                     {{"lvremove", "--yes", path + "-zeroing"}});
+        }
     }
 }
 
@@ -75,6 +94,25 @@ void TgtTargetWriter::apply(const TargetConfig& t, HostOutput& out) const {
                       {"has_field", "3", t.iqn}},
                      {{"tgt-admin", Word::raw("\"${tgt_opts[@]}\""), "-c",
                        Word::under("root", fragmentPath(t)), "--update", t.iqn}});
+    // A target that runs already (a cluster grown while in use: tgt-admin
+    // --update leaves a target with sessions alone) gets its new LUNs and
+    // initiator addresses live; the fragment above makes them so at boot.
+    const ShellCommand show = {
+        "tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode", "target", "--op",
+        "show"};
+    const Word tid = Word::raw("\"$(tgt_tid " + shellQuote(t.iqn) + ")\"");
+    for (const auto& lun : t.luns) {
+        out.apply.ensure({show, {"tgt_target", t.iqn}, {"grep", "-Fxe", tgtLunLine(lun.lun)}},
+                         {{"tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode",
+                           "logicalunit", "--op", "new", "--tid", tid, "--lun",
+                           std::to_string(lun.lun), "--backing-store", lun.backingStore}});
+    }
+    for (const auto& address : t.initiatorAddresses) {
+        out.apply.ensure(
+            {show, {"tgt_target", t.iqn}, {"grep", "-Fxe", "        " + address}},
+            {{"tgtadm", Word::raw("\"${tgt_opts[@]}\""), "--lld", "iscsi", "--mode", "target",
+              "--op", "bind", "--tid", tid, "--initiator-address", address}});
+    }
 }
 
 void TgtTargetWriter::teardown(const TargetConfig& t, HostOutput& out) const {

@@ -37,6 +37,9 @@ class TargetDriver {
     virtual void teardown(const TargetConfig& target, HostOutput& out) const = 0;
 };
 
+// The line of `tgtadm --mode target --op show` that lists LUN `lun`.
+std::string tgtLunLine(int lun);
+
 // tgt: a conf.d fragment in targets.conf syntax, loaded with tgt-admin.
 class TgtTargetWriter : public TargetDriver {
   public:

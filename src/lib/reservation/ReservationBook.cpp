@@ -33,8 +33,11 @@ ReservationChange parseReservationChange(const std::map<std::string, std::string
             throw Error("memory must be more than 0");
         }
     }
-    if (!change.end && !change.nodes && !change.memoryMiB) {
-        throw Error("nothing to change: give end=, nodes= or memory=");
+    if (auto v = param("cycle")) {
+        change.cycle = parseBool(*v, "cycle");
+    }
+    if (!change.end && !change.nodes && !change.memoryMiB && !change.cycle) {
+        throw Error("nothing to change: give end=, nodes=, memory= or cycle=yes");
     }
     return change;
 }
@@ -439,15 +442,18 @@ StoredReservation ReservationBook::change(const std::string& name, const Reserva
     if (r.repeat && r.computeWindows().empty()) {
         throw Error("the new span has no window of repeat '" + r.repeat->text() + "'");
     }
-    if (updated.built() && ((change.nodes && *change.nodes != updated.builtNodes) ||
-                            (change.memoryMiB && *change.memoryMiB != updated.builtMemoryMiB))) {
-        throw Refusal("refused: vcluster '" + name + "' is built (" + it->state +
-                      "): its nodes= and memory= change only before its start; nothing changed");
+    const bool running = it->state == "active" || it->state == "powered-off";
+    if (change.cycle && !(updated.built() && running)) {
+        throw Error("vcluster '" + name + "' is " + it->state +
+                    ": cycle=yes power-cycles the VMs of a built (active or powered-off) cluster");
     }
     sc.calendar.unbook(old);
-    // A built cluster's change is carried out by the next sync (nodes) or at
-    // its VMs' next power cycle (memory): until then the calendar holds the
-    // larger of what runs and what is asked.
+    // A built cluster's change is carried out on the hosts by the next sync:
+    // added computes are built and started, removed ones torn down (the
+    // calendar frees them once they are), a new memory size is written into
+    // the definitions and takes effect at the VMs' next power cycle
+    // (cycle=yes, or a weekly window's close). Until then the calendar holds
+    // the larger of what runs and what is asked.
     calendar::Demand demand = heldDemand(updated);
     auto decision = calendar::readmit(sc.calendar, demand, old.placement, sc.site.policy);
     if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
@@ -455,8 +461,57 @@ StoredReservation ReservationBook::change(const std::string& name, const Reserva
         throw Refusal("refused: " + shortage->message() + "; nothing changed");
     }
     sc.describe(std::get<calendar::Placement>(decision), updated);
-    ReservationPool(db_).update(updated);
+    ReservationPool pool(db_);
+    pool.update(updated);
+    if (updated.built() && (r.nodes != it->request.nodes || r.memoryMiB != it->request.memoryMiB)) {
+        pool.setReshaping(updated.id, true);  // the next sync carries it out
+    }
+    if (change.cycle) {
+        pool.setCycleAsked(updated.id, true);
+    }
     return updated;
+}
+
+StoredReservation ReservationBook::moveNode(const std::string& name, int rank,
+                                            const std::string& host, Time now) {
+    SiteCalendar sc = loadSiteCalendar(db_, now);
+    auto it = std::find_if(sc.reservations.begin(), sc.reservations.end(),
+                           [&](const auto& r) { return r.request.name == name; });
+    if (it == sc.reservations.end()) {
+        throw Error("unknown vcluster '" + name + "'");
+    }
+    if (it->state != "scheduled" && it->state != "active" && it->state != "powered-off") {
+        throw Error("vcluster '" + name + "' is " + it->state +
+                    ": its nodes move when it is scheduled, active or powered-off");
+    }
+    if (rank < 0 || rank >= std::min(it->request.nodes, static_cast<int>(it->nodeHosts.size()))) {
+        throw Error("vcluster '" + name + "' has no node compute-0-" + std::to_string(rank));
+    }
+    auto target = sc.site.hostIndex.find(host);
+    if (target == sc.site.hostIndex.end() || target->second.first != calendar::Pool::VmServers) {
+        throw Error("'" + host + "' is not a vm-server of the site");
+    }
+    if (it->nodeHosts[static_cast<std::size_t>(rank)] == host) {
+        throw Error("compute-0-" + std::to_string(rank) + " of vcluster '" + name + "' is on " +
+                    host + " already");
+    }
+    calendar::Booking old = sc.bookingOf(*it);
+    sc.calendar.unbook(old);
+    calendar::Placement wanted = old.placement;
+    wanted.nodeHosts.at(static_cast<std::size_t>(rank)) = target->second.second;
+    auto decision = calendar::readmit(sc.calendar, heldDemand(*it), wanted, sc.site.policy);
+    if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
+        sc.nameHolder(*shortage);
+        throw Refusal("refused: " + shortage->message() + "; nothing changed");
+    }
+    StoredReservation moved = *it;
+    sc.describe(std::get<calendar::Placement>(decision), moved);
+    ReservationPool pool(db_);
+    pool.update(moved);
+    if (moved.built()) {
+        pool.setReshaping(moved.id, true);  // the next sync moves it
+    }
+    return moved;
 }
 
 void ReservationBook::roomForSnapshot(const std::string& name) {
@@ -545,7 +600,9 @@ ReservationBook::MaintenanceOutcome ReservationBook::addMaintenance(const Mainte
     for (const auto& r : reservationsUsing(sc.reservations, window.host, window.interval)) {
         if (r.state != "scheduled" || r.built()) {
             stuck.push_back(r.request.name + " (" + r.state +
-                            ": built there; shorten or remove it)");
+                            ": built there; rocks move vcluster node " + r.request.name +
+                            " compute-0-N host=VMSERVER moves its computes away, or shorten "
+                            "or remove it)");
             outcome.colliding.push_back(r);
             continue;
         }

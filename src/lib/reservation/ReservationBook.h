@@ -66,10 +66,15 @@ struct ReservationChange {
     std::optional<Time> end;
     std::optional<int> nodes;
     std::optional<std::int64_t> memoryMiB;
+    // cycle=yes: power-cycle the built cluster's computes at the next sync,
+    // so that a changed memory size (written into their definitions by the
+    // sync after the change) takes effect.
+    bool cycle = false;
 };
 
-// Parses `rocks set vcluster`'s end=, nodes= and memory= (other keys are the
-// caller's business); throws Error when none is given or one is malformed.
+// Parses `rocks set vcluster`'s end=, nodes=, memory= and cycle= (other keys
+// are the caller's business); throws Error when none is given or one is
+// malformed.
 ReservationChange parseReservationChange(const std::map<std::string, std::string>& params);
 
 // What a bulk load did not book: the request's place in the input, its name
@@ -114,6 +119,12 @@ class ReservationBook {
     // Refuses (Refusal) one more snapshot of the reservation when its storage
     // pool has no room for it over the reservation's span (see storageMiB).
     void roomForSnapshot(const std::string& name);
+    // Moves compute node `rank` of a reservation to vm-server `host` (a cold
+    // move: the next sync powers it off, undefines it on its host, defines
+    // and starts it on the new one). The calendar holds it on the new host
+    // at once; refused (nothing changed) when it does not fit there.
+    StoredReservation moveNode(const std::string& name, int rank, const std::string& host,
+                               Time now);
 
     // count= : books `count` identical clusters <name>-01 ... <name>-NN (the
     // group <name>) in one all-or-nothing admission, the i-th with keys[i]

@@ -240,7 +240,8 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
     std::string where = "WHERE " + kLiveUnindexed + " AND +r.StartTime <= ? AND " +
                         overlapClause(now, now + 1, params) +
                         " AND (r.State IN ('scheduled', 'provisioning') OR r.Phase <> '' OR "
-                        "r.RepeatSpec <> '' OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
+                        "r.RepeatSpec <> '' OR COALESCE(r.Reshaping, 0) <> 0 OR "
+                        "COALESCE(r.CycleAsked, 0) <> 0 OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
                         "s.Reservation = r.ID AND (s.State = 'requested' OR s.RollbacksRequested "
                         "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')))";
     params.insert(params.begin(), now);
@@ -407,6 +408,35 @@ void ReservationPool::setShutdownAsked(std::int64_t id, std::optional<Time> at) 
 
 void ReservationPool::setEnd(std::int64_t id, Time end) {
     db_.execute("UPDATE vcluster_reservations SET EndTime = ? WHERE ID = ?", {end, id});
+}
+
+bool ReservationPool::cycleAsked(std::int64_t id) const {
+    auto row = db_.queryOne(
+        "SELECT COALESCE(CycleAsked, 0) FROM vcluster_reservations WHERE ID = ?", {id});
+    return row && row->integer(0) != 0;
+}
+
+void ReservationPool::setCycleAsked(std::int64_t id, bool asked) {
+    db_.execute("UPDATE vcluster_reservations SET CycleAsked = ? WHERE ID = ?",
+                {std::int64_t{asked ? 1 : 0}, id});
+}
+
+bool ReservationPool::reshaping(std::int64_t id) const {
+    auto row =
+        db_.queryOne("SELECT COALESCE(Reshaping, 0) FROM vcluster_reservations WHERE ID = ?", {id});
+    return row && row->integer(0) != 0;
+}
+
+void ReservationPool::setReshaping(std::int64_t id, bool reshaping) {
+    db_.execute("UPDATE vcluster_reservations SET Reshaping = ? WHERE ID = ?",
+                {std::int64_t{reshaping ? 1 : 0}, id});
+}
+
+void ReservationPool::setNodeHosts(std::int64_t id, const std::vector<std::string>& hosts) {
+    StoredReservation s;
+    s.id = id;
+    s.nodeHosts = hosts;
+    writeAllocations(s);
 }
 
 void ReservationPool::setBuilt(std::int64_t id, int nodes, std::int64_t memoryMiB, int cpus) {

@@ -124,6 +124,16 @@ class ReservationPool {
     void recordEnd(std::int64_t id, const std::optional<std::string>& when, const std::string& by,
                    const std::string& reason);
     void setShutdownAsked(std::int64_t id, std::optional<Time> at);
+    // The admin's request that a built cluster's computes be power-cycled
+    // (so a changed size takes effect), until the sync that does it.
+    bool cycleAsked(std::int64_t id) const;
+    void setCycleAsked(std::int64_t id, bool asked);
+    // Whether a change of a built cluster is being carried out on the hosts.
+    bool reshaping(std::int64_t id) const;
+    void setReshaping(std::int64_t id, bool reshaping);
+    // Rewrites where each compute node runs (the allocations), e.g. after
+    // removed nodes are torn down.
+    void setNodeHosts(std::int64_t id, const std::vector<std::string>& hosts);
     // Gives every reservation of owner `from` (any state) to `to`; returns how many.
     int reassignOwner(const std::string& from, const std::string& to);
 

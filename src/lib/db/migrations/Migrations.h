@@ -13,6 +13,7 @@ Migration migrationSnapshots();        // v5: install phase, power windows, snap
 Migration migrationPortalAccounts();   // v6: portal users, API tokens, web sessions
 Migration migrationSnapshotRemoval();  // v7: snapshot removal requests
 Migration migrationBooksAndHosts();    // v8: failed hold their name, built sizes, history
+Migration migrationBuiltChanges();     // v18: power cycle requests of built clusters
 Migration migrationCourseCalendar();   // v10: reservation time zones, skipped dates, groups
 Migration migrationRocksNativeRows();  // v14: guest addresses apart, hosts' VLAN rows
 Migration migrationResolveChain();     // v15: Rocks' resolvechain (embedded only)

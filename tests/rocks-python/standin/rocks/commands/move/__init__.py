@@ -1,0 +1,5 @@
+import rocks.commands
+
+
+class command(rocks.commands.Command):
+    pass
