@@ -237,13 +237,14 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
     // provisioning, installing), a weekly one's power state to converge, a
     // powered-off one, or a snapshot, roll-back or snapshot removal asked.
     std::vector<db::Value> params;
-    std::string where = "WHERE " + kLiveUnindexed + " AND +r.StartTime <= ? AND " +
-                        overlapClause(now, now + 1, params) +
-                        " AND (r.State IN ('scheduled', 'provisioning') OR r.Phase <> '' OR "
-                        "r.RepeatSpec <> '' OR COALESCE(r.Reshaping, 0) <> 0 OR "
-                        "COALESCE(r.CycleAsked, 0) <> 0 OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
-                        "s.Reservation = r.ID AND (s.State = 'requested' OR s.RollbacksRequested "
-                        "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')))";
+    std::string where =
+        "WHERE " + kLiveUnindexed + " AND +r.StartTime <= ? AND " +
+        overlapClause(now, now + 1, params) +
+        " AND (r.State IN ('scheduled', 'provisioning') OR r.Phase <> '' OR "
+        "r.RepeatSpec <> '' OR COALESCE(r.Reshaping, 0) <> 0 OR "
+        "COALESCE(r.CycleAsked, 0) <> 0 OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
+        "s.Reservation = r.ID AND (s.State = 'requested' OR s.RollbacksRequested "
+        "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')))";
     params.insert(params.begin(), now);
     auto spanning = load(where, params);
     due.insert(due.end(), std::make_move_iterator(spanning.begin()),
