@@ -174,10 +174,13 @@ void FrontendKitWriter::apply(const FrontendKit& k, HostOutput& out) {
         needed.emplace_back(k.installer.isolinux, "isolinux (vc_installer_isolinux)");
     }
     for (const auto& [path, what] : needed) {
+        std::string missing = "error - ";
+        missing += what;
+        missing += ' ';
+        missing += path;
+        missing += " is missing on this host";
         out.apply.ensure({{"host_file", path}},
-                         {{"echo", "error - " + what + " " + path + " is missing on this host",
-                           Word::raw(">&2")},
-                          {"exit", "1"}});
+                         {{"echo", missing, Word::raw(">&2")}, {"exit", "1"}});
     }
     const std::string dir = kitDirectory(k.cluster);
     for (const auto& d : {dir, installDirectory(k)}) {
