@@ -157,6 +157,10 @@ ShellCommand VmxWriter::shutdown(const VmDefinition& vm) const {
     return {"vmware-cmd", Word::under("root", vmxPath(vm)), "stop", "soft"};
 }
 
+ShellCommand VmxWriter::reset(const VmDefinition& vm) const {
+    return {"vmware-cmd", Word::under("root", vmxPath(vm)), "reset", "hard"};
+}
+
 void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     const std::string vmxPath = VmxWriter::vmxPath(vm);
     out.teardown.section("vm");
@@ -297,6 +301,10 @@ ShellCommand LibvirtDomainWriter::powerOff(const VmDefinition& vm) const {
 
 ShellCommand LibvirtDomainWriter::shutdown(const VmDefinition& vm) const {
     return {"virsh", "shutdown", vm.name, "--mode", "acpi"};
+}
+
+ShellCommand LibvirtDomainWriter::reset(const VmDefinition& vm) const {
+    return {"virsh", "reset", vm.name};
 }
 
 void LibvirtDomainWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
