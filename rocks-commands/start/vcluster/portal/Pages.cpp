@@ -8,6 +8,7 @@
 
 #include "Portal.h"
 #include "PortalServer.h"
+#include "lifecycle/NodeActions.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/Site.h"
 
@@ -233,6 +234,42 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
     }
     b += "</table></section>";
 
+    // The nodes of each active cluster, with a button per action (carried
+    // out by the next sync; the state column says when it is done).
+    for (const auto& listed : rows) {
+        if (listed.state != "active") {
+            continue;
+        }
+        auto r = reservation::ReservationPool(db()).findLive(listed.request.name);
+        if (!r) {
+            continue;
+        }
+        const std::string name = htmlEscape(r->request.name);
+        b += "<section><h2>Nodes of " + name + "</h2><table class=\"nodes\" data-name=\"" + name +
+             "\"><tr><th>Node</th><th>Host</th><th>Power</th><th>Last action</th>"
+             "<th>Actions</th></tr>";
+        for (const auto& n : lifecycle::nodeViews(db(), *r, reservation::currentTime())) {
+            const std::string node = htmlEscape(n.node);
+            std::string last;
+            if (n.last) {
+                last = n.last->action + " " + n.last->state +
+                       (n.last->detail.empty() ? "" : ": " + n.last->detail);
+            }
+            b += "<tr data-node=\"" + node + "\"><td>" + node + "</td><td>" + htmlEscape(n.host) +
+                 "</td><td class=\"power\">" + htmlEscape(n.power) + "</td><td class=\"last\">" +
+                 htmlEscape(last) + "</td><td>";
+            for (const char* action : {"on", "off", "reset", "reinstall"}) {
+                b += "<form method=\"post\" action=\"/reservations/" + name + "/nodes/" + node +
+                     "/actions\">" + hidden(csrf) +
+                     "<input type=\"hidden\" name=\"action\" value=\"" + action +
+                     "\"><button type=\"submit\" aria-label=\"" + action + " " + node + "\">" +
+                     action + "</button></form> ";
+            }
+            b += "</td></tr>";
+        }
+        b += "</table></section>";
+    }
+
     // The form offers what is installed: enabled rolls and node appliances.
     reservation::Site site = reservation::loadSite(db());
     const Catalog offered = catalog(site);
@@ -360,6 +397,22 @@ void Portal::webRoutes() {
                redirect(res, "/?msg=" +
                                  httplib::detail::encode_query_param(
                                      name + " now ends " + reservation::formatTime(r.request.end)));
+           }));
+    s.Post(R"(/reservations/([^/]+)/nodes/([^/]+)/actions)",
+           page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,
+                       std::map<std::string, std::string>&) {
+               std::string name = req.matches[1];
+               auto fields = formToParams(req, {"action", "label"});
+               if (!visibleReservation(c, name)) {
+                   throw HttpError(404, "unknown vcluster '" + name + "'");
+               }
+               std::lock_guard<std::mutex> turn(writers_);
+               auto a = lifecycle::requestNodeAction(db(), name, req.matches[2], fields["action"],
+                                                     fields["label"], c.user.name,
+                                                     reservation::currentTime());
+               redirect(res, "/?msg=" + httplib::detail::encode_query_param(
+                                            name + " " + a.node + ": " + a.action +
+                                            " requested; the next sync carries it out"));
            }));
     s.Post("/logout", page([this](const httplib::Request&, httplib::Response& res, const Caller& c,
                                   std::map<std::string, std::string>&) {

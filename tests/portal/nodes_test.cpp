@@ -1,0 +1,228 @@
+// Tenants' nodes through the portal (issue 18): GET .../nodes and POST
+// .../nodes/NODE/actions against the real daemon on loopback, every action
+// carried out by a real `rocks sync vcluster` with the local executor on the
+// fake hosts, whose state is checked after each; every refusal (not the
+// owner, not built, unknown node, an action in progress, bad bodies)
+// changes nothing.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "portal/PortalFixture.h"
+
+namespace vcluster::test {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
+
+class PortalNodes : public PortalTest {
+  protected:
+    // The site's hosts get the interfaces and attributes a build needs (the
+    // fixture's site only books).
+    void SetUp() override {
+        PortalTest::SetUp();
+        for (const auto& args : std::vector<std::vector<std::string>>{
+                 {"add", "host", "interface", "gateway-0-0", "eth0", "subnet=private",
+                  "ip=10.1.255.250", "mac=52:54:00:20:00:00"},
+                 {"add", "host", "interface", "gateway-0-0", "eth1", "subnet=public",
+                  "ip=192.0.2.10", "mac=52:54:00:21:00:00"},
+                 {"set", "host", "attr", "gateway-0-0", "vc_trunk_interface", "eth0"},
+                 {"set", "host", "attr", "gateway-0-0", "vc_public_interface", "eth1"},
+                 {"add", "host", "interface", "vm-server-1-0", "eth0", "subnet=private",
+                  "ip=10.1.254.1", "mac=52:54:00:30:00:00"},
+                 {"set", "host", "attr", "vm-server-1-0", "vc_trunk_interface", "eth0"},
+                 {"add", "host", "interface", "storage-2-0", "eth0", "subnet=private",
+                  "ip=10.1.253.1", "mac=52:54:00:40:00:00"},
+                 {"set", "host", "attr", "storage-2-0", "vc_volume_group", "vg_vcluster"}}) {
+            auto r = rocks(args);
+            ASSERT_EQ(r.exitCode, 0) << r.err;
+        }
+    }
+
+    // alice's c1 (2 computes), built and active.
+    void build() {
+        std::string body = booking("c1", "2026-12-02T00:00:00Z", "2026-12-20T00:00:00Z");
+        body.replace(body.find(R"("nodes":1)"), 9, R"("nodes":2)");
+        auto a = api(tokens_["alice"], "POST", "/api/v1/reservations", body);
+        ASSERT_EQ(a.status, 201) << a.body;
+        sync("2026-12-02T00:00:30Z");
+        auto r = api(tokens_["alice"], "GET", "/api/v1/reservations/c1");
+        ASSERT_EQ(json::parse(r.body).at("state"), "active") << r.body;
+    }
+
+    void sync(const std::string& now) {
+        auto r = rocks({"sync", "vcluster", "now=" + now, "executor=local",
+                        "host-root=" + hosts_.string(), "tool-path=" + kTools});
+        ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    }
+
+    HttpAnswer act(const std::string& user, const std::string& node, const std::string& body) {
+        return api(tokens_[user], "POST", "/api/v1/reservations/c1/nodes/" + node + "/actions",
+                   body);
+    }
+
+    std::string error(const HttpAnswer& a) {
+        return json::parse(a.body).at("error").get<std::string>();
+    }
+
+    json nodes(const std::string& user = "alice") {
+        auto a = api(tokens_[user], "GET", "/api/v1/reservations/c1/nodes");
+        EXPECT_EQ(a.status, 200) << a.body;
+        return json::parse(a.body);
+    }
+
+    json node(const std::string& name) {
+        for (const auto& n : nodes()) {
+            if (n.at("node") == name) {
+                return n;
+            }
+        }
+        return nullptr;
+    }
+
+    std::string domain(const std::string& host, const std::string& vm) {
+        fs::path f = hosts_ / host / "state/domain" / vm;
+        if (!fs::exists(f)) {
+            return "";
+        }
+        std::string s = readFile(f);
+        return s.substr(0, s.find('\n'));
+    }
+
+    std::string resets(const std::string& vm) {
+        fs::path f = hosts_ / "vm-server-1-0/state/reset" / vm;
+        return fs::exists(f) ? readFile(f) : "0\n";
+    }
+
+    int actionRows() {
+        auto r = rocks({"list", "vcluster", "node", "c1", "output-format=json"});
+        int n = 0;
+        for (const auto& row : json::parse(r.out)) {
+            n += row.at("action").get<std::string>().empty() ? 0 : 1;
+        }
+        return n;
+    }
+
+    fs::path hosts_ = dir_ / "hosts";
+};
+
+}  // namespace
+
+TEST_F(PortalNodes, TheOwnerSeesItsNodesAndEveryActionIsCarriedOutByTheNextSync) {
+    build();
+    json all = nodes();
+    ASSERT_EQ(all.size(), 3U) << all;
+    EXPECT_EQ(all[0].at("node"), "frontend");
+    EXPECT_EQ(all[0].at("host"), "gateway-0-0");
+    EXPECT_EQ(all[1].at("node"), "compute-0-0");
+    EXPECT_EQ(all[1].at("name"), "c1-compute-0-0");
+    EXPECT_EQ(all[1].at("host"), "vm-server-1-0");
+    for (const auto& n : all) {
+        EXPECT_EQ(n.at("power"), "on") << n;
+        EXPECT_TRUE(n.at("last_action").is_null()) << n;
+    }
+
+    auto a = act("alice", "compute-0-1", R"({"action":"reset"})");
+    ASSERT_EQ(a.status, 202) << a.body;
+    json asked = json::parse(a.body);
+    EXPECT_TRUE(asked.is_object());
+    EXPECT_EQ(asked.at("state"), "requested");
+    EXPECT_EQ(asked.at("action"), "reset");
+    EXPECT_EQ(asked.at("requested_by"), "alice");
+    EXPECT_EQ(node("compute-0-1").at("last_action").at("state"), "requested");
+    EXPECT_EQ(resets("c1-compute-0-1"), "0\n");
+    sync("2026-12-02T01:00:00Z");
+    EXPECT_EQ(resets("c1-compute-0-1"), "1\n");
+    EXPECT_EQ(resets("c1-compute-0-0"), "0\n");
+    EXPECT_EQ(node("compute-0-1").at("last_action").at("state"), "done");
+    EXPECT_EQ(node("compute-0-1").at("last_action").at("detail"), "reset");
+
+    ASSERT_EQ(act("alice", "compute-0-0", R"({"action":"off"})").status, 202);
+    sync("2026-12-02T01:01:00Z");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "shut off");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-1"), "running");
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running");
+    EXPECT_EQ(node("compute-0-0").at("power"), "off");
+
+    // An admin acts on anyone's node.
+    ASSERT_EQ(act("root", "compute-0-0", R"({"action":"on"})").status, 202);
+    sync("2026-12-02T01:02:00Z");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+    EXPECT_EQ(node("compute-0-0").at("power"), "on");
+    EXPECT_EQ(node("compute-0-0").at("last_action").at("requested_by"), "root");
+
+    ASSERT_EQ(act("alice", "frontend", R"({"action":"reset"})").status, 202);
+    sync("2026-12-02T01:03:00Z");
+    EXPECT_EQ(readFile(hosts_ / "gateway-0-0/state/reset/c1-frontend"), "1\n");
+
+    auto history =
+        api(tokens_["alice"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/actions");
+    ASSERT_EQ(history.status, 200);
+    json h = json::parse(history.body);
+    ASSERT_EQ(h.size(), 2U) << h;
+    EXPECT_EQ(h[0].at("action"), "on");
+    EXPECT_EQ(h[1].at("action"), "off");
+}
+
+TEST_F(PortalNodes, RefusalsAreAnsweredAndChangeNothing) {
+    // Not built yet.
+    auto booked = api(tokens_["alice"], "POST", "/api/v1/reservations",
+                      booking("c1", "2026-12-02T00:00:00Z", "2026-12-20T00:00:00Z"));
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    auto a = act("alice", "compute-0-0", R"({"action":"reset"})");
+    EXPECT_EQ(a.status, 409);
+    EXPECT_EQ(error(a),
+              "vcluster 'c1' is scheduled, not active: its nodes take actions once it is built "
+              "and running");
+    EXPECT_EQ(nodes().at(1).at("power"), "not built");
+    sync("2026-12-02T00:00:30Z");
+
+    // Another tenant: as if it did not exist.
+    a = act("bob", "compute-0-0", R"({"action":"reset"})");
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(error(a), "unknown vcluster 'c1'");
+    EXPECT_EQ(api(tokens_["bob"], "GET", "/api/v1/reservations/c1/nodes").status, 404);
+    EXPECT_EQ(
+        api(tokens_["bob"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/actions").status,
+        404);
+    // Unknown cluster and node.
+    a = api(tokens_["alice"], "POST", "/api/v1/reservations/nope/nodes/compute-0-0/actions",
+            R"({"action":"reset"})");
+    EXPECT_EQ(a.status, 404);
+    a = act("alice", "compute-0-9", R"({"action":"reset"})");
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(error(a), "vcluster 'c1' has no node 'compute-0-9'");
+    // Bad bodies.
+    for (const auto& [body, message] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"action":"explode"})",
+              "action must be on, off, reset, reinstall or rollback, not 'explode'"},
+             {R"({})", "missing required field action"},
+             {R"({"action":"reset","force":true})", "unknown field 'force'"},
+             {R"({"action":"off","action":"on"})", "field 'action' given twice"},
+             {R"({"action":"reset","label":"x"})", "label= is for action=rollback only"},
+             {R"({"action":"rollback","label":"none"})", "vcluster 'c1' has no snapshot 'none'"},
+             {R"([{"action":"reset"}])", "the request body must be a JSON object"}}) {
+        a = act("alice", "compute-0-0", body);
+        EXPECT_EQ(a.status, 400) << body;
+        EXPECT_EQ(error(a), message) << body;
+    }
+    EXPECT_EQ(actionRows(), 0);
+    // One action per node at a time.
+    ASSERT_EQ(act("alice", "compute-0-0", R"({"action":"reset"})").status, 202);
+    a = act("alice", "compute-0-0", R"({"action":"off"})");
+    EXPECT_EQ(a.status, 409);
+    EXPECT_EQ(
+        error(a).rfind("an action of c1 compute-0-0 is in progress: reset #1 asked by alice", 0),
+        0U)
+        << error(a);
+    EXPECT_EQ(actionRows(), 1);
+    // Without credentials.
+    HttpAnswer none = http({"GET", portal_->url() + "/api/v1/reservations/c1/nodes", "", {}, ""});
+    EXPECT_EQ(none.status, 401);
+}
+
+}  // namespace vcluster::test
