@@ -226,3 +226,93 @@ TEST_F(PortalNodes, RefusalsAreAnsweredAndChangeNothing) {
 }
 
 }  // namespace vcluster::test
+
+namespace vcluster::test {
+
+// The credential of the frontend's kit and its vc-power client, as the
+// virtual frontend runs them: the script and its conf taken from the kit
+// the sync installed on the (fake) gateway, run against the daemon.
+TEST_F(PortalNodes, TheKitsCredentialActsOnlyOnItsClustersNodesAndIsRevocable) {
+    ASSERT_EQ(rocks({"set", "attr", "vc_portal_url", portal_->url()}).exitCode, 0);
+    build();
+    const fs::path kit = hosts_ / "gateway-0-0/export/vcluster/c1/kit";
+    ASSERT_TRUE(fs::exists(kit / "vc-power")) << "vc-power in the kit";
+    const std::string conf = readFile(kit / "vc-power.conf");
+    EXPECT_EQ(conf.rfind("portal=" + portal_->url() + "\ncluster=c1\ntoken=", 0), 0U) << conf;
+    EXPECT_EQ(fs::status(kit / "vc-power.conf").permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    const std::string token =
+        conf.substr(conf.find("token=") + 6, conf.size() - conf.find("token=") - 7);
+    auto vcPower = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"/bin/bash", (kit / "vc-power").string()});
+        return runProcess(
+            args, {{"VC_POWER_CONF", (kit / "vc-power.conf").string()}, {"PATH", "/usr/bin:/bin"}});
+    };
+    auto r = vcPower({"compute-0-0", "reset"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("state"), "requested") << r.out;
+    EXPECT_EQ(json::parse(r.out).at("requested_by"), "alice");
+    sync("2026-12-02T01:00:00Z");
+    EXPECT_EQ(resets("c1-compute-0-0"), "1\n");
+    EXPECT_EQ(resets("c1-compute-0-1"), "0\n");
+    r = vcPower({"list"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).size(), 3U) << r.out;
+    r = vcPower({"compute-0-9", "reset"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "error - vcluster 'c1' has no node 'compute-0-9'\n");
+    r = vcPower({"compute-0-0", "explode"});
+    EXPECT_EQ(r.exitCode, 1);
+
+    // Nothing but this cluster's nodes: no listing, no booking, no reading
+    // of the reservation, another cluster of the same owner unknown.
+    std::string other = booking("c2", "2027-02-01T00:00:00Z", "2027-02-02T00:00:00Z");
+    ASSERT_EQ(api(tokens_["alice"], "POST", "/api/v1/reservations", other).status, 201);
+    for (const auto& [method, path, body] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"GET", "/api/v1/reservations", ""},
+             {"POST", "/api/v1/reservations",
+              booking("c3", "2027-03-01T00:00:00Z", "2027-03-02T00:00:00Z")},
+             {"GET", "/api/v1/reservations/c1", ""},
+             {"PATCH", "/api/v1/reservations/c1", R"({"end":"2026-12-25T00:00:00Z"})"},
+             {"DELETE", "/api/v1/reservations/c1", ""},
+             {"GET", "/api/v1/catalog", ""}}) {
+        auto a = api(token, method, path, body);
+        EXPECT_EQ(a.status, 403) << method << " " << path << ": " << a.body;
+        EXPECT_EQ(error(a), "this token is for the nodes of vcluster 'c1' only");
+    }
+    auto a = api(token, "GET", "/api/v1/reservations/c2/nodes");
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(error(a), "unknown vcluster 'c2'");
+    EXPECT_EQ(api(token, "POST", "/api/v1/reservations/c2/nodes/compute-0-0/actions",
+                  R"({"action":"reset"})")
+                  .status,
+              404);
+    EXPECT_EQ(api(tokens_["alice"], "GET", "/api/v1/reservations/c3").status, 404)
+        << "nothing booked";
+
+    // Listed with alice's tokens, its scope shown (never its secret).
+    const std::string id = token.substr(0, token.find('.'));
+    auto listed = rocks({"list", "vcluster", "user", "token", "alice", "output-format=json"});
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    bool found = false;
+    for (const auto& row : json::parse(listed.out)) {
+        if (std::to_string(row.at("id").get<long long>()) == id) {
+            found = true;
+            EXPECT_EQ(row.at("vcluster"), "c1");
+            EXPECT_EQ(row.at("label"), "kit");
+        }
+    }
+    EXPECT_TRUE(found) << listed.out;
+    EXPECT_EQ(listed.out.find(token.substr(token.find('.') + 1)), std::string::npos);
+    // Revoked by the admin like any of alice's tokens: vc-power stops working.
+    auto revoked = rocks({"remove", "vcluster", "user", "token", "alice", "id=" + id});
+    ASSERT_EQ(revoked.exitCode, 0) << revoked.err;
+    r = vcPower({"compute-0-0", "on"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "error - authentication required: a valid bearer token or session\n");
+    // The owner's own token still works.
+    EXPECT_EQ(api(tokens_["alice"], "GET", "/api/v1/reservations/c1/nodes").status, 200);
+}
+
+}  // namespace vcluster::test

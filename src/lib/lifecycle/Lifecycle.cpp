@@ -9,6 +9,7 @@
 #include "lifecycle/HostBundle.h"
 #include "lifecycle/JournalPool.h"
 #include "lifecycle/NodeActionPool.h"
+#include "lifecycle/NodeActions.h"
 #include "lifecycle/PlanFromReservation.h"
 #include "lifecycle/SnapshotPool.h"
 #include "materialise/Generator.h"
@@ -217,6 +218,7 @@ void Lifecycle::provision(Context& c) {
             return;
         }
         if (!existing) {
+            issueKitCredential(db_, c.r);
             auto m = materialise::resolve(planFor(db_, c.r), pool.usedMacs());
             m.reservation = c.r.id;
             pool.insert(m);
@@ -533,6 +535,7 @@ void Lifecycle::release(Context& c) {
     if (built && built->reservation == r.id) {
         materialise::MaterialisationPool(db_).remove(c.name());
     }
+    revokeClusterCredentials(db_, c.name());
     reservation::ReservationPool pool(db_);
     pool.setState(r.id, "released");
     pool.recordEnd(r.id, reservation::formatTime(c.now), "sync", "its end time passed");

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "cluster/Attributes.h"
 #include "lifecycle/SnapshotPool.h"
 #include "materialise/MaterialisationPool.h"
 #include "materialise/Operations.h"
+#include "portal/Accounts.h"
+#include "reservation/RootPassword.h"
 #include "util/Error.h"
 
 namespace vcluster::lifecycle {
@@ -100,6 +103,24 @@ NodeAction requestNodeAction(db::Database& db, const std::string& cluster, const
     auto stored = pool.find(id);
     tx.commit();
     return *stored;
+}
+
+void issueKitCredential(db::Database& db, const reservation::StoredReservation& r) {
+    reservation::RootPasswordPool secrets(db);
+    auto s = secrets.find(r.id);
+    if (!s || !s->powerToken.empty() || !AttributePool(db).global("vc_portal_url")) {
+        return;
+    }
+    portal::Accounts accounts(db);
+    if (!accounts.findUser(r.request.owner)) {
+        return;  // the owner has no portal account: no credential to scope
+    }
+    secrets.setPowerToken(r.id,
+                          accounts.createClusterToken(r.request.owner, r.request.name, "kit"));
+}
+
+void revokeClusterCredentials(db::Database& db, const std::string& cluster) {
+    portal::Accounts(db).removeClusterTokens(cluster);
 }
 
 std::vector<NodeView> nodeViews(db::Database& db, const reservation::StoredReservation& r,

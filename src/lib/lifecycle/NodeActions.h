@@ -43,6 +43,16 @@ NodeAction requestNodeAction(db::Database& db, const std::string& cluster, const
                              const std::string& action, const std::string& label,
                              const std::string& by, reservation::Time now);
 
+// The credential of a cluster's kit (vc-power on its virtual frontend): a
+// portal token of its owner scoped to this cluster, issued once, when the
+// site names its portal (vc_portal_url) and the owner is a portal user;
+// kept for the kit (vcluster_root_passwords.PowerToken). Revoked with the
+// owner's other tokens (rocks remove vcluster user token OWNER id=), and
+// when the cluster is released. Runs in the caller's transaction.
+void issueKitCredential(db::Database& db, const reservation::StoredReservation& r);
+// Revokes the tokens scoped to a cluster (its release).
+void revokeClusterCredentials(db::Database& db, const std::string& cluster);
+
 // A node as its owner sees it.
 struct NodeView {
     std::string node;  // frontend, compute-0-3

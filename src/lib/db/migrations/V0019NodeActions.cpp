@@ -9,7 +9,8 @@ namespace vcluster::db {
 // node's history (Started: when the sync began it, for the clean power-off's
 // timeout; Detail: what happened, or why it failed). And API tokens scoped
 // to one cluster (Cluster set): the credential of a virtual frontend's kit,
-// good for that cluster's nodes and nothing else.
+// good for that cluster's nodes and nothing else; PowerToken is the one
+// its kit carries (in clear, as the kit does, like InstallToken).
 Migration migrationNodeActions() {
     return {19, "Tenants' node actions and cluster-scoped tokens", R"SQL(
 CREATE TABLE vcluster_node_actions (
@@ -29,6 +30,7 @@ CREATE TABLE vcluster_node_actions (
 CREATE INDEX vcluster_node_actions_node ON vcluster_node_actions(Reservation, Node, State);
 CREATE INDEX vcluster_node_actions_state ON vcluster_node_actions(State, Reservation);
 ALTER TABLE vcluster_tokens ADD COLUMN Cluster VARCHAR(64);
+ALTER TABLE vcluster_root_passwords ADD COLUMN PowerToken VARCHAR(100);
 )SQL"};
 }
 
