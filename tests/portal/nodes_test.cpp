@@ -316,3 +316,87 @@ TEST_F(PortalNodes, TheKitsCredentialActsOnlyOnItsClustersNodesAndIsRevocable) {
 }
 
 }  // namespace vcluster::test
+
+namespace vcluster::test {
+
+namespace {
+
+std::string cookieOf(const HttpAnswer& a, const std::string& name) {
+    for (const auto& c : a.setCookies) {
+        if (c.rfind(name + "=", 0) == 0) {
+            return c.substr(0, c.find(';'));
+        }
+    }
+    return "";
+}
+
+std::string csrfOf(const std::string& html) {
+    const std::string mark = "name=\"csrf\" value=\"";
+    auto at = html.find(mark);
+    return at == std::string::npos ? "" : html.substr(at + mark.size(), 64);
+}
+
+const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
+
+}  // namespace
+
+TEST_F(PortalNodes, ThePageHasAButtonPerNodeAndActionThatTheNextSyncCarriesOut) {
+    build();
+    auto session = [&](const std::string& user) {
+        HttpAnswer page = http({"GET", portal_->url() + "/login", "", {}, ""});
+        const std::string pre = cookieOf(page, "vcluster_login");
+        HttpAnswer in =
+            http({"POST",
+                  portal_->url() + "/login",
+                  "user=" + user + "&password=" + user + "-secret-pw&csrf=" + csrfOf(page.body),
+                  {kForm, "Cookie: " + pre},
+                  ""});
+        return cookieOf(in, "vcluster_session");
+    };
+    const std::string alice = session("alice");
+    ASSERT_FALSE(alice.empty());
+    HttpAnswer home = http({"GET", portal_->url() + "/", "", {"Cookie: " + alice}, ""});
+    ASSERT_EQ(home.status, 200);
+    EXPECT_NE(home.body.find("<h2>Nodes of c1</h2>"), std::string::npos) << home.body;
+    const std::string action = "action=\"/reservations/c1/nodes/compute-0-1/actions\"";
+    EXPECT_NE(home.body.find(action), std::string::npos);
+    for (const char* a : {"on", "off", "reset", "reinstall"}) {
+        EXPECT_NE(home.body.find("aria-label=\"" + std::string(a) + " compute-0-1\""),
+                  std::string::npos)
+            << a;
+    }
+    const std::string csrf = csrfOf(home.body);
+    // Without the form's CSRF token: refused, nothing asked.
+    HttpAnswer forged = http({"POST",
+                              portal_->url() + "/reservations/c1/nodes/compute-0-1/actions",
+                              "action=reset",
+                              {kForm, "Cookie: " + alice},
+                              ""});
+    EXPECT_EQ(forged.status, 403);
+    // Another tenant's session: as if it did not exist.
+    const std::string bob = session("bob");
+    HttpAnswer other =
+        http({"POST",
+              portal_->url() + "/reservations/c1/nodes/compute-0-1/actions",
+              "action=reset&csrf=" +
+                  csrfOf(http({"GET", portal_->url() + "/", "", {"Cookie: " + bob}, ""}).body),
+              {kForm, "Cookie: " + bob},
+              ""});
+    EXPECT_EQ(other.status, 404);
+    EXPECT_EQ(actionRows(), 0);
+    HttpAnswer pressed = http({"POST",
+                               portal_->url() + "/reservations/c1/nodes/compute-0-1/actions",
+                               "action=reset&csrf=" + csrf,
+                               {kForm, "Cookie: " + alice},
+                               ""});
+    EXPECT_EQ(pressed.status, 303) << pressed.body;
+    EXPECT_EQ(pressed.location.rfind("/?msg=", 0), 0U) << pressed.location;
+    sync("2026-12-02T01:00:00Z");
+    EXPECT_EQ(resets("c1-compute-0-1"), "1\n");
+    EXPECT_EQ(resets("c1-compute-0-0"), "0\n");
+    home = http({"GET", portal_->url() + "/", "", {"Cookie: " + alice}, ""});
+    EXPECT_NE(home.body.find("<td class=\"last\">reset done: reset</td>"), std::string::npos)
+        << home.body;
+}
+
+}  // namespace vcluster::test

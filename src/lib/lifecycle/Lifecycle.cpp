@@ -1027,15 +1027,17 @@ void Lifecycle::nodeActions(Context& c) {
             // Installing again: the install probe runs at each sync, then the
             // computes are started as after the first install (each step of
             // that transition again, each idempotent).
+            // One transaction with the action's end: a sync killed between
+            // the two must not reinstall it again once installed.
             db::Transaction tx(db_);
             reservation::ReservationPool reservations(db_);
             reservations.restartInstall(c.r.id, c.now);
             reservations.setState(c.r.id, "installing");
             reservations.resetAttempts(c.r.id);
             journal.clear(c.name() + ": start");
-            tx.commit();
             c.state = "installing";
             finish("done", done);
+            tx.commit();
             c.stop = true;
             return;
         }
