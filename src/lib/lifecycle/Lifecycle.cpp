@@ -917,7 +917,7 @@ void Lifecycle::nodeActions(Context& c) {
             pool.finish(a.id, state, now, detail);
             journal.clear(transition);
             tx.commit();
-            report(c, c.state, what + ": " + detail);
+            report(c, c.state, std::string(what).append(": ").append(detail));
         };
         const materialise::VirtualNode* node = nullptr;
         for (const auto& n : m.nodes) {
@@ -982,10 +982,16 @@ void Lifecycle::nodeActions(Context& c) {
                     : stage("shutdown-wait", {Context::script(host, "shutdown-wait",
                                                               materialise::shutdownWaitScript(
                                                                   part, host, VmSelection::All))})};
-            done = hard ? "stopped hard after " + text + " (vc_shutdown_timeout)"
-                        : "shut down cleanly";
-            waiting = "clean shutdown asked at " + started + ", waiting (hard stop after " + text +
-                      ", vc_shutdown_timeout)";
+            done = "shut down cleanly";
+            if (hard) {
+                done = "stopped hard after ";
+                done.append(text).append(" (vc_shutdown_timeout)");
+            }
+            waiting = "clean shutdown asked at ";
+            waiting.append(started)
+                .append(", waiting (hard stop after ")
+                .append(text)
+                .append(", vc_shutdown_timeout)");
         } else if (a.action == "reinstall") {
             stages = {off(),
                       stage("wipe",
@@ -1015,7 +1021,7 @@ void Lifecycle::nodeActions(Context& c) {
         execute::StageRunner runner(executor_, journal, progress_, width_);
         if (auto failure = runner.run(transition, stages)) {
             if (failure->result.exitCode == execute::kExitNotYet && !waiting.empty()) {
-                report(c, c.state, what + ": " + waiting);
+                report(c, c.state, std::string(what).append(": ").append(waiting));
                 continue;
             }
             finish("failed", failure->step.host + ": " + failure->step.name + " failed (exit " +
