@@ -35,8 +35,10 @@ TEST_F(PortalTest, AWrongMethodIs405WithAllow) {
              {"GET", "/api/v1/tokens/12", "DELETE"}}) {
         auto a = api(t, method, path, method == "DELETE" || method == "GET" ? "" : "{}");
         EXPECT_EQ(a.status, 405) << method << " " << path << ": " << a.body;
-        EXPECT_EQ(errorOf(a),
-                  "method " + method + " not allowed on " + path + " (Allow: " + allow + ")");
+        std::string expected = "method ";
+        expected.append(method).append(" not allowed on ").append(path);
+        expected.append(" (Allow: ").append(allow).append(")");
+        EXPECT_EQ(errorOf(a), expected);
         EXPECT_EQ(a.allow, allow) << method << " " << path;
     }
     // A path the API does not have stays 404.
@@ -117,7 +119,7 @@ TEST_F(PortalTest, OpenApiDescribesExactlyTheRealRoutes) {
             std::string m = method;
             std::transform(m.begin(), m.end(), m.begin(), ::toupper);
             listed.insert(m);
-            documented.insert(m + " " + path);
+            documented.insert(std::string(m).append(" ").append(path));
             EXPECT_FALSE(op.at("summary").get<std::string>().empty()) << m << " " << path;
             auto a = api(tokens_["alice"], m, concrete, m == "GET" || m == "DELETE" ? "" : "{}");
             EXPECT_NE(a.status, 405) << m << " " << concrete << ": " << a.body;
