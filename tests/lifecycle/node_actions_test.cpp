@@ -190,7 +190,7 @@ TEST_F(NodeActions, RefusalsChangeNothing) {
     check({with({"c1", "compute-0-7", "action=reset"}), 1,
            "vcluster 'c1' has no node 'compute-0-7'"});
     check({with({"c1", "compute-0-0", "action=explode"}), 1,
-           "action must be on, off, reset, reinstall or rollback, not 'explode'"});
+           "action must be on, off, reset, reinstall, rollback or console, not 'explode'"});
     check({with({"c1", "compute-0-0", "action=reset", "label=x"}), 1,
            "label= is for action=rollback only"});
     check({with({"c1", "compute-0-0", "action=rollback", "label=Bad!"}), 1,

@@ -199,7 +199,7 @@ TEST_F(PortalNodes, RefusalsAreAnsweredAndChangeNothing) {
     // Bad bodies.
     for (const auto& [body, message] : std::vector<std::pair<std::string, std::string>>{
              {R"({"action":"explode"})",
-              "action must be on, off, reset, reinstall or rollback, not 'explode'"},
+              "action must be on, off, reset, reinstall, rollback or console, not 'explode'"},
              {R"({})", "missing required field action"},
              {R"({"action":"reset","force":true})", "unknown field 'force'"},
              {R"({"action":"off","action":"on"})", "field 'action' given twice"},
@@ -397,6 +397,40 @@ TEST_F(PortalNodes, ThePageHasAButtonPerNodeAndActionThatTheNextSyncCarriesOut) 
     home = http({"GET", portal_->url() + "/", "", {"Cookie: " + alice}, ""});
     EXPECT_NE(home.body.find("<td class=\"last\">reset done: reset</td>"), std::string::npos)
         << home.body;
+}
+
+}  // namespace vcluster::test
+
+namespace vcluster::test {
+
+// The serial console: the domain keeps its output in a log on its host
+// (<log file=...> in the definition); the console action has the next sync
+// capture its tail, which the owner reads as text.
+TEST_F(PortalNodes, TheOwnerReadsTheTailOfANodesConsole) {
+    build();
+    const fs::path xml = hosts_ / "vm-server-1-0/state/domain-xml/c1-compute-0-0";
+    EXPECT_NE(readFile(xml).find(
+                  "<log file=\"/var/log/vcluster/console/c1-compute-0-0.log\" append=\"on\"/>"),
+              std::string::npos);
+    auto none = api(tokens_["alice"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/console");
+    EXPECT_EQ(none.status, 404);
+    EXPECT_EQ(error(none),
+              "no console of c1 compute-0-0 captured yet: POST {\"action\": \"console\"} to its "
+              "actions first");
+    ASSERT_EQ(act("alice", "compute-0-0", R"({"action":"reset"})").status, 202);
+    sync("2026-12-02T01:00:00Z");
+    ASSERT_EQ(act("alice", "compute-0-0", R"({"action":"console"})").status, 202);
+    sync("2026-12-02T01:01:00Z");
+    auto tail = api(tokens_["alice"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/console");
+    ASSERT_EQ(tail.status, 200) << tail.body;
+    EXPECT_EQ(tail.body, "console of c1-compute-0-0: started\nconsole of c1-compute-0-0: reset\n");
+    // Its power state is not a console capture's.
+    EXPECT_EQ(node("compute-0-0").at("power"), "on");
+    EXPECT_EQ(node("compute-0-0").at("last_action").at("action"), "console");
+    // Another tenant reads nothing.
+    EXPECT_EQ(
+        api(tokens_["bob"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/console").status,
+        404);
 }
 
 }  // namespace vcluster::test

@@ -1014,6 +1014,29 @@ void Lifecycle::nodeActions(Context& c) {
                       {Context::script(host, "rescan", materialise::rescanScript(m, host))}),
                 on()};
             done = "disk rolled back to snapshot '" + a.label + "', started";
+        } else if (a.action == "console") {
+            // A read, not journalled: its output is the capture.
+            const auto steps = Context::script(
+                host, "console", materialise::consoleTailScript(part, host, kConsoleBytes));
+            execute::StepResult result =
+                steps.empty() ? execute::StepResult{} : executor_.run(steps.front());
+            db::Transaction tx(db_);
+            std::string said = what;
+            if (result.exitCode != 0) {
+                said.append(": failed");
+                pool.finish(a.id, "failed", now,
+                            host + ": console failed (exit " + std::to_string(result.exitCode) +
+                                "): " + firstLine(result.error));
+            } else {
+                if (result.output.size() > kConsoleBytes) {
+                    result.output.erase(0, result.output.size() - kConsoleBytes);
+                }
+                said.append(": ").append(std::to_string(result.output.size())).append(" bytes");
+                pool.finish(a.id, "done", now, result.output);
+            }
+            tx.commit();
+            report(c, c.state, said);
+            continue;
         } else {
             finish("failed", "unknown action '" + a.action + "'");
             continue;

@@ -66,8 +66,20 @@ std::vector<NodeAction> NodeActionPool::latest(std::int64_t reservation) const {
 std::optional<NodeAction> NodeActionPool::lastDone(std::int64_t reservation,
                                                    const std::string& node) const {
     auto rows = all(db_,
-                    "WHERE Reservation = ? AND Node = ? AND State = 'done' ORDER BY ID DESC "
-                    "LIMIT 1",
+                    "WHERE Reservation = ? AND Node = ? AND State = 'done' AND Action <> "
+                    "'console' ORDER BY ID DESC LIMIT 1",
+                    {reservation, node});
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    return rows.front();
+}
+
+std::optional<NodeAction> NodeActionPool::lastConsole(std::int64_t reservation,
+                                                      const std::string& node) const {
+    auto rows = all(db_,
+                    "WHERE Reservation = ? AND Node = ? AND State = 'done' AND Action = "
+                    "'console' ORDER BY ID DESC LIMIT 1",
                     {reservation, node});
     if (rows.empty()) {
         return std::nullopt;

@@ -40,8 +40,11 @@ class NodeActionPool {
     std::optional<NodeAction> pendingOf(std::int64_t reservation, const std::string& node) const;
     // The newest action of each node of a reservation (any state).
     std::vector<NodeAction> latest(std::int64_t reservation) const;
-    // The newest finished (done) action of a node.
+    // The newest finished (done) power action of a node (a console capture
+    // is none).
     std::optional<NodeAction> lastDone(std::int64_t reservation, const std::string& node) const;
+    // The newest capture of a node's console, if any.
+    std::optional<NodeAction> lastConsole(std::int64_t reservation, const std::string& node) const;
     // A reservation's history, newest first, at most `limit` rows.
     std::vector<NodeAction> history(std::int64_t reservation, int limit) const;
     void started(std::int64_t id, const std::string& when);

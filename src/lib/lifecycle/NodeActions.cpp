@@ -48,7 +48,8 @@ NodeAction requestNodeAction(db::Database& db, const std::string& cluster, const
                              const std::string& by, reservation::Time now) {
     const auto* known = std::find(std::begin(kNodeActionNames), std::end(kNodeActionNames), action);
     if (known == std::end(kNodeActionNames)) {
-        throw Error("action must be on, off, reset, reinstall or rollback, not '" + action + "'");
+        throw Error("action must be on, off, reset, reinstall, rollback or console, not '" +
+                    action + "'");
     }
     std::string snapshot;
     if (action == "rollback") {

@@ -26,7 +26,11 @@ namespace vcluster::lifecycle {
 //              installed): the node powered off, its LUN out of the target,
 //              merged and taken again, the LUN back, the session rescanned,
 //              the node started
-inline constexpr const char* kNodeActionNames[] = {"on", "off", "reset", "reinstall", "rollback"};
+//   console    a capture of the last kConsoleBytes of its serial console
+//              (KVM), kept as the action's detail (GET .../console)
+inline constexpr const char* kNodeActionNames[] = {"on",        "off",      "reset",
+                                                   "reinstall", "rollback", "console"};
+inline constexpr std::size_t kConsoleBytes = 64 * 1024;
 
 // The name of a node inside its cluster (frontend, compute-0-3) from what a
 // caller wrote: that, or the physical database's <cluster>-frontend /

@@ -33,6 +33,8 @@ constexpr const char* kVcPower = R"SH(#!/bin/bash
 #   vc-power NODE on|off|reset|reinstall       one node (frontend, compute-0-N)
 #   vc-power NODE rollback [LABEL]             its disk back to a snapshot (installed)
 #   vc-power NODE history                      its last actions
+#   vc-power NODE console                      capture the tail of its serial console
+#   vc-power NODE tail                         the last capture
 # The site's next `rocks sync vcluster` carries an action out.
 set -euo pipefail
 conf=${VC_POWER_CONF:-/root/.vc-power.conf}
@@ -40,7 +42,7 @@ die() {
     echo "error - $*" >&2
     exit 1
 }
-usage() { die "usage: vc-power list | NODE on|off|reset|reinstall|history | NODE rollback [LABEL]"; }
+usage() { die "usage: vc-power list | NODE on|off|reset|reinstall|console|tail|history | NODE rollback [LABEL]"; }
 [[ -r $conf ]] || die "no credential file $conf"
 portal="" cluster="" token="" cacert=""
 while IFS='=' read -r key value; do
@@ -84,7 +86,11 @@ history)
     [[ $# -eq 2 ]] || usage
     call GET "$base/$node/actions"
     ;;
-on | off | reset | reinstall)
+tail)
+    [[ $# -eq 2 ]] || usage
+    call GET "$base/$node/console"
+    ;;
+on | off | reset | reinstall | console)
     [[ $# -eq 2 ]] || usage
     if [[ $action == reinstall && $node != frontend ]] && command -v rocks >/dev/null 2>&1; then
         # This frontend's PXE answer for the node decides what it boots:

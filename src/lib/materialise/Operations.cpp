@@ -83,6 +83,23 @@ ShellScript resetScript(const Materialisation& m, const std::string& host, VmSel
     return s;
 }
 
+ShellScript consoleTailScript(const Materialisation& m, const std::string& host,
+                              std::size_t bytes) {
+    ShellScript s("the tail of the serial console of VMs of virtual cluster " + m.plan.name +
+                  " on " + host);
+    s.section("console");
+    for (const auto& vm : vmsOn(m, host, VmSelection::All)) {
+        if (m.plan.hypervisor == Hypervisor::VMware) {
+            s.run({"echo", "error - VMware VMs keep no console log", Word::raw(">&2")});
+            s.run({"exit", "1"});
+            continue;
+        }
+        const Word log = Word::under("root", consoleLogPath(vm));
+        s.whenPresent({{"test", "-f", log}}, {{"tail", "-c", std::to_string(bytes), "--", log}});
+    }
+    return s;
+}
+
 ShellScript wipeBootScript(const Materialisation& m) {
     ShellScript s("wipe the start of the disks of " + std::to_string(m.nodes.size()) +
                   " node(s) of virtual cluster " + m.plan.name + " before their reinstall");

@@ -32,6 +32,11 @@ ShellScript resetScript(const Materialisation& m, const std::string& host, VmSel
 // system and installs again from its virtual frontend.
 ShellScript wipeBootScript(const Materialisation& m);
 
+// Prints the last `bytes` of the serial console output of the VMs of `m`
+// on `host` (KVM: the domain's console log; nothing written yet: an empty
+// output). A VMware VM keeps no console log: an error.
+ShellScript consoleTailScript(const Materialisation& m, const std::string& host, std::size_t bytes);
+
 // The clean power-off at a window's close, in two journalled steps: asks
 // the guests of the VMs of `selection` on `host` to shut down (ACPI; only
 // those running), then, at each later sync, whether they are all off (exit

@@ -159,6 +159,9 @@ class LibvirtDomainWriter : public HypervisorDriver {
 
 std::unique_ptr<HypervisorDriver> makeHypervisorDriver(Hypervisor kind);
 
+// Where a KVM domain's serial console output is kept on its host.
+std::string consoleLogPath(const VmDefinition& vm);
+
 // The unattended-install kit of the virtual frontend, kept on its gateway
 // (root only) and put on the kit image attached to the frontend's VM; a
 // VMware frontend's boot CD is made beside it.

@@ -258,14 +258,15 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
             b += "<tr data-node=\"" + node + "\"><td>" + node + "</td><td>" + htmlEscape(n.host) +
                  "</td><td class=\"power\">" + htmlEscape(n.power) + "</td><td class=\"last\">" +
                  htmlEscape(last) + "</td><td>";
-            for (const char* action : {"on", "off", "reset", "reinstall"}) {
+            for (const char* action : {"on", "off", "reset", "reinstall", "console"}) {
                 b += "<form method=\"post\" action=\"/reservations/" + name + "/nodes/" + node +
                      "/actions\">" + hidden(csrf) +
                      "<input type=\"hidden\" name=\"action\" value=\"" + action +
                      "\"><button type=\"submit\" aria-label=\"" + action + " " + node + "\">" +
                      action + "</button></form> ";
             }
-            b += "</td></tr>";
+            b += "<a href=\"/api/v1/reservations/" + name + "/nodes/" + node +
+                 "/console\">last console</a></td></tr>";
         }
         b += "</table></section>";
     }

@@ -482,8 +482,27 @@ void Portal::nodeRoutes() {
               }
               sendJson(res, 200, out.dump() + "\n");
           });
+    route("GET", R"(/api/v1/reservations/([^/]+)/nodes/([^/]+)/console)",
+          "/api/v1/reservations/{name}/nodes/{node}/console",
+          "the node's last console capture (text/plain; POST action console asks a new one)",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto [c, r] = requireNodeCaller(req, req.matches[1]);
+              const std::string node = lifecycle::clusterNodeName(r, req.matches[2]);
+              auto captured = lifecycle::NodeActionPool(db()).lastConsole(r.id, node);
+              if (!captured) {
+                  throw HttpError(404, "no console of " + r.request.name + " " + node +
+                                           " captured yet: POST {\"action\": \"console\"} "
+                                           "to its actions first");
+              }
+              res.status = 200;
+              res.set_header("Cache-Control", "no-store");
+              res.set_header("X-Captured-At", captured->finished);
+              res.set_header("X-Content-Type-Options", "nosniff");
+              res.set_content(captured->detail, "text/plain; charset=utf-8");
+          });
     route("POST", actions, "/api/v1/reservations/{name}/nodes/{node}/actions",
-          "asks an action of the node (202): {action: on|off|reset|reinstall|rollback, label}",
+          "asks an action of the node (202): {action: on|off|reset|reinstall|rollback|console, "
+          "label}",
           [this](const httplib::Request& req, httplib::Response& res) {
               auto [c, r] = requireNodeCaller(req, req.matches[1]);
               auto fields = fieldsToParams(parseJsonBody(req), {"action", "label"});

@@ -5,6 +5,7 @@ namespace vcluster::db {
 // Tenants run their own clusters (issue 18): the per-node actions an owner
 // (or an admin) asks of a built cluster, power on, off (clean, then hard
 // after vc_shutdown_timeout), reset, reinstall and roll-back of one node's
+// disk, and a capture of the tail of its serial console (kept in Detail),
 // disk, carried out by the next `rocks sync vcluster` and kept as the
 // node's history (Started: when the sync began it, for the clean power-off's
 // timeout; Detail: what happened, or why it failed). And API tokens scoped
@@ -18,7 +19,7 @@ CREATE TABLE vcluster_node_actions (
   Reservation  INTEGER NOT NULL REFERENCES vcluster_reservations(ID) ON DELETE CASCADE,
   Node         VARCHAR(64) NOT NULL,
   Action       VARCHAR(16) NOT NULL
-    CHECK (Action IN ('on', 'off', 'reset', 'reinstall', 'rollback')),
+    CHECK (Action IN ('on', 'off', 'reset', 'reinstall', 'rollback', 'console')),
   Label        VARCHAR(24) NOT NULL DEFAULT '',
   State        VARCHAR(16) NOT NULL CHECK (State IN ('requested', 'done', 'failed')),
   RequestedBy  VARCHAR(64) NOT NULL,

@@ -14,7 +14,8 @@ class SetVclusterNodePower : public Command {
     std::vector<std::string> words() const override { return {"set", "vcluster", "node", "power"}; }
     CommandHelp help() const override {
         return {
-            "Power on, off, reset, reinstall or roll back one node of a virtual cluster",
+            "Power on, off, reset, reinstall, roll back or read the console of one node of a "
+            "virtual cluster",
             "Records the action; the next `rocks sync vcluster` carries it out on the node's "
             "host and journals it (`rocks list vcluster node` shows each node's power state "
             "and last action). on starts the VM; off asks its guest to shut down (ACPI) and "
@@ -24,11 +25,12 @@ class SetVclusterNodePower : public Command {
             "boot action for it decides: `rocks set host boot <node> action=install` there, "
             "which vc-power does), the frontend into its installer with its kit (the cluster "
             "is installing again until the install finishes); rollback returns the node's disk "
-            "to a snapshot of the cluster (label=, default installed) and starts it. The "
+            "to a snapshot of the cluster (label=, default installed) and starts it; console "
+            "captures the last 64 KiB of its serial console (KVM), shown by the portal. The "
             "cluster must be active; one action per node at a time.",
             {{"name", "the vcluster"},
              {"node", "frontend or compute-0-N (or the physical database's <name>-compute-0-N)"}},
-            {{"action", "on, off, reset, reinstall or rollback", ""},
+            {{"action", "on, off, reset, reinstall, rollback or console", ""},
              {"label", "rollback: the snapshot to return to", "installed"}},
             {{"rocks set vcluster node power dc1 compute-0-3 action=reset",
               "the reset button of dc1's compute-0-3"},
