@@ -427,6 +427,8 @@ TEST_F(PortalNodes, TheOwnerReadsTheTailOfANodesConsole) {
     // Its power state is not a console capture's.
     EXPECT_EQ(node("compute-0-0").at("power"), "on");
     EXPECT_EQ(node("compute-0-0").at("last_action").at("action"), "console");
+    EXPECT_EQ(node("compute-0-0").at("last_action").at("detail"),
+              std::to_string(tail.body.size()) + " bytes captured");
     // Another tenant reads nothing.
     EXPECT_EQ(
         api(tokens_["bob"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/console").status,

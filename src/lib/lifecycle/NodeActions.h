@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ namespace vcluster::lifecycle {
 //              (KVM), kept as the action's detail (GET .../console)
 inline constexpr const char* kNodeActionNames[] = {"on",        "off",      "reset",
                                                    "reinstall", "rollback", "console"};
-inline constexpr std::size_t kConsoleBytes = 64 * 1024;
+inline constexpr std::size_t kConsoleBytes = std::size_t{64} * 1024;
 
 // The name of a node inside its cluster (frontend, compute-0-3) from what a
 // caller wrote: that, or the physical database's <cluster>-frontend /

@@ -245,28 +245,33 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
             continue;
         }
         const std::string name = htmlEscape(r->request.name);
-        b += "<section><h2>Nodes of " + name + "</h2><table class=\"nodes\" data-name=\"" + name +
-             "\"><tr><th>Node</th><th>Host</th><th>Power</th><th>Last action</th>"
+        b.append("<section><h2>Nodes of ").append(name);
+        b.append("</h2><table class=\"nodes\" data-name=\"").append(name);
+        b += "\"><tr><th>Node</th><th>Host</th><th>Power</th><th>Last action</th>"
              "<th>Actions</th></tr>";
         for (const auto& n : lifecycle::nodeViews(db(), *r, reservation::currentTime())) {
             const std::string node = htmlEscape(n.node);
             std::string last;
             if (n.last) {
-                last = n.last->action + " " + n.last->state +
-                       (n.last->detail.empty() ? "" : ": " + n.last->detail);
+                last.append(n.last->action).append(" ").append(n.last->state);
+                // A console capture is read through its link, not here.
+                if (!n.last->detail.empty() && n.last->action != "console") {
+                    last.append(": ").append(n.last->detail);
+                }
             }
-            b += "<tr data-node=\"" + node + "\"><td>" + node + "</td><td>" + htmlEscape(n.host) +
-                 "</td><td class=\"power\">" + htmlEscape(n.power) + "</td><td class=\"last\">" +
-                 htmlEscape(last) + "</td><td>";
+            b.append("<tr data-node=\"").append(node).append("\"><td>").append(node);
+            b.append("</td><td>").append(htmlEscape(n.host));
+            b.append("</td><td class=\"power\">").append(htmlEscape(n.power));
+            b.append("</td><td class=\"last\">").append(htmlEscape(last)).append("</td><td>");
             for (const char* action : {"on", "off", "reset", "reinstall", "console"}) {
-                b += "<form method=\"post\" action=\"/reservations/" + name + "/nodes/" + node +
-                     "/actions\">" + hidden(csrf) +
-                     "<input type=\"hidden\" name=\"action\" value=\"" + action +
-                     "\"><button type=\"submit\" aria-label=\"" + action + " " + node + "\">" +
-                     action + "</button></form> ";
+                b.append("<form method=\"post\" action=\"/reservations/").append(name);
+                b.append("/nodes/").append(node).append("/actions\">").append(hidden(csrf));
+                b.append("<input type=\"hidden\" name=\"action\" value=\"").append(action);
+                b.append("\"><button type=\"submit\" aria-label=\"").append(action);
+                b.append(" ").append(node).append("\">").append(action).append("</button></form> ");
             }
-            b += "<a href=\"/api/v1/reservations/" + name + "/nodes/" + node +
-                 "/console\">last console</a></td></tr>";
+            b.append("<a href=\"/api/v1/reservations/").append(name).append("/nodes/");
+            b.append(node).append("/console\">last console</a></td></tr>");
         }
         b += "</table></section>";
     }

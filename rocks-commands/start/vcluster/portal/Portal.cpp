@@ -154,7 +154,10 @@ json actionJson(const std::string& cluster, const lifecycle::NodeAction& a) {
             {"requested", a.requested},
             {"started", a.started},
             {"finished", a.finished},
-            {"detail", a.detail}};
+            // A console capture is read at .../console, not in every listing.
+            {"detail", a.action == "console" && a.state == "done"
+                           ? std::to_string(a.detail.size()) + " bytes captured"
+                           : a.detail}};
 }
 
 json nodeJson(const StoredReservation& r, const lifecycle::NodeView& n) {
