@@ -17,6 +17,7 @@ struct HttpAnswer {
     std::string body;
     std::vector<std::string> setCookies;  // Set-Cookie header values
     std::string location;
+    std::string allow;  // the Allow header (405)
     std::string error;  // libcurl's error when the exchange failed
 };
 

@@ -64,7 +64,9 @@ TEST_F(PortalTest, ApiRequiresAValidToken) {
 TEST_F(PortalTest, ProvidersSeeAndChangeOnlyTheirOwnReservations) {
     auto a = api(tokens_["alice"], "POST", "/api/v1/reservations", booking("alice1", kStart, kEnd));
     ASSERT_EQ(a.status, 201) << a.body;
-    EXPECT_EQ(json::parse(a.body)[0].at("vcluster"), "alice1");
+    // One object, not a one-element array.
+    EXPECT_TRUE(json::parse(a.body).is_object()) << a.body;
+    EXPECT_EQ(json::parse(a.body).at("vcluster"), "alice1");
     const std::string bob = tokens_["bob"];
     EXPECT_TRUE(names(api(bob, "GET", "/api/v1/reservations")).empty());
     auto read = api(bob, "GET", "/api/v1/reservations/alice1");
@@ -221,11 +223,11 @@ TEST_F(PortalTest, RollNotOnTheRollServerIsRefusedAsByTheCommandLine) {
     // A booking that is admitted answers its frontend's root password once.
     auto ok = api(tokens_["alice"], "POST", "/api/v1/reservations", booking("r2", kStart, kEnd));
     ASSERT_EQ(ok.status, 201);
-    json rows = json::parse(ok.body);
-    ASSERT_EQ(rows.size(), 1u);
-    EXPECT_EQ(rows[0]["root_password"].get<std::string>().size(), 20u) << ok.body;
+    json row = json::parse(ok.body);
+    ASSERT_TRUE(row.is_object()) << ok.body;
+    EXPECT_EQ(row["root_password"].get<std::string>().size(), 20u) << ok.body;
     EXPECT_EQ(api(tokens_["alice"], "GET", "/api/v1/reservations/r2")
-                  .body.find(rows[0]["root_password"].get<std::string>()),
+                  .body.find(row["root_password"].get<std::string>()),
               std::string::npos);
 }
 
@@ -280,6 +282,9 @@ TEST_F(PortalTest, CoursesBookTimeZonesSkippedDaysAndGroupsAsTheCommandLineDoes)
     auto booked = api(tokens_["alice"], "POST", "/api/v1/reservations", one);
     ASSERT_EQ(booked.status, 201) << booked.body;
     EXPECT_NE(booked.body.find("hpc-01"), std::string::npos) << booked.body;
+    // A group is one object too, its clusters inside.
+    EXPECT_EQ(json::parse(booked.body).at("group"), "hpc") << booked.body;
+    EXPECT_EQ(json::parse(booked.body).at("clusters").size(), 1U) << booked.body;
     auto list = api(tokens_["alice"], "GET", "/api/v1/reservations");
     EXPECT_NE(list.body.find(R"("tz":"Europe/Berlin")"), std::string::npos) << list.body;
     EXPECT_NE(list.body.find(R"("skip":"2027-03-23")"), std::string::npos) << list.body;

@@ -40,6 +40,8 @@ std::size_t collectHeader(char* data, std::size_t size, std::size_t count, void*
             answer->setCookies.push_back(value);
         } else if (name == "location") {
             answer->location = value;
+        } else if (name == "allow") {
+            answer->allow = value;
         }
     }
     return size * count;

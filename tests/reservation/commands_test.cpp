@@ -353,11 +353,13 @@ TEST_F(Cluster, MaintenanceMovesScheduledReservationsAndRefusesForBuiltOnes) {
             "UPDATE vcluster_reservations SET State = 'active', BuiltNodes = 2, "
             "BuiltMemory = Memory, BuiltCPUs = CPUs WHERE Name = 'a'");
     }
+    // (Built, its nodes' POWER reads on.)
+    const std::string built = rocks_.ok({"list", "vcluster", "node", "a"});
     r = rocks_({"add", "host", "maintenance", "vm-server-1-1", "start=2030-03-06T00:00:00Z",
                 "end=2030-03-06T06:00:00Z"});
     EXPECT_EQ(r.exitCode, 2) << r.err;
     EXPECT_NE(r.err.find("a (active: built there"), std::string::npos) << r.err;
-    EXPECT_EQ(rocks_.ok({"list", "vcluster", "node", "a"}), after);
+    EXPECT_EQ(rocks_.ok({"list", "vcluster", "node", "a"}), built);
 }
 
 TEST_F(Cluster, SnapshotsAreCountedInTheStoragePool) {

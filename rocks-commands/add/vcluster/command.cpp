@@ -89,8 +89,12 @@ class AddVcluster : public Command {
                 body[key] = key == "sshkey" ? loadSshPublicKey(value).line() : value;
             }
             body["name"] = name;
-            nlohmann::json rows =
+            nlohmann::json answer =
                 portal::PortalClient(*portal).call("POST", "/api/v1/reservations", body);
+            // One object, or a count= group's {"group", "clusters": [...]}.
+            nlohmann::json rows = answer.is_object() && answer.contains("clusters")
+                                      ? answer["clusters"]
+                                      : nlohmann::json::array({answer});
             NetworkKind kind =
                 !rows.empty() && rows[0].contains("vxlan") ? NetworkKind::Vxlan : NetworkKind::Vlan;
             ctx.print(portal::tableFromJson(bookedColumns(kind), rows));

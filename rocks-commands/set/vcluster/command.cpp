@@ -2,6 +2,7 @@
 #include <optional>
 #include "cli/Plugin.h"
 
+#include "portal/PortalClient.h"
 #include "reservation/ReservationBook.h"
 
 namespace {
@@ -27,22 +28,47 @@ class SetVcluster : public Command {
                 "adds holidays to a weekly reservation (or to every cluster of a count= group): "
                 "those days (in its time zone) lose their windows and their capacity is free.",
                 {{"name", "the vcluster"}},
-                {{"end", "new end time (ISO 8601)", ""},
-                 {"nodes", "new number of compute nodes", ""},
-                 {"memory", "new memory per compute node", ""},
-                 {"cycle",
-                  "yes: power-cycle a built cluster's computes at the next sync, so a "
-                  "new memory size takes effect",
-                  "no"},
-                 {"skip", "+DATE[,DATE..DATE]: days to add to the skipped ones", ""}},
+                portal::withPortalParams(
+                    {{"end", "new end time (ISO 8601)", ""},
+                     {"nodes", "new number of compute nodes", ""},
+                     {"memory", "new memory per compute node", ""},
+                     {"cycle",
+                      "yes: power-cycle a built cluster's computes at the next sync, so a "
+                      "new memory size takes effect",
+                      "no"},
+                     {"skip", "+DATE[,DATE..DATE]: days to add to the skipped ones", ""}}),
                 {{"rocks set vcluster dc1 end=2027-01-31T23:59:59Z", "extends dc1 by a month"},
                  {"rocks set vcluster dc1 nodes=24", "grows dc1 to 24 nodes"},
                  {"rocks set vcluster dc1 memory=8GiB cycle=yes",
                   "8 GiB per compute from the next sync on (their VMs restarted)"},
-                 {"rocks set vcluster hpc101 skip=+2027-05-04", "no class on 4 May"}}};
+                 {"rocks set vcluster hpc101 skip=+2027-05-04", "no class on 4 May"},
+                 {"rocks set vcluster dc1 end=2027-01-31T23:59:59Z "
+                  "portal=https://manager.example.org:8443 token-file=~/.vcluster-token",
+                  "the same through a remote portal (end=, nodes= and memory= there)"}}};
     }
     void run(Context& ctx) override {
         std::string name = ctx.requireArg(0, "name");
+        if (ctx.args().size() > 1) {
+            throw Error("one vcluster at a time, not " + std::to_string(ctx.args().size()));
+        }
+        if (auto portal = portal::portalConfig(ctx.params())) {
+            // The portal's PATCH takes what `rocks set vcluster` changes of a
+            // reservation's size and span; the rest is the admin's, here.
+            nlohmann::json body = nlohmann::json::object();
+            for (const auto& [key, value] : portal::withoutClientParams(ctx.params())) {
+                if (key != "end" && key != "nodes" && key != "memory") {
+                    throw Error(key +
+                                "= is not taken through a portal (end=, nodes=, memory= are)");
+                }
+                body[key] = value;
+            }
+            if (body.empty()) {
+                throw Error("nothing to change: give end=, nodes= or memory=");
+            }
+            portal::PortalClient(*portal).call(
+                "PATCH", "/api/v1/reservations/" + portal::PortalClient::segment(name), body);
+            return;
+        }
         auto params = ctx.params();
         std::optional<std::vector<DateRange>> skips;
         if (auto it = params.find("skip"); it != params.end()) {

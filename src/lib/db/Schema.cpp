@@ -16,7 +16,7 @@ const std::vector<Migration>& migrations() {
         migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
         migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
         migrationRocksNativeRows(), migrationResolveChain(),  migrationRootPasswords(),
-        migrationIntervalIndex(),   migrationBuiltChanges(),
+        migrationIntervalIndex(),   migrationBuiltChanges(),  migrationNodeActions(),
     };
     return all;
 }

@@ -8,6 +8,8 @@
 #include "cluster/Attributes.h"
 #include "lifecycle/HostBundle.h"
 #include "lifecycle/JournalPool.h"
+#include "lifecycle/NodeActionPool.h"
+#include "lifecycle/NodeActions.h"
 #include "lifecycle/PlanFromReservation.h"
 #include "lifecycle/SnapshotPool.h"
 #include "materialise/Generator.h"
@@ -216,6 +218,7 @@ void Lifecycle::provision(Context& c) {
             return;
         }
         if (!existing) {
+            issueKitCredential(db_, c.r);
             auto m = materialise::resolve(planFor(db_, c.r), pool.usedMacs());
             m.reservation = c.r.id;
             pool.insert(m);
@@ -556,6 +559,7 @@ void Lifecycle::release(Context& c) {
     if (built && built->reservation == r.id) {
         materialise::MaterialisationPool(db_).remove(c.name());
     }
+    revokeClusterCredentials(db_, c.name());
     reservation::ReservationPool pool(db_);
     pool.setState(r.id, "released");
     pool.recordEnd(r.id, reservation::formatTime(c.now), "sync", "its end time passed");
@@ -908,12 +912,190 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
             if (!c.stop && c.state == "active") {
                 requests(c);
             }
+            if (!c.stop && c.state == "active") {
+                nodeActions(c);
+            }
         } catch (const Error& e) {
             failAttempt(c, e.what());
         }
         finish(c);
     }
     return reports;
+}
+
+// ---- Tenants' node actions --------------------------------------------------
+
+void Lifecycle::nodeActions(Context& c) {
+    NodeActionPool pool(db_);
+    for (const auto& a : pool.pending(c.r.id)) {
+        if (c.stop) {
+            return;
+        }
+        const auto& m = c.plan(db_);
+        const std::string now = reservation::formatTime(c.now);
+        const std::string transition = c.name() + ": node-action " + std::to_string(a.id);
+        JournalPool journal(db_, clusterKey(c.r));
+        const std::string what = a.node + " " + a.action + " (#" + std::to_string(a.id) + ")";
+        auto finish = [&](const std::string& state, const std::string& detail) {
+            db::Transaction tx(db_);
+            pool.finish(a.id, state, now, detail);
+            journal.clear(transition);
+            tx.commit();
+            report(c, c.state, std::string(what).append(": ").append(detail));
+        };
+        const materialise::VirtualNode* node = nullptr;
+        for (const auto& n : m.nodes) {
+            const bool frontend = n.role == materialise::NodeRole::Frontend;
+            if ((frontend && a.node == "frontend") ||
+                (!frontend && a.node == "compute-0-" + std::to_string(n.rank))) {
+                node = &n;
+            }
+        }
+        if (node == nullptr) {
+            finish("failed", "the cluster has no such node any more");
+            continue;
+        }
+        materialise::Materialisation part = m;
+        part.nodes = {*node};
+        const std::string& host = node->physicalHost;
+        const std::string& storage = m.plan.storage.node;
+        const bool frontend = node->role == materialise::NodeRole::Frontend;
+        std::string started = a.started;
+        if (started.empty()) {
+            started = now;
+            pool.started(a.id, started);
+        }
+        auto on = [&] {
+            return stage(
+                "power-on",
+                {Context::script(host, "power-on",
+                                 materialise::powerScript(part, host, VmSelection::All, true))});
+        };
+        auto off = [&] {
+            return stage(
+                "power-off",
+                {Context::script(host, "power-off",
+                                 materialise::powerScript(part, host, VmSelection::All, false))});
+        };
+        std::vector<execute::Stage> stages;
+        std::string done;
+        std::string waiting;
+        if (a.action == "on") {
+            stages = {on()};
+            done = "powered on";
+        } else if (a.action == "reset") {
+            stages = {stage("reset", {Context::script(
+                                         host, "reset",
+                                         materialise::resetScript(part, host, VmSelection::All))})};
+            done = "reset";
+        } else if (a.action == "off") {
+            const std::string text =
+                AttributePool(db_).global("vc_shutdown_timeout").value_or(kDefaultShutdownTimeout);
+            const reservation::Time timeout =
+                reservation::parseDuration(text, "vc_shutdown_timeout");
+            const bool hard = c.now - reservation::parseTime(started, "started") >= timeout;
+            stages = {
+                stage("shutdown",
+                      {Context::script(host, "shutdown",
+                                       materialise::shutdownScript(part, host, VmSelection::All))}),
+                hard
+                    ? stage("hard-stop",
+                            {Context::script(
+                                host, "hard-stop",
+                                materialise::powerScript(part, host, VmSelection::All, false))})
+                    : stage("shutdown-wait", {Context::script(host, "shutdown-wait",
+                                                              materialise::shutdownWaitScript(
+                                                                  part, host, VmSelection::All))})};
+            done = "shut down cleanly";
+            if (hard) {
+                done = "stopped hard after ";
+                done.append(text).append(" (vc_shutdown_timeout)");
+            }
+            waiting = "clean shutdown asked at ";
+            waiting.append(started)
+                .append(", waiting (hard stop after ")
+                .append(text)
+                .append(", vc_shutdown_timeout)");
+        } else if (a.action == "reinstall") {
+            stages = {off(),
+                      stage("wipe",
+                            {Context::script(storage, "wipe", materialise::wipeBootScript(part))}),
+                      // The frontend's installer definition (with its kit) again.
+                      stage("installer", {frontend ? c.bundle(db_, host, "installer", false, "vm")
+                                                   : std::vector<execute::Step>{}}),
+                      on()};
+            done = frontend ? "disk wiped, booted into the installer with its kit"
+                            : "disk wiped, booted from the network to install from the frontend";
+        } else if (a.action == "rollback") {
+            stages = {
+                off(),
+                stage("lun-off",
+                      {Context::script(storage, "lun-off", materialise::removeLunsScript(part))}),
+                stage("merge",
+                      {Context::script(storage, "merge", materialise::mergeScript(part, a.label))}),
+                stage("lun-on", {c.bundle(db_, storage, "lun-on", false, "target")}),
+                stage("rescan",
+                      {Context::script(host, "rescan", materialise::rescanScript(m, host))}),
+                on()};
+            done = "disk rolled back to snapshot '" + a.label + "', started";
+        } else if (a.action == "console") {
+            // A read, not journalled: its output is the capture.
+            const auto steps = Context::script(
+                host, "console", materialise::consoleTailScript(part, host, kConsoleBytes));
+            execute::StepResult result =
+                steps.empty() ? execute::StepResult{} : executor_.run(steps.front());
+            db::Transaction tx(db_);
+            std::string said = what;
+            if (result.exitCode != 0) {
+                said.append(": failed");
+                pool.finish(a.id, "failed", now,
+                            host + ": console failed (exit " + std::to_string(result.exitCode) +
+                                "): " + firstLine(result.error));
+            } else {
+                if (result.output.size() > kConsoleBytes) {
+                    result.output.erase(0, result.output.size() - kConsoleBytes);
+                }
+                said.append(": ").append(std::to_string(result.output.size())).append(" bytes");
+                pool.finish(a.id, "done", now, result.output);
+            }
+            tx.commit();
+            report(c, c.state, said);
+            continue;
+        } else {
+            finish("failed", "unknown action '" + a.action + "'");
+            continue;
+        }
+        execute::StageRunner runner(executor_, journal, progress_, width_);
+        if (auto failure = runner.run(transition, stages)) {
+            if (failure->result.exitCode == execute::kExitNotYet && !waiting.empty()) {
+                report(c, c.state, std::string(what).append(": ").append(waiting));
+                continue;
+            }
+            finish("failed", failure->step.host + ": " + failure->step.name + " failed (exit " +
+                                 std::to_string(failure->result.exitCode) +
+                                 "): " + firstLine(failure->result.error));
+            continue;
+        }
+        if (frontend && a.action == "reinstall") {
+            // Installing again: the install probe runs at each sync, then the
+            // computes are started as after the first install (each step of
+            // that transition again, each idempotent).
+            // One transaction with the action's end: a sync killed between
+            // the two must not reinstall it again once installed.
+            db::Transaction tx(db_);
+            reservation::ReservationPool reservations(db_);
+            reservations.restartInstall(c.r.id, c.now);
+            reservations.setState(c.r.id, "installing");
+            reservations.resetAttempts(c.r.id);
+            journal.clear(c.name() + ": start");
+            c.state = "installing";
+            finish("done", done);
+            tx.commit();
+            c.stop = true;
+            return;
+        }
+        finish("done", done);
+    }
 }
 
 }  // namespace vcluster::lifecycle

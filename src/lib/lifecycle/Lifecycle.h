@@ -63,6 +63,10 @@ class Lifecycle {
     // which the calendar holds only their new size; a powered-off cluster's
     // size is taken as its definitions' at once (its VMs boot with it).
     void cycle(Context& c);
+    // The tenants' node actions (NodeActions.h), oldest first. A failed one
+    // is marked failed with its host, step and error; it never fails the
+    // reservation (the tenant may ask again).
+    void nodeActions(Context& c);
     void report(Context& c, const std::string& to, const std::string& detail);
     enum class Outcome { Done, NotYet, Failed };
     // Runs the stages; a failed step is counted (fail()), a "not yet"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cluster/Attributes.h"
 #include "cluster/Rolls.h"
 #include "materialise/SiteFacts.h"
 #include "reservation/RootPassword.h"
@@ -56,6 +57,10 @@ materialise::ClusterPlan planFor(db::Database& db, const reservation::StoredRese
     if (auto secrets = reservation::RootPasswordPool(db).find(r.id)) {
         plan.rootPasswordHash = secrets->rootPasswordHash;
         plan.installToken = secrets->installToken;
+        plan.powerToken = secrets->powerToken;
+    }
+    if (!plan.powerToken.empty()) {
+        plan.portalUrl = AttributePool(db).global("vc_portal_url").value_or("");
     }
     plan.sshPublicKey = q.sshKey;
     plan.fqdn = q.fqdn;

@@ -209,6 +209,12 @@ void validate(const ClusterPlan& plan) {
     parseIPv4(plan.frontend.publicGateway, "public gateway");
     validateText(plan.rootPasswordHash, "root password hash");
     validateIdentifier(plan.installToken.empty() ? "-" : plan.installToken, "install token");
+    if (!plan.portalUrl.empty()) {
+        validateUrl(plan.portalUrl, "vc_portal_url");
+    }
+    if (!plan.powerToken.empty()) {
+        validateIdentifier(plan.powerToken, "power token");
+    }
 }
 
 void validateUrl(const std::string& url, const std::string& what) {

@@ -128,6 +128,10 @@ struct ClusterPlan {
     // installed frontend publishes when its install really finished.
     std::string rootPasswordHash;
     std::string installToken;
+    // The portal the frontend's vc-power reaches (vc_portal_url) and the
+    // cluster-scoped token it uses: both set, or no vc-power in the kit.
+    std::string portalUrl;
+    std::string powerToken;
     FrontendSpec frontend;
     std::vector<ComputeSpec> computes;
     StorageSpec storage;

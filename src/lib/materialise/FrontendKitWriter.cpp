@@ -21,6 +21,94 @@ std::uint32_t kitSerial(const std::string& cluster) {
     return h;
 }
 
+// vc-power, on the virtual frontend: this cluster's nodes through the
+// site's portal with the cluster's own credential (/root/.vc-power.conf,
+// written from the kit: portal=, cluster=, token=, optional cacert=), which
+// can act on this cluster's nodes and nothing else. Values are read as data
+// (never sourced); the token travels in a curl config on a pipe, never in a
+// command line.
+constexpr const char* kVcPower = R"SH(#!/bin/bash
+# vc-power: the nodes of this virtual cluster, through the site's portal.
+#   vc-power list                              every node: power, host, last action
+#   vc-power NODE on|off|reset|reinstall       one node (frontend, compute-0-N)
+#   vc-power NODE rollback [LABEL]             its disk back to a snapshot (installed)
+#   vc-power NODE history                      its last actions
+#   vc-power NODE console                      capture the tail of its serial console
+#   vc-power NODE tail                         the last capture
+# The site's next `rocks sync vcluster` carries an action out.
+set -euo pipefail
+conf=${VC_POWER_CONF:-/root/.vc-power.conf}
+die() {
+    echo "error - $*" >&2
+    exit 1
+}
+usage() { die "usage: vc-power list | NODE on|off|reset|reinstall|console|tail|history | NODE rollback [LABEL]"; }
+[[ -r $conf ]] || die "no credential file $conf"
+portal="" cluster="" token="" cacert=""
+while IFS='=' read -r key value; do
+    case $key in
+    portal) portal=$value ;;
+    cluster) cluster=$value ;;
+    token) token=$value ;;
+    cacert) cacert=$value ;;
+    esac
+done <"$conf"
+[[ -n $portal && -n $cluster && -n $token ]] || die "$conf lacks portal=, cluster= or token="
+opts=(-sS --max-time 60 -w '\n%{http_code}')
+[[ -z $cacert ]] || opts+=(--cacert "$cacert")
+# call METHOD PATH [BODY]: the answer's body; a refusal is its one-line error.
+call() {
+    local out code message
+    local -a body=()
+    [[ $# -lt 3 ]] || body=(-H 'Content-Type: application/json' --data-binary "$3")
+    out=$(curl "${opts[@]}" -K <(printf 'header = "Authorization: Bearer %s"\n' "$token") \
+        -X "$1" "${body[@]}" -- "$portal$2") || die "cannot reach the portal $portal"
+    code=${out##*$'\n'}
+    out=${out%$'\n'*}
+    if [[ $code != 2?? ]]; then
+        message=$(printf '%s' "$out" | sed -n 's/^{"error":"\(.*\)"}$/\1/p')
+        die "${message:-the portal answered HTTP $code}"
+    fi
+    printf '%s\n' "$out"
+}
+base=/api/v1/reservations/$cluster/nodes
+[[ $# -ge 1 ]] || usage
+if [[ $1 == list ]]; then
+    [[ $# -eq 1 ]] || usage
+    call GET "$base"
+    exit 0
+fi
+node=$1
+[[ $node =~ ^(frontend|compute-0-[0-9]{1,4})$ ]] || die "unknown node '$node' (frontend or compute-0-N)"
+action=${2:-}
+case $action in
+history)
+    [[ $# -eq 2 ]] || usage
+    call GET "$base/$node/actions"
+    ;;
+tail)
+    [[ $# -eq 2 ]] || usage
+    call GET "$base/$node/console"
+    ;;
+on | off | reset | reinstall | console)
+    [[ $# -eq 2 ]] || usage
+    if [[ $action == reinstall && $node != frontend ]] && command -v rocks >/dev/null 2>&1; then
+        # This frontend's PXE answer for the node decides what it boots:
+        # the installer, as Rocks' own reinstall asks.
+        rocks set host boot "$node" action=install || die "rocks set host boot $node failed"
+    fi
+    call POST "$base/$node/actions" "{\"action\":\"$action\"}"
+    ;;
+rollback)
+    [[ $# -le 3 ]] || usage
+    label=${3:-installed}
+    [[ $label =~ ^[a-z0-9][a-z0-9-]{0,23}$ ]] || die "bad snapshot label '$label'"
+    call POST "$base/$node/actions" "{\"action\":\"rollback\",\"label\":\"$label\"}"
+    ;;
+*) usage ;;
+esac
+)SH";
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> FrontendKitWriter::siteAttrList(
@@ -155,6 +243,12 @@ FileTree FrontendKitWriter::files(const FrontendKit& k) {
     t.add("authorized_keys", k.sshPublicKey + "\n", 0600);
     t.add("computes.csv", computesCsv(k), 0600);
     t.add("add-computes.sh", addComputesScript(k), 0700);
+    if (!k.portalUrl.empty() && !k.powerToken.empty()) {
+        t.add("vc-power", kVcPower, 0700);
+        t.add("vc-power.conf",
+              "portal=" + k.portalUrl + "\ncluster=" + k.cluster + "\ntoken=" + k.powerToken + "\n",
+              0600);
+    }
     return t;
 }
 

@@ -48,6 +48,8 @@ Settings planSettings(const ClusterPlan& p) {
     s["site.private_domain"] = p.site.privateDomain;
     s["root_password_hash"] = p.rootPasswordHash;
     s["install_token"] = p.installToken;
+    s["power.portal_url"] = p.portalUrl;
+    s["power.token"] = p.powerToken;
     const InstallerSite& in = p.site.installer;
     s["installer.rocks_version"] = in.rocksVersion;
     s["installer.kernel"] = in.kernel;
@@ -133,6 +135,8 @@ void applySettings(const Settings& s, ClusterPlan& p) {
     };
     optionalSetting("root_password_hash", p.rootPasswordHash);
     optionalSetting("install_token", p.installToken);
+    optionalSetting("power.portal_url", p.portalUrl);
+    optionalSetting("power.token", p.powerToken);
     InstallerSite& in = p.site.installer;
     optionalSetting("installer.rocks_version", in.rocksVersion);
     optionalSetting("installer.kernel", in.kernel);

@@ -150,6 +150,8 @@ FrontendKit frontendKit(const Materialisation& m) {
     k.boot = installerBoot(m);
     k.rootPasswordHash = p.rootPasswordHash;
     k.installToken = p.installToken;
+    k.portalUrl = p.portalUrl;
+    k.powerToken = p.powerToken;
     k.fqdn = p.fqdn;
     k.hostName = fe.guestName;
     k.publicIp = p.frontend.publicIp;

@@ -146,6 +146,8 @@ struct FrontendKit {
     InstallerBoot boot;       // what the boot CD's isolinux.cfg says (VMware)
     std::string rootPasswordHash;
     std::string installToken;  // the installed frontend publishes it (install probe)
+    std::string portalUrl;     // vc-power's portal and credential (both, or no vc-power)
+    std::string powerToken;
 };
 
 // Where the kit lives on the gateway: root-only (0700 directory, 0600 files).

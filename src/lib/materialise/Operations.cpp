@@ -72,6 +72,48 @@ ShellScript powerScript(const Materialisation& m, const std::string& host, VmSel
     return s;
 }
 
+ShellScript resetScript(const Materialisation& m, const std::string& host, VmSelection selection) {
+    ShellScript s("reset the VMs of virtual cluster " + m.plan.name + " on " + host);
+    s.section("power");
+    const auto hypervisor = makeHypervisorDriver(m.plan.hypervisor);
+    for (const auto& vm : vmsOn(m, host, selection)) {
+        s.whenPresent(hypervisor->running(vm), {hypervisor->reset(vm)});
+        s.ensure(hypervisor->running(vm), {hypervisor->powerOn(vm)});
+    }
+    return s;
+}
+
+ShellScript consoleTailScript(const Materialisation& m, const std::string& host,
+                              std::size_t bytes) {
+    ShellScript s("the tail of the serial console of VMs of virtual cluster " + m.plan.name +
+                  " on " + host);
+    s.section("console");
+    for (const auto& vm : vmsOn(m, host, VmSelection::All)) {
+        if (m.plan.hypervisor == Hypervisor::VMware) {
+            s.run({"echo", "error - VMware VMs keep no console log", Word::raw(">&2")});
+            s.run({"exit", "1"});
+            continue;
+        }
+        const Word log = Word::under("root", consoleLogPath(vm));
+        s.whenPresent({{"test", "-f", log}}, {{"tail", "-c", std::to_string(bytes), "--", log}});
+    }
+    return s;
+}
+
+ShellScript wipeBootScript(const Materialisation& m) {
+    ShellScript s("wipe the start of the disks of " + std::to_string(m.nodes.size()) +
+                  " node(s) of virtual cluster " + m.plan.name + " before their reinstall");
+    s.section("wipe");
+    for (const auto& lv : logicalVolumes(m)) {
+        const std::string path = lv.volumeGroup + "/" + lv.name;
+        s.ensure({{"lvs", path}},
+                 {{"echo", "error - no logical volume " + path, Word::raw(">&2")}, {"exit", "1"}});
+        s.run({"blkdiscard", "--zeroout", "--offset", "0", "--length", "1048576", "--",
+               "/dev/" + path});
+    }
+    return s;
+}
+
 ShellScript installProbeScript(const Materialisation& m) {
     ShellScript s("is the virtual frontend of " + m.plan.name + " installed? (exit 0 yes, " +
                   std::to_string(kProbeNotYet) + " not yet)");

@@ -22,6 +22,21 @@ enum class VmSelection { Frontend, Computes, All };
 ShellScript powerScript(const Materialisation& m, const std::string& host, VmSelection selection,
                         bool on);
 
+// A hard reset of the VMs of `selection` on `host` that run; those that do
+// not run are started (a reset of a node that is off boots it).
+ShellScript resetScript(const Materialisation& m, const std::string& host, VmSelection selection);
+
+// Runs on the storage node while the nodes of `m` are off: zeroes the first
+// MiB of each of their disks (partition table and boot loader), so that a
+// compute that boots from the network next cannot come up with its old
+// system and installs again from its virtual frontend.
+ShellScript wipeBootScript(const Materialisation& m);
+
+// Prints the last `bytes` of the serial console output of the VMs of `m`
+// on `host` (KVM: the domain's console log; nothing written yet: an empty
+// output). A VMware VM keeps no console log: an error.
+ShellScript consoleTailScript(const Materialisation& m, const std::string& host, std::size_t bytes);
+
 // The clean power-off at a window's close, in two journalled steps: asks
 // the guests of the VMs of `selection` on `host` to shut down (ACPI; only
 // those running), then, at each later sync, whether they are all off (exit

@@ -37,6 +37,7 @@ std::string diskLetterDevice(const std::string& first, std::size_t index) {
 }
 
 const char* kLibvirtDir = "/etc/vcluster/libvirt/";
+const char* kConsoleDir = "/var/log/vcluster/console";
 
 }  // namespace
 
@@ -157,6 +158,10 @@ ShellCommand VmxWriter::shutdown(const VmDefinition& vm) const {
     return {"vmware-cmd", Word::under("root", vmxPath(vm)), "stop", "soft"};
 }
 
+ShellCommand VmxWriter::reset(const VmDefinition& vm) const {
+    return {"vmware-cmd", Word::under("root", vmxPath(vm)), "reset", "hard"};
+}
+
 void VmxWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     const std::string vmxPath = VmxWriter::vmxPath(vm);
     out.teardown.section("vm");
@@ -246,6 +251,11 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
     xmlNodePtr serial = XmlDocument::child(devices, "serial");
     XmlDocument::attr(serial, "type", "pty");
     XmlDocument::attr(XmlDocument::child(serial, "target"), "port", "0");
+    // What the guest writes to its serial console, kept on the host for
+    // its owner (the console node action reads its tail).
+    xmlNodePtr log = XmlDocument::child(serial, "log");
+    XmlDocument::attr(log, "file", consoleLogPath(vm));
+    XmlDocument::attr(log, "append", "on");
     xmlNodePtr console = XmlDocument::child(devices, "console");
     XmlDocument::attr(console, "type", "pty");
     xmlNodePtr ctarget = XmlDocument::child(console, "target");
@@ -256,6 +266,10 @@ std::string LibvirtDomainWriter::domainXml(const VmDefinition& vm) {
     XmlDocument::attr(graphics, "autoport", "yes");
     XmlDocument::attr(graphics, "listen", "127.0.0.1");
     return doc.str();
+}
+
+std::string consoleLogPath(const VmDefinition& vm) {
+    return std::string(kConsoleDir) + "/" + vm.name + ".log";
 }
 
 VmDefinition LibvirtDomainWriter::installedDefinition(const VmDefinition& vm) {
@@ -279,6 +293,7 @@ void LibvirtDomainWriter::apply(const VmDefinition& vm, HostOutput& out) const {
         out.files.add(installed, domainXml(installedDefinition(vm)), 0644);
         out.apply.installFile(installed, installedPath(vm), 0644);
     }
+    out.apply.run({"install", "-d", "-m", "0700", "--", Word::under("root", kConsoleDir)});
     // Defining an identical domain again changes nothing.
     out.apply.run({"virsh", "define", Word::under("root", kLibvirtDir + vm.name + ".xml")});
 }
@@ -299,11 +314,17 @@ ShellCommand LibvirtDomainWriter::shutdown(const VmDefinition& vm) const {
     return {"virsh", "shutdown", vm.name, "--mode", "acpi"};
 }
 
+ShellCommand LibvirtDomainWriter::reset(const VmDefinition& vm) const {
+    return {"virsh", "reset", vm.name};
+}
+
 void LibvirtDomainWriter::teardown(const VmDefinition& vm, HostOutput& out) const {
     out.teardown.section("vm");
     out.teardown.whenPresent(running(vm), {powerOff(vm)});
     out.teardown.whenPresent({{"virsh", "dominfo", vm.name}}, {{"virsh", "undefine", vm.name}});
     out.teardown.removeFile(kLibvirtDir + vm.name + ".xml");
+    // Its console output is the tenant's: it goes with the VM.
+    out.teardown.removeFile(consoleLogPath(vm));
     if (vm.installer) {
         out.teardown.removeFile(installedPath(vm));
     }

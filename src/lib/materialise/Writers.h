@@ -115,6 +115,8 @@ class HypervisorDriver {
     virtual ShellCommand powerOn(const VmDefinition& vm) const = 0;
     virtual ShellCommand powerOff(const VmDefinition& vm) const = 0;
     virtual ShellCommand shutdown(const VmDefinition& vm) const = 0;
+    // A hard reset of a running VM (the reset button).
+    virtual ShellCommand reset(const VmDefinition& vm) const = 0;
     // After the installer stopped the frontend: what boots it from its disk
     // (empty when the VM does so by itself, as VMware's boot order does).
     virtual std::vector<ShellCommand> bootInstalled(const VmDefinition& vm) const = 0;
@@ -132,6 +134,7 @@ class VmxWriter : public HypervisorDriver {
     ShellCommand powerOn(const VmDefinition& vm) const override;
     ShellCommand powerOff(const VmDefinition& vm) const override;
     ShellCommand shutdown(const VmDefinition& vm) const override;
+    ShellCommand reset(const VmDefinition& vm) const override;
     std::vector<ShellCommand> bootInstalled(const VmDefinition&) const override { return {}; }
     static std::string vmxPath(const VmDefinition& vm);
 };
@@ -150,10 +153,14 @@ class LibvirtDomainWriter : public HypervisorDriver {
     ShellCommand powerOn(const VmDefinition& vm) const override;
     ShellCommand powerOff(const VmDefinition& vm) const override;
     ShellCommand shutdown(const VmDefinition& vm) const override;
+    ShellCommand reset(const VmDefinition& vm) const override;
     std::vector<ShellCommand> bootInstalled(const VmDefinition& vm) const override;
 };
 
 std::unique_ptr<HypervisorDriver> makeHypervisorDriver(Hypervisor kind);
+
+// Where a KVM domain's serial console output is kept on its host.
+std::string consoleLogPath(const VmDefinition& vm);
 
 // The unattended-install kit of the virtual frontend, kept on its gateway
 // (root only) and put on the kit image attached to the frontend's VM; a

@@ -204,19 +204,40 @@ std::string Accounts::createToken(const std::string& name, const std::string& la
     return std::to_string(id) + "." + secret;
 }
 
+std::string Accounts::createClusterToken(const std::string& owner, const std::string& cluster,
+                                         const std::string& label) {
+    auto u = findUser(owner);
+    if (!u) {
+        throw Error("unknown user '" + owner + "'");
+    }
+    validateIdentifier(label, "label");
+    validateIdentifier(cluster, "vcluster");
+    std::string secret = randomHex(32);
+    std::int64_t id = db_.insert(
+        "INSERT INTO vcluster_tokens (User, Hash, Label, Created, Cluster) VALUES (?, ?, ?, ?, ?)",
+        {u->id, secretHash(secret), label, utcNow(), cluster});
+    return std::to_string(id) + "." + secret;
+}
+
+int Accounts::removeClusterTokens(const std::string& cluster) {
+    return db_.execute("DELETE FROM vcluster_tokens WHERE Cluster = ?", {cluster});
+}
+
 std::optional<User> Accounts::checkToken(const std::string& token) const {
     auto parts = splitCredential(token);
     if (!parts) {
         return std::nullopt;
     }
     auto row = db_.queryOne(std::string("SELECT ") + kUserColumns +
-                                ", t.Hash FROM vcluster_tokens t JOIN vcluster_users u"
-                                " ON u.ID = t.User WHERE t.ID = ?",
+                                ", t.Hash, COALESCE(t.Cluster, '') FROM vcluster_tokens t JOIN "
+                                "vcluster_users u ON u.ID = t.User WHERE t.ID = ?",
                             {parts->first});
     if (!row || !constantTimeEquals(secretHash(parts->second), row->text(4))) {
         return std::nullopt;
     }
-    return userFrom(*row);
+    User u = userFrom(*row);
+    u.tokenCluster = row->text(5);
+    return u;
 }
 
 std::vector<TokenInfo> Accounts::listTokens(const std::string& name) const {
@@ -226,9 +247,10 @@ std::vector<TokenInfo> Accounts::listTokens(const std::string& name) const {
     }
     std::vector<TokenInfo> out;
     for (const auto& row :
-         db_.query("SELECT ID, Label, Created FROM vcluster_tokens WHERE User = ? ORDER BY ID",
+         db_.query("SELECT ID, Label, Created, COALESCE(Cluster, '') FROM vcluster_tokens WHERE "
+                   "User = ? ORDER BY ID",
                    {u->id})) {
-        out.push_back({row.integer(0), u->name, row.text(1), row.text(2)});
+        out.push_back({row.integer(0), u->name, row.text(1), row.text(2), row.text(3)});
     }
     return out;
 }

@@ -19,6 +19,9 @@ struct User {
     Role role = Role::Provider;
     std::string created;
     int tokens = 0;  // API tokens issued to the user (listing only)
+    // Set when the user was authenticated by a cluster-scoped token: the one
+    // vcluster whose nodes it may act on (nothing else).
+    std::string tokenCluster;
 };
 
 // An API token as listed: its id (the part before the '.' of the token the
@@ -28,6 +31,7 @@ struct TokenInfo {
     std::string user;
     std::string label;
     std::string created;
+    std::string cluster;  // "" for a user's own token, else the one vcluster it is for
 };
 
 // A web session: who is logged in and the CSRF token its forms must carry.
@@ -65,6 +69,12 @@ class Accounts {
 
     // Issues a new API token for the user; returns it (it is not stored).
     std::string createToken(const std::string& name, const std::string& label);
+    // A token of `owner` scoped to one vcluster: it may read and act on that
+    // cluster's nodes and nothing else (the credential of its frontend's kit).
+    std::string createClusterToken(const std::string& owner, const std::string& cluster,
+                                   const std::string& label);
+    // Revokes every token scoped to `cluster`; returns how many went.
+    int removeClusterTokens(const std::string& cluster);
     std::optional<User> checkToken(const std::string& token) const;
     std::vector<TokenInfo> listTokens(const std::string& name) const;
     // The name of the user holding token `id`, if any.

@@ -1,13 +1,33 @@
 #include "portal/JsonFields.h"
 
+#include <set>
+#include <vector>
+
 #include "util/Error.h"
 
 namespace vcluster::portal {
 
 nlohmann::json parseJsonObject(const std::string& body) {
     nlohmann::json parsed;
+    // A key given twice in one object is refused, as the CLI refuses a
+    // parameter given twice (nlohmann would keep the last one silently).
+    std::vector<std::set<std::string>> keys;
+    auto noDuplicates = [&keys](int, nlohmann::json::parse_event_t event, nlohmann::json& value) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event == Event::object_start) {
+            keys.emplace_back();
+        } else if (event == Event::object_end && !keys.empty()) {
+            keys.pop_back();
+        } else if (event == Event::key && !keys.empty()) {
+            const std::string key = value.get<std::string>();
+            if (!keys.back().insert(key).second) {
+                throw Error("field '" + key + "' given twice");
+            }
+        }
+        return true;
+    };
     try {
-        parsed = nlohmann::json::parse(body);
+        parsed = nlohmann::json::parse(body, noDuplicates);
     } catch (const nlohmann::json::parse_error& e) {
         throw Error("malformed JSON at byte " + std::to_string(e.byte));
     } catch (const nlohmann::json::exception&) {

@@ -266,7 +266,8 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
         load("WHERE " + kLive + " AND r.State <> 'failed' AND r.EndTime <= ?", {now});
     // Those spanning now with something to do: building (scheduled,
     // provisioning, installing), a weekly one's power state to converge, a
-    // powered-off one, or a snapshot, roll-back or snapshot removal asked.
+    // powered-off one, or a snapshot, roll-back or snapshot removal asked,
+    // or a tenant's node action.
     std::vector<db::Value> params;
     std::string where =
         "WHERE " + kLiveUnindexed + " AND +r.StartTime <= ? AND " +
@@ -275,7 +276,8 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
         "r.RepeatSpec <> '' OR COALESCE(r.Reshaping, 0) <> 0 OR "
         "COALESCE(r.CycleAsked, 0) <> 0 OR EXISTS (SELECT 1 FROM vcluster_snapshots s WHERE "
         "s.Reservation = r.ID AND (s.State = 'requested' OR s.RollbacksRequested "
-        "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')))";
+        "> s.Rollbacks OR COALESCE(s.RemovalRequested, '') <> '')) OR EXISTS (SELECT 1 FROM "
+        "vcluster_node_actions a WHERE a.Reservation = r.ID AND a.State = 'requested'))";
     params.insert(params.begin(), now);
     auto spanning = load(where, params);
     due.insert(due.end(), std::make_move_iterator(spanning.begin()),
@@ -492,6 +494,10 @@ std::int64_t ReservationPool::countFailure(std::int64_t id, const std::string& r
 
 void ReservationPool::setFailureReason(std::int64_t id, const std::string& reason) {
     db_.execute("UPDATE vcluster_reservations SET FailureReason = ? WHERE ID = ?", {reason, id});
+}
+
+void ReservationPool::restartInstall(std::int64_t id, Time at) {
+    db_.execute("UPDATE vcluster_reservations SET InstallStarted = ? WHERE ID = ?", {at, id});
 }
 
 void ReservationPool::markInstallStarted(std::int64_t id, Time at) {

@@ -130,6 +130,8 @@ class ReservationPool {
     void setCycleAsked(std::int64_t id, bool asked);
     // Whether a change of a built cluster is being carried out on the hosts.
     bool reshaping(std::int64_t id) const;
+    // A reinstall of the virtual frontend: its install starts again at `at`.
+    void restartInstall(std::int64_t id, Time at);
     void setReshaping(std::int64_t id, bool reshaping);
     // Rewrites where each compute node runs (the allocations), e.g. after
     // removed nodes are torn down.

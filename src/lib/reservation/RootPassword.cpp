@@ -50,13 +50,19 @@ void RootPasswordPool::set(std::int64_t reservation, const FrontendSecrets& secr
 }
 
 std::optional<FrontendSecrets> RootPasswordPool::find(std::int64_t reservation) const {
-    auto row =
-        db_.queryOne("SELECT Hash, InstallToken FROM vcluster_root_passwords WHERE Reservation = ?",
-                     {reservation});
+    auto row = db_.queryOne(
+        "SELECT Hash, InstallToken, COALESCE(PowerToken, '') FROM "
+        "vcluster_root_passwords WHERE Reservation = ?",
+        {reservation});
     if (!row) {
         return std::nullopt;
     }
-    return FrontendSecrets{row->text(0), row->text(1)};
+    return FrontendSecrets{row->text(0), row->text(1), row->text(2)};
+}
+
+void RootPasswordPool::setPowerToken(std::int64_t reservation, const std::string& token) {
+    db_.execute("UPDATE vcluster_root_passwords SET PowerToken = ? WHERE Reservation = ?",
+                {token, reservation});
 }
 
 }  // namespace vcluster::reservation

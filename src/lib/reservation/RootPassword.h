@@ -25,6 +25,8 @@ std::string cryptWith(const std::string& clear, const std::string& hash);
 struct FrontendSecrets {
     std::string rootPasswordHash;
     std::string installToken;
+    // The cluster-scoped portal token its kit carries (vc-power), once issued.
+    std::string powerToken;
 };
 
 class RootPasswordPool {
@@ -32,6 +34,7 @@ class RootPasswordPool {
     explicit RootPasswordPool(db::Database& db) : db_(db) {}
     void set(std::int64_t reservation, const FrontendSecrets& secrets);
     std::optional<FrontendSecrets> find(std::int64_t reservation) const;
+    void setPowerToken(std::int64_t reservation, const std::string& token);
 
   private:
     db::Database& db_;

@@ -6,6 +6,7 @@
 
 #include "cluster/Attributes.h"
 #include "cluster/Hosts.h"
+#include "materialise/ClusterPlan.h"
 #include "util/Error.h"
 #include "util/Strings.h"
 #include "util/Validate.h"
@@ -209,6 +210,8 @@ void validateSiteAttribute(const std::string& attr, const std::string& value) {
         {"vc_install_timeout",
          [](const std::string& v) { parseDuration(v, "vc_install_timeout"); }},
         {"vc_executor", oneOf({"ssh", "local", "dry-run", "pretend"})},
+        {"vc_portal_url",
+         [](const std::string& v) { materialise::validateUrl(v, "vc_portal_url"); }},
         {"vc_lv_kind", oneOf({"thick", "thin"})},
         {"vc_iscsi_target", oneOf({"tgt", "lio"})},
         {"vc_iqn_date", [](const std::string& v) { validateIqnDate(v, "value"); }},

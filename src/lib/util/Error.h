@@ -18,4 +18,11 @@ class Refusal : public Error {
     explicit Refusal(const std::string& message) : Error(message) {}
 };
 
+// A name (a vcluster, one of its nodes) that does not exist, or that the
+// caller may not see: bad input for the CLI, 404 for the portal.
+class UnknownName : public Error {
+  public:
+    explicit UnknownName(const std::string& message) : Error(message) {}
+};
+
 }  // namespace vcluster

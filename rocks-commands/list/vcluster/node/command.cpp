@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/Plugin.h"
+#include "lifecycle/NodeActions.h"
 #include "materialise/MaterialisationPool.h"
 #include "reservation/ReservationPool.h"
 
@@ -23,7 +24,9 @@ class ListVclusterNode : public Command {
                 "the MAC "
                 "and IP of its private interface, the VLAN id (or VNI) and the frontend's public "
                 "address. "
-                "The storage node holding the cluster's disks is the last row.",
+                "The storage node holding the cluster's disks is the last row. POWER is the "
+                "node's power state as the books know it (on, off, installing, not built) and "
+                "ACTION its last action (`rocks set vcluster node power`) with its state.",
                 {{"vcluster", "a virtual cluster; all live ones when none is given", true, true}},
                 {outputFormatParam()},
                 {{"rocks list vcluster node dc1", "placement, MACs and IPs of dc1"}}};
@@ -53,7 +56,9 @@ class ListVclusterNode : public Command {
                      {"mac"},
                      {"ip"},
                      {"vlan", Table::Kind::Number},
-                     {"public"}});
+                     {"public"},
+                     {"power"},
+                     {"action"}});
         for (const auto& r : clusters) {
             const auto& q = r.request;
             // Private interface of each materialised node, by node name.
@@ -63,16 +68,20 @@ class ListVclusterNode : public Command {
                     privateIf[row.name] = row;
                 }
             }
+            const auto views = lifecycle::nodeViews(ctx.db(), r, reservation::currentTime());
+            std::size_t index = 0;
             auto add = [&](const std::string& node, const std::string& role,
                            const std::string& host, int cpus, std::int64_t mem, std::int64_t disk,
                            const std::string& pub) {
                 auto it = privateIf.find(node);
                 bool known = it != privateIf.end();
+                const auto& view = views.at(index++);
                 table.addRow({node, q.name, role, host, std::to_string(cpus),
                               reservation::formatSizeMiB(mem), reservation::formatSizeMiB(disk),
                               known ? it->second.mac : "", known ? it->second.ip : "",
                               known ? optionalText(it->second.vlan) : std::to_string(r.networkId),
-                              pub});
+                              pub, view.power,
+                              view.last ? view.last->action + " " + view.last->state : ""});
             };
             add(q.name + "-frontend", "frontend", r.gateway, q.feCpus, q.feMemoryMiB, q.feDiskMiB,
                 r.publicIp);
@@ -81,7 +90,7 @@ class ListVclusterNode : public Command {
                     q.memoryMiB, q.diskMiB, "");
             }
             table.addRow({q.name + "-storage", q.name, "storage", r.storage, "", "",
-                          reservation::formatSizeMiB(q.totalDiskMiB()), "", "", "", ""});
+                          reservation::formatSizeMiB(q.totalDiskMiB()), "", "", "", "", "", ""});
         }
         ctx.print(table);
     }

@@ -8,6 +8,7 @@
 
 #include "Portal.h"
 #include "PortalServer.h"
+#include "lifecycle/NodeActions.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/Site.h"
 
@@ -233,6 +234,48 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
     }
     b += "</table></section>";
 
+    // The nodes of each active cluster, with a button per action (carried
+    // out by the next sync; the state column says when it is done).
+    for (const auto& listed : rows) {
+        if (listed.state != "active") {
+            continue;
+        }
+        auto r = reservation::ReservationPool(db()).findLive(listed.request.name);
+        if (!r) {
+            continue;
+        }
+        const std::string name = htmlEscape(r->request.name);
+        b.append("<section><h2>Nodes of ").append(name);
+        b.append("</h2><table class=\"nodes\" data-name=\"").append(name);
+        b += "\"><tr><th>Node</th><th>Host</th><th>Power</th><th>Last action</th>"
+             "<th>Actions</th></tr>";
+        for (const auto& n : lifecycle::nodeViews(db(), *r, reservation::currentTime())) {
+            const std::string node = htmlEscape(n.node);
+            std::string last;
+            if (n.last) {
+                last.append(n.last->action).append(" ").append(n.last->state);
+                // A console capture is read through its link, not here.
+                if (!n.last->detail.empty() && n.last->action != "console") {
+                    last.append(": ").append(n.last->detail);
+                }
+            }
+            b.append("<tr data-node=\"").append(node).append("\"><td>").append(node);
+            b.append("</td><td>").append(htmlEscape(n.host));
+            b.append("</td><td class=\"power\">").append(htmlEscape(n.power));
+            b.append("</td><td class=\"last\">").append(htmlEscape(last)).append("</td><td>");
+            for (const char* action : {"on", "off", "reset", "reinstall", "console"}) {
+                b.append("<form method=\"post\" action=\"/reservations/").append(name);
+                b.append("/nodes/").append(node).append("/actions\">").append(hidden(csrf));
+                b.append("<input type=\"hidden\" name=\"action\" value=\"").append(action);
+                b.append("\"><button type=\"submit\" aria-label=\"").append(action);
+                b.append(" ").append(node).append("\">").append(action).append("</button></form> ");
+            }
+            b.append("<a href=\"/api/v1/reservations/").append(name).append("/nodes/");
+            b.append(node).append("/console\">last console</a></td></tr>");
+        }
+        b += "</table></section>";
+    }
+
     // The form offers what is installed: enabled rolls and node appliances.
     reservation::Site site = reservation::loadSite(db());
     const Catalog offered = catalog(site);
@@ -360,6 +403,22 @@ void Portal::webRoutes() {
                redirect(res, "/?msg=" +
                                  httplib::detail::encode_query_param(
                                      name + " now ends " + reservation::formatTime(r.request.end)));
+           }));
+    s.Post(R"(/reservations/([^/]+)/nodes/([^/]+)/actions)",
+           page([this](const httplib::Request& req, httplib::Response& res, const Caller& c,
+                       std::map<std::string, std::string>&) {
+               std::string name = req.matches[1];
+               auto fields = formToParams(req, {"action", "label"});
+               if (!visibleReservation(c, name)) {
+                   throw HttpError(404, "unknown vcluster '" + name + "'");
+               }
+               std::lock_guard<std::mutex> turn(writers_);
+               auto a = lifecycle::requestNodeAction(db(), name, req.matches[2], fields["action"],
+                                                     fields["label"], c.user.name,
+                                                     reservation::currentTime());
+               redirect(res, "/?msg=" + httplib::detail::encode_query_param(
+                                            name + " " + a.node + ": " + a.action +
+                                            " requested; the next sync carries it out"));
            }));
     s.Post("/logout", page([this](const httplib::Request&, httplib::Response& res, const Caller& c,
                                   std::map<std::string, std::string>&) {

@@ -11,12 +11,14 @@
 #include <chrono>
 #include <iostream>
 #include <limits>
+#include <regex>
 #include <set>
 #include <sstream>
 
 #include "cluster/Appliances.h"
 #include "db/DatabaseUrl.h"
 #include "db/Schema.h"
+#include "lifecycle/NodeActions.h"
 #include "reservation/CalendarChart.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/ReservationTables.h"
@@ -114,6 +116,54 @@ reservation::ReservationPool::ListFilter listFilter(const httplib::Request& req)
         f.offset = reservation::parseCount(*v, "offset", 0, std::numeric_limits<int>::max());
     }
     return f;
+}
+
+// Every API handler answers errors as one line of JSON.
+template <class Handler>
+auto apiHandler(Handler handler) {
+    return [handler](const httplib::Request& req, httplib::Response& res) {
+        try {
+            handler(req, res);
+        } catch (const HttpError& e) {
+            sendError(res, e.status(), e.what());
+        } catch (const UnknownName& e) {
+            sendError(res, 404, e.what());
+        } catch (const Refusal& e) {
+            sendError(res, 409, e.what());
+        } catch (const Error& e) {
+            sendError(res, 400, e.what());
+        } catch (const std::exception& e) {
+            std::cerr << "portal: " << req.method << ' ' << req.path << ": " << e.what()
+                      << std::endl;
+            sendError(res, 500, "internal error");
+        }
+    };
+}
+
+json actionJson(const std::string& cluster, const lifecycle::NodeAction& a) {
+    return {{"id", a.id},
+            {"vcluster", cluster},
+            {"node", a.node},
+            {"action", a.action},
+            {"label", a.label},
+            {"state", a.state},
+            {"requested_by", a.requestedBy},
+            {"requested", a.requested},
+            {"started", a.started},
+            {"finished", a.finished},
+            // A console capture is read at .../console, not in every listing.
+            {"detail", a.action == "console" && a.state == "done"
+                           ? std::to_string(a.detail.size()) + " bytes captured"
+                           : a.detail}};
+}
+
+json nodeJson(const StoredReservation& r, const lifecycle::NodeView& n) {
+    return {{"node", n.node},
+            {"name", r.request.name + "-" + n.node},
+            {"role", n.role},
+            {"host", n.host},
+            {"power", n.power},
+            {"last_action", n.last ? actionJson(r.request.name, *n.last) : json(nullptr)}};
 }
 
 json reservationJson(const StoredReservation& r) {
@@ -228,6 +278,29 @@ std::string Portal::clientAddress(const httplib::Request& req) const {
 }
 
 Caller Portal::requireApiCaller(const httplib::Request& req) {
+    Caller caller = authenticatedCaller(req);
+    if (caller.scoped()) {
+        throw HttpError(
+            403, "this token is for the nodes of vcluster '" + caller.user.tokenCluster + "' only");
+    }
+    return caller;
+}
+
+std::pair<Caller, StoredReservation> Portal::requireNodeCaller(const httplib::Request& req,
+                                                               const std::string& name) {
+    Caller caller = authenticatedCaller(req);
+    std::optional<StoredReservation> r;
+    if ((!caller.scoped() || caller.user.tokenCluster == name) &&
+        visibleReservation(caller, name)) {
+        r = reservation::ReservationPool(db()).findLive(name);  // with its nodes' hosts
+    }
+    if (!r) {
+        throw HttpError(404, "unknown vcluster '" + name + "'");
+    }
+    return {caller, *r};
+}
+
+Caller Portal::authenticatedCaller(const httplib::Request& req) {
     auto caller = authenticate(req);
     if (!caller) {
         throw HttpError(401, "authentication required: a valid bearer token or session");
@@ -381,39 +454,167 @@ std::string Portal::sessionCookie(const std::string& name, const std::string& va
            "; HttpOnly; SameSite=Strict" + (tls() ? "; Secure" : "");
 }
 
+// A tenant's nodes: their power state and last action, and the actions the
+// next `rocks sync vcluster` carries out. The owner, an admin, or a token
+// scoped to the cluster; anyone else gets 404.
+void Portal::nodeRoutes() {
+    route("GET", R"(/api/v1/reservations/([^/]+)/nodes)", "/api/v1/reservations/{name}/nodes",
+          "the cluster's nodes: power state, host, last action",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto [c, r] = requireNodeCaller(req, req.matches[1]);
+              json nodes = json::array();
+              for (const auto& n : lifecycle::nodeViews(db(), r, reservation::currentTime())) {
+                  nodes.push_back(nodeJson(r, n));
+              }
+              sendJson(res, 200, nodes.dump() + "\n");
+          });
+    const std::string actions = R"(/api/v1/reservations/([^/]+)/nodes/([^/]+)/actions)";
+    route("GET", actions, "/api/v1/reservations/{name}/nodes/{node}/actions",
+          "the node's last 50 actions, newest first",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto [c, r] = requireNodeCaller(req, req.matches[1]);
+              const std::string node = lifecycle::clusterNodeName(r, req.matches[2]);
+              json out = json::array();
+              for (const auto& a : lifecycle::NodeActionPool(db()).history(r.id, 1000)) {
+                  if (a.node == node && out.size() < 50) {
+                      out.push_back(actionJson(r.request.name, a));
+                  }
+              }
+              sendJson(res, 200, out.dump() + "\n");
+          });
+    route("GET", R"(/api/v1/reservations/([^/]+)/nodes/([^/]+)/console)",
+          "/api/v1/reservations/{name}/nodes/{node}/console",
+          "the node's last console capture (text/plain; POST action console asks a new one)",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto [c, r] = requireNodeCaller(req, req.matches[1]);
+              const std::string node = lifecycle::clusterNodeName(r, req.matches[2]);
+              auto captured = lifecycle::NodeActionPool(db()).lastConsole(r.id, node);
+              if (!captured) {
+                  throw HttpError(404, "no console of " + r.request.name + " " + node +
+                                           " captured yet: POST {\"action\": \"console\"} "
+                                           "to its actions first");
+              }
+              res.status = 200;
+              res.set_header("Cache-Control", "no-store");
+              res.set_header("X-Captured-At", captured->finished);
+              res.set_header("X-Content-Type-Options", "nosniff");
+              res.set_content(captured->detail, "text/plain; charset=utf-8");
+          });
+    route("POST", actions, "/api/v1/reservations/{name}/nodes/{node}/actions",
+          "asks an action of the node (202): {action: on|off|reset|reinstall|rollback|console, "
+          "label}",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto [c, r] = requireNodeCaller(req, req.matches[1]);
+              auto fields = fieldsToParams(parseJsonBody(req), {"action", "label"});
+              if (fields.count("action") == 0) {
+                  throw Error("missing required field action");
+              }
+              std::lock_guard<std::mutex> turn(writers_);
+              auto a = lifecycle::requestNodeAction(db(), r.request.name, req.matches[2],
+                                                    fields["action"], fields["label"], c.user.name,
+                                                    reservation::currentTime());
+              res.set_header("Location", "/api/v1/reservations/" + r.request.name + "/nodes/" +
+                                             a.node + "/actions");
+              sendJson(res, 202, actionJson(r.request.name, a).dump() + "\n");
+          });
+}
+
+void Portal::route(const std::string& method, const std::string& pattern, const std::string& path,
+                   const std::string& summary, const httplib::Server::Handler& handler) {
+    apiRoutes_.push_back({method, std::regex(pattern), path, summary});
+    auto& s = *server_;
+    auto answer = apiHandler(handler);
+    if (method == "GET") {
+        s.Get(pattern, answer);
+    } else if (method == "POST") {
+        s.Post(pattern, answer);
+    } else if (method == "PATCH") {
+        s.Patch(pattern, answer);
+    } else if (method == "DELETE") {
+        s.Delete(pattern, answer);
+    } else {
+        throw Error("internal: no route method " + method);
+    }
+}
+
+std::vector<std::string> Portal::allowedMethods(const std::string& path) const {
+    std::vector<std::string> out;
+    for (const auto& r : apiRoutes_) {
+        if (std::regex_match(path, r.pattern) &&
+            std::find(out.begin(), out.end(), r.method) == out.end()) {
+            out.push_back(r.method);
+        }
+    }
+    return out;
+}
+
+// The OpenAPI 3 description of the routes as registered (route()), so it
+// cannot name a route the daemon does not have, or miss one.
+std::string Portal::openApi() const {
+    json paths = json::object();
+    for (const auto& r : apiRoutes_) {
+        json op = {
+            {"summary", r.summary},
+            {"responses",
+             {{"default", {{"description", "JSON; errors are {\"error\": \"<one line>\"}"}}}}}};
+        json parameters = json::array();
+        static const std::regex kParam(R"(\{([a-z]+)\})");
+        for (std::sregex_iterator it(r.path.begin(), r.path.end(), kParam), end; it != end; ++it) {
+            parameters.push_back({{"name", (*it)[1].str()},
+                                  {"in", "path"},
+                                  {"required", true},
+                                  {"schema", {{"type", "string"}}}});
+        }
+        if (!parameters.empty()) {
+            op["parameters"] = parameters;
+        }
+        if (r.path == "/api/v1/openapi.json") {
+            op["security"] = json::array();
+        }
+        paths[r.path][toLower(r.method)] = op;
+    }
+    json doc = {{"openapi", "3.0.3"},
+                {"info", {{"title", "vcluster reservation portal"}, {"version", "1"}}},
+                {"components",
+                 {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+                {"security", json::array({{{"bearer", json::array()}}})},
+                {"paths", paths}};
+    return doc.dump(1) + "\n";
+}
+
 void Portal::routes() {
     auto& s = *server_;
-    // Every handler answers errors as one line: JSON for the API.
-    auto api = [this](auto handler) {
-        return [this, handler](const httplib::Request& req, httplib::Response& res) {
-            try {
-                handler(req, res);
-            } catch (const HttpError& e) {
-                sendError(res, e.status(), e.what());
-            } catch (const Refusal& e) {
-                sendError(res, 409, e.what());
-            } catch (const Error& e) {
-                sendError(res, 400, e.what());
-            } catch (const std::exception& e) {
-                std::cerr << "portal: " << req.method << ' ' << req.path << ": " << e.what()
-                          << std::endl;
-                sendError(res, 500, "internal error");
-            }
-        };
-    };
+    route(
+        "GET", "/api/v1/openapi.json", "/api/v1/openapi.json",
+        "this description of the API (no credentials needed)",
+        [this](const httplib::Request&, httplib::Response& res) { sendJson(res, 200, openApi()); });
 
-    s.Get("/api/v1/reservations", api([this](const httplib::Request& req, httplib::Response& res) {
+    route("GET", "/api/v1/reservations", "/api/v1/reservations",
+          "the listing (state=, owner=, from=, to=, limit=, offset=)",
+          [this](const httplib::Request& req, httplib::Response& res) {
               Caller c = requireApiCaller(req);
               sendJson(res, 200,
                        tableJson(reservation::listTable(visibleReservations(c, listFilter(req)))));
-          }));
-    s.Post("/api/v1/reservations", api([this](const httplib::Request& req, httplib::Response& res) {
-               Caller c = requireApiCaller(req);
-               auto booked = book(c, fieldsToParams(parseJsonBody(req), groupBookingFields()));
-               sendJson(res, 201, tableJson(reservation::bookedTable(booked)));
-           }));
+          });
+    route("POST", "/api/v1/reservations", "/api/v1/reservations",
+          "books (201): rocks add vcluster's parameters plus name",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              Caller c = requireApiCaller(req);
+              auto fields = fieldsToParams(parseJsonBody(req), groupBookingFields());
+              const bool group = fields.count("count") != 0;
+              auto booked = book(c, fields);
+              // One object for one cluster; a count= group is one object
+              // too, its clusters' rows inside.
+              json rows = json::parse(tableJson(reservation::bookedTable(booked)));
+              json answer = rows.at(0);
+              if (group) {
+                  answer = {{"group", booked.front().request.group}, {"clusters", rows}};
+              }
+              sendJson(res, 201, answer.dump() + "\n");
+          });
     const std::string one = R"(/api/v1/reservations/([^/]+))";
-    s.Get(one, api([this](const httplib::Request& req, httplib::Response& res) {
+    route("GET", one, "/api/v1/reservations/{name}", "one reservation",
+          [this](const httplib::Request& req, httplib::Response& res) {
               Caller c = requireApiCaller(req);
               std::string name = req.matches[1];
               auto r = visibleReservation(c, name);
@@ -421,21 +622,24 @@ void Portal::routes() {
                   throw HttpError(404, "unknown vcluster '" + name + "'");
               }
               sendJson(res, 200, reservationJson(*r).dump() + "\n");
-          }));
-    s.Patch(one, api([this](const httplib::Request& req, httplib::Response& res) {
-                Caller c = requireApiCaller(req);
-                std::string name = req.matches[1];
-                StoredReservation r =
-                    change(c, name, fieldsToParams(parseJsonBody(req), kChangeFields));
-                sendJson(res, 200, reservationJson(r).dump() + "\n");
-            }));
-    s.Delete(one, api([this](const httplib::Request& req, httplib::Response& res) {
-                 Caller c = requireApiCaller(req);
-                 std::string name = req.matches[1];
-                 cancel(c, name);
-                 sendJson(res, 200, json{{"cancelled", name}}.dump() + "\n");
-             }));
-    s.Get("/api/v1/catalog", api([this](const httplib::Request& req, httplib::Response& res) {
+          });
+    route("PATCH", one, "/api/v1/reservations/{name}", "rocks set vcluster: end, nodes, memory",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              Caller c = requireApiCaller(req);
+              std::string name = req.matches[1];
+              StoredReservation r =
+                  change(c, name, fieldsToParams(parseJsonBody(req), kChangeFields));
+              sendJson(res, 200, reservationJson(r).dump() + "\n");
+          });
+    route("DELETE", one, "/api/v1/reservations/{name}", "rocks remove vcluster",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              Caller c = requireApiCaller(req);
+              std::string name = req.matches[1];
+              cancel(c, name);
+              sendJson(res, 200, json{{"cancelled", name}}.dump() + "\n");
+          });
+    route("GET", "/api/v1/catalog", "/api/v1/catalog", "rolls and appliances offered",
+          [this](const httplib::Request& req, httplib::Response& res) {
               requireApiCaller(req);
               json catalog = json::object();
               reservation::Site site = reservation::loadSite(db());
@@ -444,36 +648,51 @@ void Portal::routes() {
               catalog["default_rolls"] = site.defaults.rolls;
               catalog["appliances"] = offered.appliances;
               sendJson(res, 200, catalog.dump() + "\n");
-          }));
+          });
     // A caller revokes its own tokens (an admin anyone's): the id is the part
     // of a token before its '.'. Another user's token is "unknown" to a provider.
-    s.Delete(R"(/api/v1/tokens/([0-9]{1,18}))",
-             api([this](const httplib::Request& req, httplib::Response& res) {
-                 Caller c = requireApiCaller(req);
-                 std::int64_t id = std::stoll(req.matches[1]);
-                 db::Transaction tx(db());
-                 Accounts accounts(db());
-                 auto holder = accounts.tokenUser(id);
-                 if (!holder || (!c.admin() && *holder != c.user.name)) {
-                     throw HttpError(404, "unknown token " + std::to_string(id));
-                 }
-                 accounts.removeTokens(*holder, id, std::nullopt);
-                 tx.commit();
-                 sendJson(res, 200, json{{"revoked", id}}.dump() + "\n");
-             }));
-    s.Get("/api/v1/calendar.svg", api([this](const httplib::Request& req, httplib::Response& res) {
+    route("DELETE", R"(/api/v1/tokens/([0-9]{1,18}))", "/api/v1/tokens/{id}",
+          "revokes the caller's token ID (an admin's: anyone's)",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              Caller c = requireApiCaller(req);
+              std::int64_t id = std::stoll(req.matches[1]);
+              db::Transaction tx(db());
+              Accounts accounts(db());
+              auto holder = accounts.tokenUser(id);
+              if (!holder || (!c.admin() && *holder != c.user.name)) {
+                  throw HttpError(404, "unknown token " + std::to_string(id));
+              }
+              accounts.removeTokens(*holder, id, std::nullopt);
+              tx.commit();
+              sendJson(res, 200, json{{"revoked", id}}.dump() + "\n");
+          });
+    route("GET", "/api/v1/calendar.svg", "/api/v1/calendar.svg",
+          "the Gantt chart of rocks report vcluster calendar (from=, to=)",
+          [this](const httplib::Request& req, httplib::Response& res) {
               Caller c = requireApiCaller(req);
               std::string svg =
                   calendarSvg(c, req.get_param_value("from"), req.get_param_value("to"));
               res.set_header("Cache-Control", "no-store");
               res.set_content(svg, "image/svg+xml");
-          }));
+          });
 
     // An answer with no body (413 from the size limit, 404 of an unknown
     // path) still gets its one-line JSON error.
-    s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) {
             return;
+        }
+        // A path of the API asked with a method it does not take.
+        if (res.status == 404) {
+            auto allowed = allowedMethods(req.path);
+            if (!allowed.empty()) {
+                res.status = 405;
+                res.set_header("Allow", join(allowed, ", "));
+                sendError(res, 405,
+                          "method " + req.method + " not allowed on " + req.path +
+                              " (Allow: " + join(allowed, ", ") + ")");
+                return;
+            }
         }
         std::string message = res.status == 413
                                   ? "request body too large"
@@ -497,6 +716,7 @@ void Portal::routes() {
                "status=" + std::to_string(res.status) + " ms=" + std::to_string(ms)});
     });
 
+    nodeRoutes();
     webRoutes();
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <semaphore>
 #include <string>
 #include <vector>
@@ -54,7 +56,9 @@ struct Caller {
     User user;
     std::string csrf;
     std::string sessionCookie;
-    bool admin() const { return user.role == Role::Admin; }
+    // A cluster-scoped token (a virtual frontend's kit) is never an admin's.
+    bool admin() const { return user.role == Role::Admin && user.tokenCluster.empty(); }
+    bool scoped() const { return !user.tokenCluster.empty(); }
 };
 
 // An HTTP status with a one-line message (401, 403, 404, 413, 415...).
@@ -87,13 +91,26 @@ class Portal {
 
   private:
     void routes();
+    void nodeRoutes();
+    // Registers an API route and records it (for 405's Allow and openapi.json).
+    void route(const std::string& method, const std::string& pattern, const std::string& path,
+               const std::string& summary,
+               const std::function<void(const httplib::Request&, httplib::Response&)>& handler);
+    std::vector<std::string> allowedMethods(const std::string& path) const;
+    std::string openApi() const;
     void webRoutes();
     db::Database& db();
     std::optional<Caller> authenticate(const httplib::Request& req);
     std::optional<Caller> authenticateOnce(const httplib::Request& req);
     // Names the user of the request being answered, for its audit line.
     static void noteUser(const std::string& name);
+    // Any caller but a cluster-scoped token (403 for one).
     Caller requireApiCaller(const httplib::Request& req);
+    // The owner of vcluster `name` (or an admin), or a token scoped to it;
+    // anyone else gets 404, as if it did not exist.
+    std::pair<Caller, reservation::StoredReservation> requireNodeCaller(const httplib::Request& req,
+                                                                        const std::string& name);
+    Caller authenticatedCaller(const httplib::Request& req);
     void requireCsrf(const Caller& caller, const std::string& given) const;
     // The client's address: the peer's, or the one a trusted proxy forwarded.
     std::string clientAddress(const httplib::Request& req) const;
@@ -133,6 +150,13 @@ class Portal {
     std::unique_ptr<PortalServer> server_;
     std::unique_ptr<HttpFront> front_;
     std::mutex writers_;  // one booking, change or cancellation at a time
+    struct ApiRoute {
+        std::string method;
+        std::regex pattern;
+        std::string path;  // as OpenAPI writes it: /api/v1/reservations/{name}
+        std::string summary;
+    };
+    std::vector<ApiRoute> apiRoutes_;
 };
 
 // The value of cookie `name` in the request ("" when absent).

@@ -19,5 +19,6 @@ Migration migrationRocksNativeRows();  // v14: guest addresses apart, hosts' VLA
 Migration migrationResolveChain();     // v15: Rocks' resolvechain (embedded only)
 Migration migrationRootPasswords();    // v16: virtual frontends' root password hashes
 Migration migrationIntervalIndex();    // v17: span class and indexes (reading only what overlaps)
+Migration migrationNodeActions();      // v19: tenants' node actions, cluster-scoped tokens
 
 }  // namespace vcluster::db
