@@ -72,7 +72,7 @@ Tree snapshot(const fs::path& root) {
 std::string difference(const Tree& got, const Tree& want) {
     auto secret = [](const std::string& path) {
         return path.find("/state/target/") != std::string::npos ||
-               path.find("/state/node/") != std::string::npos ||
+               path.find("/etc/iscsi/nodes/") != std::string::npos ||
                path.find("/etc/tgt/") != std::string::npos;
     };
     std::string s;
