@@ -59,7 +59,10 @@ Tree snapshot(const fs::path& root) {
         std::string rel = e.path().lexically_relative(root).string();
         if (e.is_symlink()) {
             out[rel] = "-> " + fs::read_symlink(e.path()).string();
-        } else if (e.is_regular_file() && e.path().filename() != "calls.log") {
+        } else if (e.is_regular_file() && e.path().filename() != "calls.log" &&
+                   e.path().extension() != ".tmp") {
+            // (A kill can leave a fake's scratch file, written aside to be
+            // renamed into place; the real tools' changes have no such trace.)
             out[rel] = readFile(e.path());
         }
     }

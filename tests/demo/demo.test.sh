@@ -15,7 +15,7 @@ expect() {
     grep -qF -- "$1" "$tmp/out" || { echo "demo output lacks: $1"; cat "$tmp/out"; exit 1; }
 }
 expect "earliest start that fits: 2026-12-31T23:59:59Z"
-expect "dc1:     scheduled active storage, networks and the frontend VM started; install taken as finished (pretend), snapshot 'installed' taken, computes started: built on 17 VMs"
+expect "dc1:     scheduled active storage, networks and the frontend VM started; install taken as finished (pretend), snapshot 'installed' taken: built on 17 VMs"
 expect "(pretend: the install is taken as finished)"
 expect "dc1:     active active snapshot 'before-upgrade' taken"
 expect "--- storage-2-0: merge (pretend, not executed)"
@@ -25,7 +25,7 @@ expect "hosts in the database: 13 physical + 17 virtual"
 expect "dc1:     active released"
 expect "virtual hosts left in the database: 0"
 expect "nothing is due at 2027-02-02T00:00:30Z"
-expect "hpc101:  scheduled active storage, networks and the frontend VM started; install taken as finished (pretend), snapshot 'installed' taken, computes started: built on 9 VMs"
+expect "hpc101:  scheduled active storage, networks and the frontend VM started; install taken as finished (pretend), snapshot 'installed' taken: built on 9 VMs"
 expect "hpc101:  active active rolled back to snapshot 'installed', VMs restarted"
 expect "hpc101:  active powered-off window closed at 2027-02-02T15:00:00Z: VMs shut down cleanly, disks kept"
 expect "--- gateway-0-0: shutdown (pretend, not executed)"

@@ -13,6 +13,14 @@ fake_log() {
     printf '%s %s\n' "$tool" "$*" >>"$state/calls.log"
 }
 
+# fake_put FILE TEXT: FILE holds TEXT (and a newline) in one step, as the
+# real tools' records change for their host: written aside, then renamed, so
+# a kill leaves the old content or the new one, never an empty file.
+fake_put() {
+    printf '%s\n' "$2" >"$1.tmp"
+    mv -f -- "$1.tmp" "$1"
+}
+
 fake_die() {
     local code=$1
     shift

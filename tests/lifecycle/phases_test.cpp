@@ -135,11 +135,11 @@ TEST_F(Phases, TheComputesWaitForTheFrontendsInstallAndNotYetBurnsNoAttempt) {
     }
     out = sync("2026-12-07T09:04:00Z");
     EXPECT_EQ(state(), "active") << out;
-    EXPECT_NE(out.find("c1:      installing active frontend installed, snapshot 'installed' "
-                       "taken, computes started: built on 2 VMs"),
+    EXPECT_NE(out.find("c1:      installing active frontend and computes installed, snapshot "
+                       "'installed' taken: built on 2 VMs"),
               std::string::npos)
         << out;
-    // The snapshot was taken before the computes started, of every volume.
+    // The snapshot was taken once the computes had installed, of every volume.
     for (const char* lv : {"vc-c1-frontend.installed", "vc-c1-compute-0-0.installed"}) {
         EXPECT_TRUE(fs::exists(disk(lv))) << lv;
     }
@@ -349,6 +349,47 @@ TEST_F(Phases, AWeeklyClusterIsInstalledBeforeItsFirstWindowAndNotKilledMidInsta
     EXPECT_EQ(calls.find("virsh shutdown"), std::string::npos) << calls;
     sync("2027-02-02T16:00:00Z");
     EXPECT_EQ(state(), "powered-off");
+}
+
+// Defect (#13, item 2): the sync that started the computes also took the
+// `installed` snapshot (of their still empty disks) and made the cluster
+// active, so a weekly cluster whose window closed during the computes'
+// installs was powered off mid-install. Now the computes' installs are
+// awaited (the frontend lists those done), then the snapshot, then power.
+TEST_F(Phases, TheInstalledSnapshotAndTheFirstPowerOffWaitForTheComputesInstalls) {
+    rocks_.ok({"set", "attr", "vc_install_timeout", "4h"});  // installs longer than a window
+    reserve({"start=2027-02-01T00:00:00Z", "end=2027-03-01T00:00:00Z", "repeat=tue@13:00-14:00"});
+    env_["VCLUSTER_FAKE_COMPUTE_PROBES"] = "3";  // done at the 4th look
+    std::string out = sync("2027-02-02T11:00:00Z");
+    EXPECT_EQ(state(), "installing") << out;
+    EXPECT_NE(out.find("waiting for the computes' installs from the frontend (since "
+                       "2027-02-02T11:00:00Z, timeout 4h)"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+    EXPECT_FALSE(fs::exists(disk("vc-c1-compute-0-0.installed"))) << "snapshot before the install";
+    EXPECT_EQ(snapshotRows(), 0);
+    // The first window opens and closes while the computes still install:
+    // nothing is shut down.
+    for (const char* now : {"2027-02-02T14:00:00Z", "2027-02-02T14:10:00Z"}) {
+        out = sync(now);
+        EXPECT_EQ(state(), "installing") << now << "\n" << out;
+        EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running") << now;
+    }
+    std::string calls = readFile(hosts_ / "vm-server-1-0/state/calls.log");
+    EXPECT_EQ(calls.find("virsh shutdown"), std::string::npos) << calls;
+    EXPECT_EQ(calls.find("virsh destroy"), std::string::npos) << calls;
+    EXPECT_EQ(calls.find("virsh start c1-compute-0-0"), calls.rfind("virsh start c1-compute-0-0"))
+        << "the computes are started once:\n"
+        << calls;
+    out = sync("2027-02-02T14:20:00Z");
+    EXPECT_NE(out.find("frontend and computes installed, snapshot 'installed' taken"),
+              std::string::npos)
+        << out;
+    EXPECT_TRUE(fs::exists(disk("vc-c1-compute-0-0.installed")));
+    sync("2027-02-02T14:30:00Z");
+    EXPECT_EQ(state(), "powered-off");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "shut off");
 }
 
 // A window's close asks the guests to shut down (ACPI) and stops them hard

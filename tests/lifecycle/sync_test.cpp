@@ -97,11 +97,11 @@ TEST_F(Sync, StartBuildsInTheSeedsOrderAndEndLeavesNothing) {
         auto handle = vcluster::test::openTestDatabase(rocks_.db());
         vcluster::db::Database& db = *handle;
         // storage, network on the gateway and the vm-server, frontend and its
-        // power-on, the install probe, the "installed" snapshot, computes
-        // and their power-on.
+        // power-on, the install probe, computes and their power-on, the
+        // computes probe, the "installed" snapshot.
         EXPECT_EQ(
             db.queryOne("SELECT COUNT(*) FROM vcluster_journal WHERE State = 'done'")->integer(0),
-            9);
+            10);
     }
 
     // A second sync at the same time changes nothing.

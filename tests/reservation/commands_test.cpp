@@ -696,6 +696,22 @@ TEST_F(Cluster, LoadAllOrNothingBooksAllWhenAllFit) {
     EXPECT_TRUE(violations().empty());
 }
 
+// An item is the portal's booking body: a term's course loads with its zone
+// and skipped days (the load's own field list lacked tz and skip).
+TEST_F(Cluster, LoadTakesACourseWithItsZoneAndSkippedDays) {
+    build(1, 8, 16384);
+    writeFile(dir_ / "course.json",
+              "[{\"name\": \"hpc101\", \"start\": \"2030-03-04T00:00:00Z\", \"end\": "
+              "\"2030-04-01T00:00:00Z\", \"repeat\": \"mon@09:00-11:00\", \"tz\": "
+              "\"Europe/Berlin\", \"skip\": \"2030-03-11\", \"sshkey\": \"" +
+                  key_ + "\"}]");
+    auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "course.json").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    std::string json = rocks_.ok({"list", "vcluster", "hpc101", "output-format=json"});
+    EXPECT_NE(json.find("\"tz\":\"Europe/Berlin\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"skip\":\"2030-03-11\""), std::string::npos) << json;
+}
+
 TEST_F(Cluster, LoadRefusesAMalformedFileAndChangesNothing) {
     build(1);
     for (const std::string& text :

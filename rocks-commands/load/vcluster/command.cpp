@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Plugin.h"
+#include "portal/JsonFields.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/SshPublicKey.h"
 #include "util/Strings.h"
@@ -16,41 +17,14 @@ using namespace vcluster::cli;
 using namespace vcluster::reservation;
 using nlohmann::json;
 
-// The keys of one item: `rocks add vcluster`'s parameters plus its name, as
-// in the portal's booking body.
-const std::set<std::string> kFields = {
-    "name",  "start",   "end",        "duration", "nodes", "cpus",       "memory",
-    "disk",  "fe-cpus", "fe-memory",  "fe-disk",  "rolls", "appliances", "sshkey",
-    "owner", "fqdn",    "hypervisor", "network",  "repeat"};
-
-// One item as `rocks add vcluster` parameters: strings, integers, or lists of
-// strings (joined by commas); throws Error for anything else.
+// One item as `rocks add vcluster` parameters: the portal's booking body
+// (the same fields and the same reading of them), less count=/sshkeys=, as
+// items are single clusters; throws Error for anything else.
 std::map<std::string, std::string> itemParams(const json& item) {
     if (!item.is_object()) {
         throw Error("not a JSON object");
     }
-    std::map<std::string, std::string> params;
-    for (const auto& [key, value] : item.items()) {
-        if (kFields.count(key) == 0) {
-            throw Error("unknown field '" + key + "'");
-        }
-        if (value.is_string()) {
-            params[key] = value.get<std::string>();
-        } else if (value.is_number_integer()) {
-            params[key] = value.dump();
-        } else if (value.is_array()) {
-            std::string joined;
-            for (const auto& part : value) {
-                if (!part.is_string()) {
-                    throw Error("field '" + key + "' must be a list of strings");
-                }
-                joined += (joined.empty() ? "" : ",") + part.get<std::string>();
-            }
-            params[key] = joined;
-        } else {
-            throw Error("field '" + key + "' must be a string or an integer");
-        }
-    }
+    auto params = portal::fieldsToParams(item, portal::bookingFields());
     // The key itself, never the name of a file (as the portal takes it).
     if (auto key = params.find("sshkey"); key != params.end() && !key->second.empty()) {
         key->second = parseSshPublicKey(key->second).line();

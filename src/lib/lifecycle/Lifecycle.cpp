@@ -250,6 +250,24 @@ void Lifecycle::provision(Context& c) {
     report(c, "installing", "storage, networks and the frontend VM started");
 }
 
+// An install not finished yet: the reservation waits (no attempt burnt)
+// until vc_install_timeout from the install's start, then it fails.
+void Lifecycle::waitOrTimeOut(Context& c, const std::string& install, const std::string& what) {
+    const auto& r = c.r;
+    auto started = reservation::ReservationPool(db_).installStarted(r.id).value_or(c.now);
+    std::string text =
+        AttributePool(db_).global("vc_install_timeout").value_or(kDefaultInstallTimeout);
+    reservation::Time timeout = reservation::parseDuration(text, "vc_install_timeout");
+    if (c.now - started >= timeout) {
+        failNow(c, r.gateway + ": install-probe: " + install + " did not finish within " + text +
+                       " (vc_install_timeout), since " + reservation::formatTime(started));
+    } else {
+        report(c, "installing",
+               "waiting for " + what + " (since " + reservation::formatTime(started) +
+                   ", timeout " + text + ")");
+    }
+}
+
 void Lifecycle::install(Context& c) {
     const auto& r = c.r;
     const auto& m = c.plan(db_);
@@ -265,35 +283,40 @@ void Lifecycle::install(Context& c) {
         return;
     }
     if (probed == Outcome::NotYet) {
-        auto started = reservation::ReservationPool(db_).installStarted(r.id).value_or(c.now);
-        std::string text =
-            AttributePool(db_).global("vc_install_timeout").value_or(kDefaultInstallTimeout);
-        reservation::Time timeout = reservation::parseDuration(text, "vc_install_timeout");
-        if (c.now - started >= timeout) {
-            failNow(c, r.gateway + ": install-probe: the install of " + c.name() +
-                           "-frontend did not finish within " + text +
-                           " (vc_install_timeout), since " + reservation::formatTime(started));
-        } else {
-            report(c, "installing",
-                   "waiting for the frontend's install (since " + reservation::formatTime(started) +
-                       ", timeout " + text + ")");
+        waitOrTimeOut(c, "the install of " + c.name() + "-frontend", "the frontend's install");
+        return;
+    }
+    // The computes install from the frontend; the `installed` snapshot is
+    // taken once they have (each sync asks again, the computes' start is
+    // done once), so a weekly cluster is never powered off mid-install.
+    std::vector<execute::Stage> computes{stage("computes", {})};
+    for (const auto& host : c.vmServers()) {
+        for (auto&& steps :
+             {c.bundle(db_, host, "computes", false, "vm"),
+              Context::script(host, "computes-power",
+                              materialise::powerScript(m, host, VmSelection::Computes, true))}) {
+            computes[0].steps.insert(computes[0].steps.end(), steps.begin(), steps.end());
         }
+    }
+    computes.push_back(
+        stage("computes-probe",
+              {Context::script(
+                  r.gateway, "computes-probe", materialise::computesProbeScript(m),
+                  simulated ? "    (" + kind + ": the install is taken as finished)\n" : "")}));
+    probed = runStages(c, "start", computes);
+    if (probed == Outcome::Failed) {
+        return;
+    }
+    if (probed == Outcome::NotYet) {
+        waitOrTimeOut(c, "the install of the computes of " + c.name(),
+                      "the computes' installs from the frontend");
         return;
     }
     SnapshotPool snapshots(db_, r.id);
     snapshots.request(kInstalledLabel, reservation::formatTime(c.now));
     std::vector<execute::Stage> stages{
         stage("snapshot", {Context::script(r.storage, std::string("snapshot-") + kInstalledLabel,
-                                           materialise::snapshotScript(m, kInstalledLabel))}),
-        stage("computes", {})};
-    for (const auto& host : c.vmServers()) {
-        for (auto&& steps :
-             {c.bundle(db_, host, "computes", false, "vm"),
-              Context::script(host, "computes-power",
-                              materialise::powerScript(m, host, VmSelection::Computes, true))}) {
-            stages[1].steps.insert(stages[1].steps.end(), steps.begin(), steps.end());
-        }
-    }
+                                           materialise::snapshotScript(m, kInstalledLabel))})};
     if (Outcome::Done != runStages(c, "start", stages)) {
         return;
     }
@@ -304,8 +327,9 @@ void Lifecycle::install(Context& c) {
     pool.resetAttempts(r.id);
     tx.commit();
     report(c, "active",
-           (simulated ? "install taken as finished (" + kind + ")" : "frontend installed") +
-               ", snapshot '" + kInstalledLabel + "' taken, computes started: built on " +
+           (simulated ? "install taken as finished (" + kind + ")"
+                      : "frontend and computes installed") +
+               ", snapshot '" + kInstalledLabel + "' taken: built on " +
                std::to_string(1 + r.nodeHosts.size()) + " VMs");
 }
 

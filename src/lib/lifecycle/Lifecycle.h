@@ -47,6 +47,9 @@ class Lifecycle {
     // `state` follows the reservation's state.
     void provision(Context& c);
     void install(Context& c);
+    // Not installed yet: report what is awaited, or fail once vc_install_timeout
+    // has passed since the install started (`install` names it in the reason).
+    void waitOrTimeOut(Context& c, const std::string& install, const std::string& what);
     void power(Context& c);
     void powerOff(Context& c, reservation::Time since);
     void requests(Context& c);

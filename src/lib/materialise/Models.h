@@ -156,6 +156,10 @@ inline constexpr const char* kKitLabel = "VCKIT";
 // The path of the marker the installed frontend serves over http on its
 // public address (its content: "vcluster <cluster> installed <token>").
 inline constexpr const char* kInstallMarkerPath = "/vcluster/install-done";
+// The list the installed frontend serves of its computes that have finished
+// their own install from it: one name per line (Rocks' boot action "os",
+// which a compute's kickstart sets at its end; see the roll's node file).
+inline constexpr const char* kComputesMarkerPath = "/vcluster/computes-installed";
 InstallerBoot installerBoot(const Materialisation& m);
 
 // Model builders: the one place that maps a materialisation onto each model.

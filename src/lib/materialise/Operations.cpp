@@ -108,6 +108,25 @@ ShellScript installProbeScript(const Materialisation& m) {
     return s;
 }
 
+ShellScript computesProbeScript(const Materialisation& m) {
+    ShellScript s("have the computes of " + m.plan.name + " installed from their frontend? (exit " +
+                  "0 yes, " + std::to_string(kProbeNotYet) + " not yet)");
+    s.section("probe");
+    const std::string url = "http://" + m.plan.frontend.publicIp + kComputesMarkerPath;
+    for (const auto& node : m.nodes) {
+        if (node.role != NodeRole::Compute) {
+            continue;
+        }
+        // Listed by the name it has inside the cluster (compute-0-N).
+        s.ensure(
+            {{"curl", "-fsS", "--max-time", "5", "--", url}, {"grep", "-Fx", "--", node.guestName}},
+            {{"echo", "the install of " + node.name + " is not finished yet"},
+             {"exit", std::to_string(kProbeNotYet)}});
+    }
+    s.run({"echo", "the computes of " + m.plan.name + " are installed: " + url + " lists them"});
+    return s;
+}
+
 std::string installMarker(const Materialisation& m) {
     return "vcluster " + m.plan.name + " installed " + m.plan.installToken;
 }

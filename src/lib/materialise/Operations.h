@@ -42,6 +42,13 @@ ShellScript installProbeScript(const Materialisation& m);
 // What the installed frontend serves at http://<public IP>/vcluster/install-done.
 std::string installMarker(const Materialisation& m);
 
+// Runs on the gateway once the computes are started: exit 0 when every
+// compute has finished installing from the virtual frontend (the frontend
+// lists it at http://<public IP>/vcluster/computes-installed), kProbeNotYet
+// while some still install. The `installed` snapshot waits for this, and so
+// does a weekly cluster's first power-off.
+ShellScript computesProbeScript(const Materialisation& m);
+
 // A snapshot label: 1-24 of [a-z0-9-], starting with a letter or digit.
 // Throws Error naming the problem otherwise.
 void validateSnapshotLabel(const std::string& label);

@@ -39,12 +39,9 @@ constexpr const char* kSessionCookie = "vcluster_session";
 thread_local std::chrono::steady_clock::time_point requestStart;
 thread_local std::string requestUser;
 
-// What `rocks add vcluster` takes, as JSON fields or form fields.
-const std::set<std::string> kBookingFields = {
-    "name",       "start",     "end",     "duration", "nodes",      "cpus",   "memory", "disk",
-    "fe-cpus",    "fe-memory", "fe-disk", "rolls",    "appliances", "sshkey", "owner",  "fqdn",
-    "hypervisor", "network",   "repeat",  "tz",       "skip",       "count",  "sshkeys"};
-// What `rocks set vcluster` takes.
+// What `rocks add vcluster` takes, as JSON fields or form fields, is
+// groupBookingFields() (shared with rocks load vcluster); what `rocks set
+// vcluster` takes:
 const std::set<std::string> kChangeFields = {"end", "nodes", "memory"};
 
 // A message is one line whatever a client put into it.
@@ -412,7 +409,7 @@ void Portal::routes() {
           }));
     s.Post("/api/v1/reservations", api([this](const httplib::Request& req, httplib::Response& res) {
                Caller c = requireApiCaller(req);
-               auto booked = book(c, fieldsToParams(parseJsonBody(req), kBookingFields));
+               auto booked = book(c, fieldsToParams(parseJsonBody(req), groupBookingFields()));
                sendJson(res, 201, tableJson(reservation::bookedTable(booked)));
            }));
     const std::string one = R"(/api/v1/reservations/([^/]+))";

@@ -18,4 +18,11 @@ nlohmann::json parseJsonObject(const std::string& body);
 std::map<std::string, std::string> fieldsToParams(const nlohmann::json& body,
                                                   const std::set<std::string>& allowed);
 
+// The fields of one booking (the API's POST /reservations body, an item of
+// `rocks load vcluster`): `rocks add vcluster`'s parameters plus its name.
+const std::set<std::string>& bookingFields();
+
+// bookingFields() and a group's count= and sshkeys= (the API takes both).
+const std::set<std::string>& groupBookingFields();
+
 }  // namespace vcluster::portal

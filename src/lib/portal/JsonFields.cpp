@@ -48,4 +48,21 @@ std::map<std::string, std::string> fieldsToParams(const nlohmann::json& body,
     return params;
 }
 
+const std::set<std::string>& bookingFields() {
+    static const std::set<std::string> kFields = {
+        "name",  "start",   "end",        "duration", "nodes",  "cpus",       "memory",
+        "disk",  "fe-cpus", "fe-memory",  "fe-disk",  "rolls",  "appliances", "sshkey",
+        "owner", "fqdn",    "hypervisor", "network",  "repeat", "tz",         "skip"};
+    return kFields;
+}
+
+const std::set<std::string>& groupBookingFields() {
+    static const std::set<std::string> kFields = [] {
+        std::set<std::string> all = bookingFields();
+        all.insert({"count", "sshkeys"});
+        return all;
+    }();
+    return kFields;
+}
+
 }  // namespace vcluster::portal
