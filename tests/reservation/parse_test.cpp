@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <set>
 
@@ -52,6 +53,33 @@ TEST(TimeText, ParsesUtcOffsetsAndLocal) {
     EXPECT_EQ(parseTime("2026-12-01T10:00", "t"), 1796115600);  // CET = UTC+1
     EXPECT_EQ(parseTime("2026-07-01T11:00", "t"), parseTime("2026-07-01T09:00:00Z", "t"));
     EXPECT_EQ(formatTime(1796115600), "2026-12-01T09:00:00Z");
+}
+
+// formatTime computes the civil date itself (std::chrono's calendar): the
+// same text as gmtime_r + strftime for instants spread over 1970..9999,
+// leap days and the last second of a year among them, and each read back.
+TEST(TimeText, FormatsAsGmtimeAndStrftimeDoOverTheWholeRange) {
+    auto reference = [](Time t) {
+        std::time_t tt = t;
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        char buf[48];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return std::string(buf);
+    };
+    std::vector<Time> instants = {0,         59,         86399,      951782400,
+                                  951868799, 1796115600, 4107542399, 253402300799};
+    unsigned long long x = 88172645463325252ULL;  // xorshift: a fixed spread of instants
+    for (int i = 0; i < 20000; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        instants.push_back(static_cast<Time>(x % 253402300800ULL));
+    }
+    for (Time t : instants) {
+        ASSERT_EQ(formatTime(t), reference(t)) << t;
+        ASSERT_EQ(parseTime(formatTime(t), "t"), t) << t;
+    }
 }
 
 TEST(TimeText, RefusesMalformedTimes) {

@@ -126,8 +126,13 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
     std::vector<StoredReservation> out;
     std::map<std::int64_t, std::size_t> byId;
     std::string sql = std::string(kSelect) + where;
-    sql += " ORDER BY r.StartTime, r.Name";
-    sql += page;
+    // A page is cut in the database's order; a whole answer is sorted here
+    // (SQLite's sorter moved every row's 39 columns through a temporary
+    // b-tree: a tenth of listing 50,000 rows).
+    if (!page.empty()) {
+        sql += " ORDER BY r.StartTime, r.Name, r.ID";
+        sql += page;
+    }
     for (const auto& row : db_.query(sql, params)) {
         StoredReservation s;
         s.id = row.integer(0);
@@ -178,8 +183,34 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         byId[s.id] = out.size();
         out.push_back(std::move(s));
     }
-    if (out.empty() || !withNodes) {
+    auto sorted = [&page](std::vector<StoredReservation> rows) {
+        if (!page.empty()) {
+            return rows;
+        }
+        std::vector<std::size_t> order(rows.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            order[i] = i;
+        }
+        std::sort(order.begin(), order.end(), [&rows](std::size_t a, std::size_t b) {
+            const auto& x = rows[a];
+            const auto& y = rows[b];
+            if (x.request.start != y.request.start) {
+                return x.request.start < y.request.start;
+            }
+            if (x.request.name != y.request.name) {
+                return x.request.name < y.request.name;
+            }
+            return x.id < y.id;
+        });
+        std::vector<StoredReservation> out;
+        out.reserve(rows.size());
+        for (std::size_t i : order) {
+            out.push_back(std::move(rows[i]));
+        }
         return out;
+    };
+    if (out.empty() || !withNodes) {
+        return sorted(std::move(out));
     }
     for (const auto& row : db_.query(
              "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
@@ -196,7 +227,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
             hosts[index] = row.text(2);
         }
     }
-    return out;
+    return sorted(std::move(out));
 }
 
 std::vector<StoredReservation> ReservationPool::listLive() const {

@@ -1,5 +1,7 @@
 #include "reservation/TimeText.h"
 
+#include <chrono>
+
 #include <cctype>
 #include <cstdlib>
 #include <ctime>
@@ -132,12 +134,37 @@ Time currentTime() {
 }
 
 std::string formatTime(Time t) {
-    std::time_t tt = t;
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    // The civil date by std::chrono's calendar (not gmtime_r + strftime,
+    // whose locale and zone machinery was a twelfth of listing 50,000
+    // reservations, two times each); parseTime keeps instants in 1970..9999.
+    using namespace std::chrono;
+    const sys_seconds instant{seconds{t}};
+    const auto day = floor<days>(instant);
+    const year_month_day ymd{day};
+    const hh_mm_ss<seconds> hms{instant - day};
+    auto put = [](char* at, long value, int width) {
+        for (int i = width - 1; i >= 0; --i) {
+            at[i] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+    };
+    const int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) {  // outside what parseTime takes: as strftime wrote it
+        std::time_t tt = t;
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        char buf[48];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return buf;
+    }
+    std::string out = "0000-00-00T00:00:00Z";
+    put(&out[0], y, 4);
+    put(&out[5], static_cast<long>(static_cast<unsigned>(ymd.month())), 2);
+    put(&out[8], static_cast<long>(static_cast<unsigned>(ymd.day())), 2);
+    put(&out[11], hms.hours().count(), 2);
+    put(&out[14], hms.minutes().count(), 2);
+    put(&out[17], static_cast<long>(hms.seconds().count()), 2);
+    return out;
 }
 
 namespace {
