@@ -27,6 +27,7 @@
 #include "calendar/Admission.h"
 #include "calendar/CapacityCalendar.h"
 #include "calendar/ScanCalendar.h"
+#include "calendar/SwfTrace.h"
 
 using namespace vcluster::calendar;
 // Latencies are the thread's CPU time: on a machine shared with other work
@@ -49,9 +50,7 @@ struct Job {
     int procs;
 };
 
-// SWF: one job a line, 18 whitespace-separated fields, ';' comments. We use
-// 2 (submit time), 4 (run time; 9, requested time, when missing) and 5
-// (allocated processors; 8, requested, when missing).
+// SWF traces (calendar/SwfTrace.h: one job a line, ';' comments).
 std::vector<Job> readSwf(const std::string& path) {
     gzFile in = gzopen(path.c_str(), "rb");
     if (in == nullptr) {
@@ -61,24 +60,9 @@ std::vector<Job> readSwf(const std::string& path) {
     std::vector<Job> jobs;
     char line[4096];
     while (gzgets(in, line, sizeof line) != nullptr) {
-        if (line[0] == ';') {
-            continue;
+        if (auto job = parseSwfLine(line)) {
+            jobs.push_back({job->submit, job->runtime, job->procs});
         }
-        long long f[18];
-        int n = std::sscanf(line,
-                            "%lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld "
-                            "%lld %lld %lld %lld %lld",
-                            &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9],
-                            &f[10], &f[11], &f[12], &f[13], &f[14], &f[15], &f[16], &f[17]);
-        if (n < 9) {
-            continue;
-        }
-        Time runtime = f[3] > 0 ? f[3] : f[8];
-        long long procs = f[4] > 0 ? f[4] : f[7];
-        if (f[1] < 0 || runtime <= 0 || procs <= 0) {
-            continue;
-        }
-        jobs.push_back({f[1], runtime, static_cast<int>(procs)});
     }
     gzclose(in);
     std::sort(jobs.begin(), jobs.end(),

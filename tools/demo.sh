@@ -30,6 +30,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ rocks %s\n' "$*"; "$rocks" "$@"; }
 count() { "$rocks" list host output-format=json | grep -c '"host"'; }
 
+step "A new database (no other command creates one: a typo in db= is refused)"
+run create vcluster database
+
 step "A sample physical cluster: 1 manager, 2 gateways, 8 vm-servers, 2 storage nodes"
 bash "$root/tools/sample-cluster.sh" "$rocks"
 run list host

@@ -10,7 +10,8 @@
 # With FUZZ_RUNS=N in the environment (make test's short run) each target
 # makes exactly N executions from seed 1 instead of running for SECONDS: the
 # same inputs on every machine, so a CI run's verdict does not depend on luck
-# or speed (new findings are for `make fuzz`'s long runs).
+# or speed (new findings are for `make fuzz`'s long runs); a target listed in
+# fuzz/short-runs makes the number given there if it is smaller.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=$1
@@ -32,7 +33,14 @@ for bin in "$build"/fuzz-*; do
     mkdir -p "$build/corpus/$t"
     log="$build/$t.log"
     if [[ -n ${FUZZ_RUNS:-} ]]; then
-        budget=(-runs="$FUZZ_RUNS" -seed=1)
+        # A slow target (fuzz/short-runs: one "target runs" a line) makes
+        # fewer, so the short phase stays short.
+        runs=$FUZZ_RUNS
+        fewer=$(awk -v t="$t" '$1 == t { print $2 }' fuzz/short-runs 2>/dev/null)
+        if [[ -n $fewer ]] && ((fewer < runs)); then
+            runs=$fewer
+        fi
+        budget=(-runs="$runs" -seed=1)
     else
         budget=(-max_total_time="$seconds")
     fi

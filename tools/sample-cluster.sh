@@ -10,6 +10,9 @@ rocks=${1:?usage: sample-cluster.sh /path/to/rocks}
 r() { "$rocks" "$@"; }
 version=$(sed -n 's/^VERSION[[:space:]]*=[[:space:]]*//p' "$(dirname "$0")/../version.mk")
 
+# Commands other than this one never create a database.
+r create vcluster database >/dev/null
+
 # The rolls of a Rocks 7.0 frontend (what `rocks list roll` shows there).
 for roll in base core kernel os hpc sge ganglia area51 kvm; do
     r add vcluster roll $roll version=7.0

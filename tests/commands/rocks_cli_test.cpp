@@ -183,6 +183,8 @@ TEST_F(RocksCli, ListAppliance) {
 
 TEST_F(RocksCli, DatabasePathPrecedence) {
     fs::path other = dir_ / "other.db";
+    // db= names the file; only `rocks create vcluster database` makes one.
+    rocks_.ok({"create", "vcluster", "database", "db=" + other.string()});
     rocks_.ok({"add", "host", "c-0-0", "membership=Compute", "db=" + other.string()});
     EXPECT_TRUE(fs::exists(other));
     EXPECT_EQ(rocks_.ok({"list", "host"}),

@@ -77,6 +77,7 @@ std::string difference(const Tree& got, const Tree& want) {
     auto secret = [](const std::string& path) {
         return path.find("/state/target/") != std::string::npos ||
                path.find("/state/node/") != std::string::npos ||
+               path.find("/etc/iscsi/nodes/") != std::string::npos ||
                path.find("/etc/tgt/") != std::string::npos ||
                // what a guest printed on its console: a boot cut short by a
                // kill and done again prints twice, as a real guest would

@@ -34,6 +34,7 @@ trap cleanup EXIT
 
 export ROCKS_DB="$work/cluster.db" VCLUSTER_NOW=2026-12-01T00:00:00Z
 r() { "$ROCKS" "$@"; }
+r create vcluster database >/dev/null
 r add host gateway-0-0 membership=Gateway
 for roll in base kernel os hpc; do
     r add vcluster roll $roll version=7.0

@@ -507,6 +507,11 @@ check_storage() { # A B
             auth=$(g "$host" "iscsiadm -m node -T $(iqn_of "$c") -p 10.1.253.1:3260 -o show 2>/dev/null |
                 grep -E '^node.session.auth.(authmethod|username) '" | awk '{ print $3 }' | tr '\n' ' ')
             [[ $auth == "CHAP vc-$c " ]] || { ok=0; echo "node record of $c on $host has auth '$auth', not CHAP vc-$c"; }
+            # The password was written into the record file itself (never an
+            # iscsiadm argument): the file iscsiadm reads, owner-only.
+            local mode
+            mode=$(g "$host" "stat -c %a /etc/iscsi/nodes/$(iqn_of "$c")/10.1.253.1,3260,*/default 2>&1")
+            [[ $mode == 600 ]] || { ok=0; echo "node record file of $c on $host: mode '$mode', not 600"; }
         done
     done
     # b's credentials on a's target, from a host in a's initiator ACL, through

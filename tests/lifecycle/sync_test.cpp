@@ -163,7 +163,7 @@ TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
     auto again = rocks_({"add", "vcluster", "dc1", "start=2026-12-08T00:00:00Z", "duration=1d",
                          "nodes=1", "sshkey=" + (dir_ / "tenant.pub").string()});
     EXPECT_EQ(again.exitCode, 1) << again.err;
-    EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("is not available"), std::string::npos) << again.err;
     rocks_.ok({"add", "vcluster", "dc2", "start=2026-12-08T00:00:00Z", "duration=1d", "nodes=1",
                "sshkey=" + (dir_ / "tenant.pub").string()});
     {

@@ -205,7 +205,7 @@ class Model {
         if (uniform(0, 6) == 0) {
             args.emplace_back("repeat=mon,wed,fri@09:00-12:00");
         }
-        expectExit(rocks(args), {"already exists", "has no window"});
+        expectExit(rocks(args), {"is not available", "has no window"});
     }
 
     void change() {

@@ -373,6 +373,32 @@ TEST_F(PortalTest, AUserMadeAgainWithARemovedUsersNameDoesNotSeeItsReservations)
         << all.body;
 }
 
+// Issue 17, item 6: booking a name another tenant holds is refused as any
+// name in use is (one's own reservation's, a host's): the same status and
+// text, so nothing says that it is a reservation, whose, or when.
+TEST_F(PortalTest, ANameAnotherTenantHoldsIsRefusedAsAnyNameInUse) {
+    ASSERT_EQ(
+        api(tokens_["alice"], "POST", "/api/v1/reservations", booking("held", kStart, kEnd)).status,
+        201);
+    ASSERT_EQ(api(tokens_["bob"], "POST", "/api/v1/reservations",
+                  booking("mine", "2027-02-01T00:00:00Z", "2027-02-02T00:00:00Z"))
+                  .status,
+              201);
+    auto refusal = [&](const std::string& name) {
+        auto a = api(tokens_["bob"], "POST", "/api/v1/reservations",
+                     booking(name, "2027-03-01T00:00:00Z", "2027-03-02T00:00:00Z"));
+        return std::to_string(a.status) + " " +
+               std::regex_replace(errorOf(a), std::regex("'" + name + "'"), "'NAME'");
+    };
+    const std::string others = refusal("held");
+    EXPECT_EQ(others, "400 vcluster name 'NAME' is not available; choose another");
+    EXPECT_EQ(refusal("mine"), others);
+    EXPECT_EQ(refusal("vm-server-1-0"), others);
+    // Nothing was booked by the refusals.
+    EXPECT_EQ(names(api(tokens_["bob"], "GET", "/api/v1/reservations")),
+              std::vector<std::string>{"mine"});
+}
+
 TEST_F(PortalTest, ProvidersAreHeldToTheSitesLimitsAndAdminsAreNot) {
     ASSERT_EQ(rocks({"set", "attr", "vc_provider_max_nodes", "1"}).exitCode, 0);
     ASSERT_EQ(rocks({"set", "attr", "vc_provider_max_duration", "3d"}).exitCode, 0);

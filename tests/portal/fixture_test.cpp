@@ -154,6 +154,7 @@ void PortalTest::SetUp() {
         }
     };
     auto ok = [&](const std::vector<std::string>& args) { inProcess(args); };
+    ok({"create", "vcluster", "database"});
     ok({"add", "host", "gateway-0-0", "membership=Gateway"});
     // The roll server's rolls and the site's answers a frontend install needs.
     for (const char* roll : {"base", "kernel", "os", "hpc"}) {

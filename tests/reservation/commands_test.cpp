@@ -109,6 +109,32 @@ TEST_F(Cluster, AddListAndPlacement) {
     EXPECT_EQ(rocks_({"help", "add", "vcluster"}).exitCode, 0);
 }
 
+// Issue 17, item 6: a name another tenant holds is refused with the text
+// any name in use gets (the tenant's own cluster's, a group's, a host's):
+// it neither names the holder nor its times, nor says what holds it. The
+// bulk load says the same.
+TEST_F(Cluster, ANameAnotherTenantHoldsIsRefusedAsAnyNameInUse) {
+    build(1);
+    ASSERT_EQ(add("held", {kStart, kEnd, "nodes=1", "owner=alice"}).exitCode, 0);
+    ASSERT_EQ(add("mine", {kStart, kEnd, "nodes=1", "owner=bob"}).exitCode, 0);
+    ASSERT_EQ(add("lab", {kStart, kEnd, "nodes=1", "owner=alice", "count=2"}).exitCode, 0);
+    for (const char* name : {"held", "mine", "lab", "lab-01", "vm-server-1-0"}) {
+        auto r = add(name, {"start=2030-06-01T00:00:00Z", "duration=1h", "owner=bob"});
+        EXPECT_EQ(r.exitCode, 1) << name;
+        EXPECT_EQ(r.err, "error - vcluster name '" + std::string(name) +
+                             "' is not available; choose another\n");
+    }
+    writeFile(dir_ / "one.json", R"([{"name": "held", "start": "2030-06-01T00:00:00Z", )"
+                                 R"("duration": "1h", "owner": "bob", "sshkey": ")" +
+                                     key_ + "\"}]\n");
+    auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "one.json").string()});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.out.find("vcluster name 'held' is not available; choose another"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("alice"), std::string::npos) << r.out;
+}
+
 TEST_F(Cluster, SpreadPolicyAndOvercommitAreSiteAttributes) {
     build(4);
     rocks_.ok({"set", "attr", "vc_placement", "spread"});
@@ -637,7 +663,8 @@ TEST_F(Cluster, LoadBooksWhatFitsAndReportsEachRefusal) {
     EXPECT_NE(r.out.find("c3"), std::string::npos);
     EXPECT_NE(r.out.find("earliest start that fits: 2030-03-05T09:00:00Z"), std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("vcluster 'old' already exists"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("vcluster name 'old' is not available; choose another"), std::string::npos)
+        << r.out;
     EXPECT_NE(r.out.find("c5"), std::string::npos);  // a file name is not a key
     std::string list = rocks_.ok({"list", "vcluster"});
     EXPECT_NE(list.find("c1:"), std::string::npos);

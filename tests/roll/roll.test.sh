@@ -126,6 +126,7 @@ installed=$root/opt/rocks/libexec/vcluster/rocks
     export -n ROCKS_PLUGIN_PATH VCLUSTER_ROLL_DIR
     version_line=$("$installed" --version)
     [[ $version_line == "$name $version-$release" ]] || fail "rocks --version said '$version_line'"
+    ROCKS_DB=$tmp/db "$installed" create vcluster database >/dev/null
     listing=$(ROCKS_DB=$tmp/db "$installed" list appliance)
     grep -q '^vm-server: *VM Server *default *vcluster-vm-server *yes' <<<"$listing" ||
         fail "installed rocks list appliance:"$'\n'"$listing"

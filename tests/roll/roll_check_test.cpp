@@ -44,6 +44,30 @@ TEST(RollCheck, MalformedXmlIsReportedAtItsLine) {
     EXPECT_EQ(problems.size(), 1U) << describe(problems);
 }
 
+// Found by fuzz/fuzz_roll_xml.cpp (fuzz/regressions/fuzz-roll-xml/): libxml2
+// says of bytes that are not UTF-8 "Input is not proper UTF-8, indicate
+// encoding !\nBytes: 0xED ...", two lines, and a name written "a&#10;b"
+// keeps its line break; `rocks report roll check` prints one problem a line.
+TEST(RollCheck, EveryProblemIsOneLine) {
+    RollCopy roll;
+    roll.replace("nodes/vcluster-kvm.xml", "<package>libvirt</package>",
+                 "<package>libvirt\xed\xed\xed\xed</package>");
+    roll.replace("graphs/default/vcluster.xml", "<edge from=\"vcluster-storage\">",
+                 "<edge from=\"vcluster-storage\"><to>no&#10;such</to></edge>\n"
+                 "<edge from=\"vcluster-storage\">");
+    auto problems = roll.check();
+    EXPECT_TRUE(hasProblem(problems, "nodes/vcluster-kvm.xml",
+                           roll.lineOf("nodes/vcluster-kvm.xml", "<package>libvirt"),
+                           "not proper UTF-8"))
+        << describe(problems);
+    EXPECT_TRUE(hasProblem(problems, "graphs/default/vcluster.xml",
+                           roll.lineOf("graphs/default/vcluster.xml", "no&#10;such"), "no such"))
+        << describe(problems);
+    for (const auto& p : problems) {
+        EXPECT_EQ(p.text().find_first_of("\r\n"), std::string::npos) << p.text();
+    }
+}
+
 TEST(RollCheck, SchemaViolationsAreReportedAtTheirLine) {
     RollCopy roll;
     roll.replace("nodes/vcluster-storage.xml", "<package>lvm2</package>",

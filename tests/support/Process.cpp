@@ -1,5 +1,6 @@
 #include "support/Process.h"
 
+#include "db/DatabaseUrl.h"
 #include "execute/Executor.h"
 #include "support/TestDatabase.h"
 
@@ -36,6 +37,11 @@ Rocks::Rocks(const std::filesystem::path& db) : db_(databaseFor(db)) {}
 
 ProcessResult Rocks::operator()(const std::vector<std::string>& args,
                                 const std::map<std::string, std::string>& env) const {
+    // Commands need their database to exist (only `rocks create vcluster
+    // database` makes one): a test's is made, empty, before its first command.
+    if (!db::isDatabaseUrl(db_.string()) && !std::filesystem::exists(db_)) {
+        db::openDatabase(db_.string(), db::Access::Create);
+    }
     std::vector<std::string> argv{VCLUSTER_ROCKS_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     std::map<std::string, std::string> e{{"ROCKS_DB", db_.string()},

@@ -69,7 +69,7 @@ std::string databaseFor(const std::filesystem::path& file) {
 }
 
 std::unique_ptr<db::Database> openTestDatabase(const std::filesystem::path& file) {
-    return db::openDatabase(databaseFor(file));
+    return db::openDatabase(databaseFor(file), db::Access::Create);
 }
 
 std::string emptyMariaDatabase() {

@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
+#include <cerrno>
+
+#include "cli/BuildInfo.h"
+#include "cli/Context.h"
 #include "cluster/Attributes.h"
 #include "cluster/Hosts.h"
 #include "cluster/Networks.h"
@@ -191,4 +197,36 @@ TEST_F(Pools, RemovingAHostRemovesItsRowsOnly) {
     EXPECT_EQ(InterfacePool(*db_).list().size(), 1U);
     EXPECT_EQ(AttributePool(*db_).resolve("b", "x").value(), "2");
     EXPECT_EQ(db_->queryOne("SELECT COUNT(*) FROM attributes WHERE Attr = 'x'")->integer(0), 1);
+}
+
+// Issue 17, item 10: what an SQLite failure says. A full disk is "disk full"
+// whether SQLite saw it as SQLITE_FULL or as an I/O error with ENOSPC (the
+// WAL index's growth), a damaged file says so; the rest is SQLite's text.
+TEST(Database, FailuresAreSaidInWordsAUserActsOn) {
+    EXPECT_EQ(db::describeSqliteError(SQLITE_FULL, 0, "database or disk is full"),
+              "disk full (database or disk is full)");
+    EXPECT_EQ(db::describeSqliteError(SQLITE_IOERR_SHMSIZE, ENOSPC, "disk I/O error"),
+              "disk full (disk I/O error)");
+    EXPECT_EQ(db::describeSqliteError(SQLITE_IOERR_WRITE, EIO, "disk I/O error"), "disk I/O error");
+    EXPECT_EQ(db::describeSqliteError(SQLITE_CORRUPT, 0, "database disk image is malformed"),
+              "the database file is damaged (database disk image is malformed); restore it "
+              "from a backup");
+    EXPECT_EQ(db::describeSqliteError(SQLITE_NOTADB, 0, "file is not a database"),
+              "the database file is damaged (file is not a database); restore it from a backup");
+}
+
+// Which commands may create the database, and which open it read-only.
+TEST(Database, OnlyTheAskingCommandsCreateTheDatabase) {
+    using db::Access;
+    const std::string other = "/srv/typo/x.db";
+    EXPECT_EQ(cli::databaseAccess({"list", "host"}, other), Access::Read);
+    EXPECT_EQ(cli::databaseAccess({"report", "vcluster", "calendar"}, other), Access::Read);
+    EXPECT_EQ(cli::databaseAccess({"dump"}, other), Access::Read);
+    EXPECT_EQ(cli::databaseAccess({"create", "vcluster", "database"}, other), Access::Create);
+    EXPECT_EQ(cli::databaseAccess({"add", "host"}, other), Access::Write);
+    EXPECT_EQ(cli::databaseAccess({"add", "host"}, vcluster::build::kDefaultDatabase),
+              Access::Create);
+    EXPECT_EQ(cli::databaseAccess({"add", "host", "interface"}, vcluster::build::kDefaultDatabase),
+              Access::Write);
+    EXPECT_EQ(cli::databaseAccess({"create", "vcluster", "snapshot"}, other), Access::Write);
 }

@@ -10,7 +10,7 @@ class Context;
 
 // Bumped whenever Command, Context or CommandHelp change layout. A plugin
 // built against another ABI is reported by name and not used.
-inline constexpr int kPluginAbi = 1;
+inline constexpr int kPluginAbi = 2;  // 2: Context carries the database access
 
 struct ArgHelp {
     std::string name;

@@ -1,5 +1,6 @@
 #include "cli/Context.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "cli/BuildInfo.h"
@@ -11,10 +12,11 @@ namespace vcluster::cli {
 
 Context::Context(std::vector<std::string> args, std::map<std::string, std::string> params,
                  std::string databasePath, const PluginDirectory& plugins, std::ostream& out,
-                 std::ostream& err)
+                 std::ostream& err, db::Access access)
     : args_(std::move(args)),
       params_(std::move(params)),
       databasePath_(std::move(databasePath)),
+      access_(access),
       plugins_(plugins),
       out_(out),
       err_(err) {}
@@ -53,7 +55,7 @@ std::string Context::requireArg(std::size_t index, const std::string& name) cons
 
 db::Database& Context::db() {
     if (!db_) {
-        db_ = db::openDatabase(databasePath_);
+        db_ = db::openDatabase(databasePath_, access_);
     }
     return *db_;
 }
@@ -73,6 +75,22 @@ std::string resolveDatabasePath(const std::optional<std::string>& fromParam) {
         return db::describe(*rocks);
     }
     return build::kDefaultDatabase;
+}
+
+db::Access databaseAccess(const std::vector<std::string>& words, const std::string& databasePath) {
+    static const std::vector<std::string> kReading = {"list", "report", "help", "dump"};
+    if (words.empty() ||
+        std::find(kReading.begin(), kReading.end(), words.front()) != kReading.end()) {
+        return db::Access::Read;
+    }
+    if (words == std::vector<std::string>{"create", "vcluster", "database"}) {
+        return db::Access::Create;
+    }
+    if (words == std::vector<std::string>{"add", "host"} &&
+        databasePath == build::kDefaultDatabase) {
+        return db::Access::Create;
+    }
+    return db::Access::Write;
 }
 
 }  // namespace vcluster::cli

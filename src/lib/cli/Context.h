@@ -21,7 +21,7 @@ class Context {
   public:
     Context(std::vector<std::string> args, std::map<std::string, std::string> params,
             std::string databasePath, const PluginDirectory& plugins, std::ostream& out,
-            std::ostream& err);
+            std::ostream& err, db::Access access = db::Access::Write);
     ~Context();
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
@@ -49,6 +49,7 @@ class Context {
     std::vector<std::string> args_;
     std::map<std::string, std::string> params_;
     std::string databasePath_;
+    db::Access access_;
     const PluginDirectory& plugins_;
     std::ostream& out_;
     std::ostream& err_;
@@ -59,5 +60,12 @@ class Context {
 // own (mysql://root@localhost/cluster over Rocks' socket, root's option
 // file), else the installed default SQLite file. A mysql:// URL or a file.
 std::string resolveDatabasePath(const std::optional<std::string>& fromParam);
+
+// How a command opens the database: read-only for the verbs that change
+// nothing (list, report, help, dump); created when absent only when asked,
+// by `rocks create vcluster database`, or by the first `rocks add host` on
+// the installed default path (a fresh install's first command); every other
+// command needs it to exist.
+db::Access databaseAccess(const std::vector<std::string>& words, const std::string& databasePath);
 
 }  // namespace vcluster::cli

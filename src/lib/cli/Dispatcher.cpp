@@ -182,8 +182,9 @@ int dispatch(const std::vector<std::string>& argv, const GlobalOptions& options,
         if (auto it = params.find("db"); it != params.end()) {
             dbParam = it->second;
         }
-        Context ctx(parsed.args, std::move(params), resolveDatabasePath(dbParam), plugins, out,
-                    err);
+        const std::string databasePath = resolveDatabasePath(dbParam);
+        Context ctx(parsed.args, std::move(params), databasePath, plugins, out, err,
+                    databaseAccess(parsed.words, databasePath));
         loaded.command->run(ctx);
         out.flush();
         finishAudit(record, "ok");

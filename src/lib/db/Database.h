@@ -10,6 +10,12 @@
 
 namespace vcluster::db {
 
+// What a command does with the database, hence how it is opened: Read (the
+// embedded file read-only: a file the user may not write can be listed),
+// Write (it must exist: a typo in db= is not a new, empty database), Create
+// (made when absent, with its directory; `rocks create vcluster database`).
+enum class Access { Read, Write, Create };
+
 // One SQL value. Parameters are always bound, never spliced into SQL text.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 

@@ -178,12 +178,28 @@ std::unique_ptr<Database> openDatabase(const MysqlUrl& url) {
     return db;
 }
 
-std::unique_ptr<Database> openDatabase(const std::string& spec) {
+std::unique_ptr<Database> openDatabase(const std::string& spec, Access access) {
     if (isDatabaseUrl(spec)) {
         return openDatabase(parseMysqlUrl(spec));
     }
-    auto db = std::make_unique<SqliteDatabase>(spec);
-    migrate(*db);
+    auto db = std::make_unique<SqliteDatabase>(spec, access);
+    if (db->readOnly()) {
+        // A reader writes nothing; a database older than this roll is first
+        // upgraded, which needs a writer.
+        const int version = schemaVersion(*db);
+        if (version < latestSchemaVersion()) {
+            try {
+                db = std::make_unique<SqliteDatabase>(spec, Access::Write);
+                migrate(*db);
+            } catch (const Error& e) {
+                throw Error("database " + spec + " has schema version " + std::to_string(version) +
+                            ", older than this roll's " + std::to_string(latestSchemaVersion()) +
+                            ", and cannot be upgraded by this user: " + e.what());
+            }
+            return db;
+        }
+    }
+    migrate(*db);  // for a reader: only the check that it is not newer than this roll
     return db;
 }
 

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "db/Database.h"
+
 // Which implementation of db::Database a command gets: SqliteDatabase (the
 // embedded default) or MariaDbDatabase (a Rocks frontend's own database).
 namespace vcluster::db {
@@ -49,9 +51,11 @@ struct RocksFrontendPaths {
 std::optional<MysqlUrl> rocksFrontendDatabase(const RocksFrontendPaths& paths);
 
 // Opens what db=/ROCKS_DB names: a mysql:// URL (MariaDbDatabase, checked
-// against the Rocks layout the roll needs) or else an SQLite file. Migrates
-// it to the latest schema.
-std::unique_ptr<Database> openDatabase(const std::string& spec);
+// against the Rocks layout the roll needs) or else an SQLite file, opened as
+// `access` says (SqliteDatabase; a server's own permissions decide there).
+// Migrates it to the latest schema (a reader's older file: through a
+// writer's connection).
+std::unique_ptr<Database> openDatabase(const std::string& spec, Access access = Access::Write);
 std::unique_ptr<Database> openDatabase(const MysqlUrl& url);
 
 // The URL again, the password left out: for messages, and what

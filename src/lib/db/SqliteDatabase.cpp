@@ -2,19 +2,94 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "db/DatabaseUrl.h"
 #include "util/Error.h"
 
 namespace vcluster::db {
 
+std::string describeSqliteError(int extendedCode, int systemErrno, const std::string& message) {
+    const int primary = extendedCode & 0xff;
+    if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && systemErrno == ENOSPC)) {
+        return "disk full (" + message + ")";
+    }
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+        return "the database file is damaged (" + message + "); restore it from a backup";
+    }
+    return message;
+}
+
 namespace {
 
+std::string explain(sqlite3* handle) {
+    if (handle == nullptr) {
+        return "out of memory";
+    }
+    return describeSqliteError(sqlite3_extended_errcode(handle), sqlite3_system_errno(handle),
+                               sqlite3_errmsg(handle));
+}
+
 [[noreturn]] void fail(sqlite3* handle, const std::string& what) {
-    throw Error("database: " + what + ": " +
-                (handle != nullptr ? sqlite3_errmsg(handle) : "out of memory"));
+    throw Error("database: " + what + ": " + explain(handle));
+}
+
+// A file: URI for sqlite3_open_v2 with SQLITE_OPEN_URI, the path %-encoded.
+std::string fileUri(const std::string& path, const std::string& query) {
+    std::string out = "file:";
+    for (unsigned char c : path) {
+        if (std::isalnum(c) != 0 || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        }
+    }
+    return out + "?" + query;
+}
+
+// Whether the last process that had the database open ended without closing
+// it (killed, or the machine crashed): its WAL file is left with content while
+// no process holds a lock on the WAL index (SQLite's unix VFS keeps one on
+// the -shm file for as long as a connection has it open). The locks are read
+// from /proc/locks: opening and closing the -shm here would drop the locks
+// this process's own connections hold on it (POSIX locks are per process).
+bool leftByACrash(const std::string& path) {
+    struct stat wal {};
+    if (::stat((path + "-wal").c_str(), &wal) != 0 || wal.st_size == 0) {
+        return false;
+    }
+    struct stat shm {};
+    if (::stat((path + "-shm").c_str(), &shm) != 0) {
+        return true;  // a WAL without its index: nobody has it open
+    }
+    std::ifstream locks("/proc/locks");
+    if (!locks) {
+        return false;  // cannot tell: no check
+    }
+    char id[64];
+    std::snprintf(id, sizeof id, "%02x:%02x:%llu", major(shm.st_dev), minor(shm.st_dev),
+                  static_cast<unsigned long long>(shm.st_ino));
+    std::string line;
+    while (std::getline(locks, line)) {
+        std::istringstream fields(line);
+        std::string field;
+        while (fields >> field) {
+            if (field == id) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 class SqliteStatement : public Statement {
@@ -106,16 +181,27 @@ class SqliteStatement : public Statement {
 
 }  // namespace
 
-SqliteDatabase::SqliteDatabase(const std::string& path, int busyTimeoutMs) : path_(path) {
+SqliteDatabase::SqliteDatabase(const std::string& path, Access access, int busyTimeoutMs)
+    : path_(path) {
     // A server URL is never a file name: opened as one, mysql://host/db made
     // a directory "mysql:" and an empty database in it.
     if (isDatabaseUrl(path)) {
         throw Error("database: " + path.substr(0, path.find("://") + 3) +
                     "... names a database server, not an SQLite file");
     }
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (!exists && access != Access::Create) {
+        throw Error("database " + path +
+                    " does not exist (`rocks create vcluster database` makes a new one)");
+    }
+    if (access == Access::Read) {
+        openReadOnly(busyTimeoutMs);
+        return;
+    }
+    const bool crashed = exists && leftByACrash(path);
     std::filesystem::path p(path);
-    if (p.has_parent_path() && !std::filesystem::exists(p.parent_path())) {
-        std::error_code ec;
+    if (!exists && p.has_parent_path() && !std::filesystem::exists(p.parent_path(), ec)) {
         std::filesystem::create_directories(p.parent_path(), ec);
         if (ec) {
             throw Error("database: cannot create directory " + p.parent_path().string() + ": " +
@@ -127,13 +213,14 @@ SqliteDatabase::SqliteDatabase(const std::string& path, int busyTimeoutMs) : pat
     // NOMUTEX: a connection is used by one thread at a time (the portal opens
     // one per thread, the stage runner's workers share theirs under a lock),
     // so SQLite's own lock on every call (a quarter of listing 50,000 rows)
-    // guards nothing.
-    int rc =
-        sqlite3_open_v2(path.c_str(), &handle_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    // guards nothing. (The same for the read-only connections below.)
+    int rc = sqlite3_open_v2(path.c_str(), &handle_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                                 (access == Access::Create ? SQLITE_OPEN_CREATE : 0),
+                             nullptr);
     umask(old);
     if (rc != SQLITE_OK) {
-        std::string message = handle_ != nullptr ? sqlite3_errmsg(handle_) : "out of memory";
+        std::string message = explain(handle_);
         sqlite3_close(handle_);
         handle_ = nullptr;
         throw Error("database: cannot open " + path + ": " + message);
@@ -143,10 +230,79 @@ SqliteDatabase::SqliteDatabase(const std::string& path, int busyTimeoutMs) : pat
     try {
         executeScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        if (crashed) {
+            checkIntegrity();
+        }
     } catch (...) {
         sqlite3_close(handle_);
         handle_ = nullptr;
         throw;
+    }
+}
+
+void SqliteDatabase::openReadOnly(int busyTimeoutMs) {
+    readOnly_ = true;
+    auto open = [&](const std::string& name, int flags) {
+        if (sqlite3_open_v2(name.c_str(), &handle_,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | flags,
+                            nullptr) != SQLITE_OK) {
+            std::string message = explain(handle_);
+            sqlite3_close(handle_);
+            handle_ = nullptr;
+            throw Error("database: cannot open " + path_ + ": " + message);
+        }
+        sqlite3_busy_timeout(handle_, busyTimeoutMs);
+        sqlite3_extended_result_codes(handle_, 1);
+        return sqlite3_exec(handle_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr,
+                            nullptr) == SQLITE_OK;
+    };
+    if (!open(path_, 0)) {
+        // A reader needs the WAL index (the -shm file); where it may not make
+        // one (a directory it cannot write) and no WAL is left, the file is
+        // the whole database: read it as such (immutable).
+        const int code = sqlite3_extended_errcode(handle_) & 0xff;
+        std::error_code ec;
+        if ((code != SQLITE_READONLY && code != SQLITE_CANTOPEN) ||
+            std::filesystem::exists(path_ + "-wal", ec)) {
+            std::string message = explain(handle_);
+            sqlite3_close(handle_);
+            handle_ = nullptr;
+            throw Error("database: cannot read " + path_ + ": " + message);
+        }
+        sqlite3_close(handle_);
+        handle_ = nullptr;
+        if (!open(fileUri(path_, "immutable=1"), SQLITE_OPEN_URI)) {
+            std::string message = explain(handle_);
+            sqlite3_close(handle_);
+            handle_ = nullptr;
+            throw Error("database: cannot read " + path_ + ": " + message);
+        }
+    }
+    try {
+        executeScript("PRAGMA query_only=1; PRAGMA foreign_keys=ON;");
+    } catch (...) {
+        sqlite3_close(handle_);
+        handle_ = nullptr;
+        throw;
+    }
+}
+
+void SqliteDatabase::checkIntegrity() {
+    std::string result;
+    try {
+        auto stmt = prepare("PRAGMA quick_check(1)");
+        if (stmt->step()) {
+            result = stmt->text(0);
+        }
+    } catch (const Error& e) {
+        result = e.what();
+    }
+    if (result != "ok") {
+        // Closing would copy the WAL back and remove it: the next writer
+        // would find no unclean end and write to the damaged file.
+        sqlite3_db_config(handle_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        throw Error("database " + path_ + " is damaged (PRAGMA quick_check after an unclean end: " +
+                    result + "); restore it from a backup");
     }
 }
 
@@ -162,7 +318,8 @@ void SqliteDatabase::executeScript(std::string_view sql) {
     if (sqlite3_exec(handle_, script.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         std::string text = message != nullptr ? message : sqlite3_errmsg(handle_);
         sqlite3_free(message);
-        throw Error("database: " + text);
+        throw Error("database: " + describeSqliteError(sqlite3_extended_errcode(handle_),
+                                                       sqlite3_system_errno(handle_), text));
     }
 }
 

@@ -12,8 +12,15 @@ namespace vcluster::db {
 // concurrent `rocks` processes queue instead of failing, and foreign keys on.
 class SqliteDatabase : public Database {
   public:
-    // Opens (creating if needed, mode 0600: it holds CHAP secrets) the file.
-    explicit SqliteDatabase(const std::string& path, int busyTimeoutMs = 30000);
+    // Opens the file as `access` says: Read opens it read-only, Write needs it
+    // to exist and, when the last process that wrote it ended without closing
+    // it (a crash: a WAL file that no running process holds), runs PRAGMA
+    // quick_check first and refuses a damaged file; Create makes it when
+    // absent (mode 0600: it holds CHAP secrets), with its directory (the
+    // default: tests and tools that make their own files; the commands go
+    // through openDatabase with the access of what they do).
+    explicit SqliteDatabase(const std::string& path, Access access = Access::Create,
+                            int busyTimeoutMs = 30000);
     ~SqliteDatabase() override;
     SqliteDatabase(const SqliteDatabase&) = delete;
     SqliteDatabase& operator=(const SqliteDatabase&) = delete;
@@ -27,10 +34,19 @@ class SqliteDatabase : public Database {
     int changes() const override;
     std::string dialect() const override { return "sqlite"; }
     const std::string& path() const { return path_; }
+    bool readOnly() const { return readOnly_; }
 
   private:
+    void openReadOnly(int busyTimeoutMs);
+    void checkIntegrity();
     sqlite3* handle_ = nullptr;
     std::string path_;
+    bool readOnly_ = false;
 };
+
+// What an SQLite failure says, in words a user acts on: "disk full" when the
+// disk is (SQLITE_FULL, or any I/O error whose errno is ENOSPC), a damaged
+// file as such (SQLITE_CORRUPT, SQLITE_NOTADB), else SQLite's own message.
+std::string describeSqliteError(int extendedCode, int systemErrno, const std::string& message);
 
 }  // namespace vcluster::db

@@ -31,11 +31,6 @@ Word Word::under(std::string_view variable, std::string_view suffix) {
     return Word(RawTag{}, "\"${" + std::string(variable) + "}\"" + shellQuote(suffix));
 }
 
-Word Word::contentOf(std::string_view variable, std::string_view suffix) {
-    return Word(RawTag{},
-                "\"$(cat -- \"${" + std::string(variable) + "}\"" + shellQuote(suffix) + ")\"");
-}
-
 Word Word::raw(std::string_view snippet) { return Word(RawTag{}, std::string(snippet)); }
 
 std::string render(const ShellCommand& command) {
@@ -153,6 +148,68 @@ wait_for_block() {
     done
     echo "error - $1 did not appear" >&2
     return 1
+}
+)SH";
+
+constexpr const char* kIscsiNodeSecret = R"SH(
+# iscsi_node_secret IQN ADDRESS:PORT SECRETFILE: puts the CHAP password of
+# SECRETFILE into open-iscsi's node records of IQN at that portal (one per
+# iface) by rewriting the record files, as iscsiadm keeps them (mode 0600),
+# so that the secret is never in a command line (iscsiadm takes a value only
+# as -v VALUE). The records are nodes/IQN/ADDRESS,PORT,TPGT/IFACE (or, from
+# older versions, the file nodes/IQN/ADDRESS,PORT,TPGT) under /etc/iscsi
+# (Debian) or /var/lib/iscsi (RHEL, CentOS: Rocks 7). The secret goes from
+# file to file through tr's stdin and stdout; no word of any command
+# holds it.
+iscsi_node_secret() {
+    local iqn=$1 address=${2%:*} port=${2##*:} secret=$3 base record file line tmp found=0
+    local -a files
+    for base in "${VCLUSTER_ROOT:-}/etc/iscsi/nodes" "${VCLUSTER_ROOT:-}/var/lib/iscsi/nodes"; do
+        tmp=${base%/nodes}/.vcluster-node-secret # beside nodes/: never read as a record
+        for record in "$base/$iqn/$address,$port,"*; do
+            if [[ -d $record ]]; then
+                files=("$record"/*)
+            else
+                files=("$record")
+            fi
+            for file in "${files[@]}"; do
+                [[ -f $file ]] || continue
+                {
+                    while IFS= read -r line || [[ -n $line ]]; do
+                        case $line in
+                        'node.session.auth.password '* | 'node.session.auth.password='*) ;;
+                        '# END RECORD'*) ;;
+                        *) printf '%s\n' "$line" ;;
+                        esac
+                    done <"$file"
+                    printf 'node.session.auth.password = '
+                    tr -d '\n' <"$secret"
+                    printf '\n# END RECORD\n'
+                } >"$tmp"
+                chmod 0600 -- "$tmp"
+                mv -f -- "$tmp" "$file"
+                found=1
+            done
+        done
+    done
+    if ((!found)); then
+        echo "error - no open-iscsi node record of $iqn at $2" >&2
+        return 1
+    fi
+}
+)SH";
+
+constexpr const char* kLioAclSecret = R"SH(
+# lio_acl_secret IQN INITIATOR SECRETFILE: writes the CHAP password of
+# SECRETFILE into LIO's configfs attribute of the ACL (what targetcli's
+# `set auth password=` does, without the secret in a command line).
+lio_acl_secret() {
+    local auth=${VCLUSTER_ROOT:-}/sys/kernel/config/target/iscsi/$1/tpgt_1/acls/$2/auth
+    if [[ ! -d $auth ]]; then
+        echo "error - no LIO ACL $2 on $1 ($auth)" >&2
+        return 1
+    fi
+    tr -d '\n' <"$3" >"$auth/password"
 }
 )SH";
 
@@ -342,6 +399,12 @@ std::string ShellScript::render() const {
     }
     if (uses("host_file ")) {
         out += kHostFile;
+    }
+    if (uses("iscsi_node_secret ")) {
+        out += kIscsiNodeSecret;
+    }
+    if (uses("lio_acl_secret ")) {
+        out += kLioAclSecret;
     }
     return out + body;
 }

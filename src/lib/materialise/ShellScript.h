@@ -18,8 +18,6 @@ class Word {
     Word(const char* text) : rendered_(shellQuote(text)) {}
     // "$var" followed by a quoted suffix, e.g. under("root", "/etc/tgt/x.conf").
     static Word under(std::string_view variable, std::string_view suffix);
-    // The content of a file, e.g. a secret: "$(cat -- "$var"'suffix')".
-    static Word contentOf(std::string_view variable, std::string_view suffix);
     // A constant snippet such as "${tgt_opts[@]}"; never pass data here.
     static Word raw(std::string_view snippet);
     const std::string& rendered() const { return rendered_; }

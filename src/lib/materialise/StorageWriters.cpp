@@ -156,9 +156,12 @@ void LioTargetWriter::apply(const TargetConfig& t, HostOutput& out) const {
         const std::string acl = std::string(tpg).append("/acls/").append(name);
         out.apply.ensure({{"targetcli", acl, "ls"}},
                          {{"targetcli", tpg + "/acls", "create", name, "add_mapped_luns=true"}});
-        out.apply.run(
-            {"targetcli", acl, "set", "auth", "userid=" + t.chap.user,
-             Word::raw("password=\"$(cat -- \"${here}\"/" + shellQuote(secretFile) + ")\"")});
+        out.apply.run({"targetcli", acl, "set", "auth", "userid=" + t.chap.user});
+        // The password goes into the ACL's configfs attribute from the file
+        // (targetcli would take it only as an argument, seen by every user
+        // in the process list); saveconfig below keeps it, as targetcli's
+        // own `set auth` does.
+        out.apply.run({"lio_acl_secret", t.iqn, name, Word::under("here", "/" + secretFile)});
     }
     out.apply.run(
         {"targetcli", tpg, "set", "attribute", "authentication=1", "generate_node_acls=0"});
@@ -201,8 +204,10 @@ void IscsiLoginWriter::apply(const IscsiLogin& l, HostOutput& out) {
         {node}, {{"iscsiadm", "-m", "discovery", "-t", "sendtargets", "-p", portal, "-o", "new"}});
     out.apply.run(update("node.session.auth.authmethod", "CHAP"));
     out.apply.run(update("node.session.auth.username", l.chap.user));
-    out.apply.run(update("node.session.auth.password", Word::contentOf("here", "/" + secretFile)));
     out.apply.run(update("node.startup", "automatic"));
+    // The password last, into the record files themselves: iscsiadm would
+    // take it only as -v VALUE, in every user's view of the process list.
+    out.apply.run({"iscsi_node_secret", l.iqn, portal, Word::under("here", "/" + secretFile)});
     ShellCommand login = node;
     login.push_back("--login");
     out.apply.ensure({{"iscsiadm", "-m", "session"}, {"has_field", "4", l.iqn}}, {login});

@@ -56,6 +56,12 @@ std::set<std::string> applianceNames(db::Database& db) {
     return out;
 }
 
+// A name in use: one answer whatever holds it (anyone's reservation, group
+// or a host), so that a tenant learns nothing of another's bookings from it.
+std::string nameNotAvailable(const std::string& name) {
+    return "vcluster name '" + name + "' is not available; choose another";
+}
+
 // appliances= names node appliances the site has, never its physical roles.
 void checkNodeAppliances(const std::set<std::string>& known, const ReservationRequest& request) {
     static const std::set<std::string> kPhysical = {"frontend", "gateway", "vm-server", "storage"};
@@ -187,14 +193,9 @@ SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
 
 void ReservationBook::checkNewName(const ReservationRequest& request) const {
     ReservationPool pool(db_);
-    if (pool.findLive(request.name)) {
-        throw Error("vcluster '" + request.name + "' already exists");
-    }
-    if (!group(request.name).empty()) {
-        throw Error("vcluster '" + request.name + "' already exists (a group of count=)");
-    }
-    if (HostPool(db_).find(request.name)) {
-        throw Error("vcluster name '" + request.name + "' is already a host name");
+    if (pool.findLive(request.name) || !group(request.name).empty() ||
+        HostPool(db_).find(request.name)) {
+        throw Error(nameNotAvailable(request.name));
     }
     checkNodeAppliances(applianceNames(db_), request);
     requireInstalledRolls(db_, request.rolls);
@@ -253,14 +254,9 @@ struct Acceptance {
 };
 
 void checkAcceptable(db::Database& db, const Acceptance& known, const ReservationRequest& request) {
-    if (known.liveNames.count(request.name) != 0) {
-        throw Error("vcluster '" + request.name + "' already exists");
-    }
-    if (known.groupNames.count(request.name) != 0) {
-        throw Error("vcluster '" + request.name + "' already exists (a group of count=)");
-    }
-    if (known.hostNames.count(request.name) != 0) {
-        throw Error("vcluster name '" + request.name + "' is already a host name");
+    if (known.liveNames.count(request.name) != 0 || known.groupNames.count(request.name) != 0 ||
+        known.hostNames.count(request.name) != 0) {
+        throw Error(nameNotAvailable(request.name));
     }
     checkNodeAppliances(known.appliances, request);
     for (const auto& roll : request.rolls) {

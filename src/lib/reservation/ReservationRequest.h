@@ -98,7 +98,7 @@ void validateClusterName(const std::string& name);
 // wins, so a cluster with such a name could not be named on the command
 // line. They are refused as names (a test keeps this list in step with the
 // plugins).
-inline constexpr const char* kVclusterCommandWords[] = {"calendar", "node",     "portal",
+inline constexpr const char* kVclusterCommandWords[] = {"calendar", "database", "node", "portal",
                                                         "roll",     "snapshot", "user"};
 
 // parse + validate `rocks add vcluster <name> key=value...`. `now` is used for

@@ -52,6 +52,28 @@ void findCycles(const Adjacency& arcs, const std::string& what, std::vector<Prob
 
 }  // namespace
 
+namespace {
+
+// Control characters (line breaks above all) as single spaces.
+std::string oneLine(const std::string& text) {
+    std::string out;
+    bool gap = false;
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            gap = true;
+            continue;
+        }
+        if (gap && !out.empty()) {
+            out += ' ';
+        }
+        gap = false;
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<Problem> RollTree::check() const {
     std::vector<Problem> problems = loadProblems_;
     auto known = [&](const std::string& node) {
@@ -131,6 +153,14 @@ std::vector<Problem> RollTree::check() const {
         }
     }
 
+    // Each problem is one line of `rocks report roll check`: libxml2's own
+    // messages may span lines ("Input is not proper UTF-8, indicate encoding
+    // !\nBytes: ..."; found by fuzz/fuzz_roll_xml.cpp), and a name given as
+    // "a&#10;b" keeps its newline through the parser.
+    for (auto& p : problems) {
+        p.message = oneLine(p.message);
+        p.where.file = oneLine(p.where.file);
+    }
     std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
         return std::tie(a.where.file, a.where.line) < std::tie(b.where.file, b.where.line);
     });

@@ -276,7 +276,7 @@ class Schema {
 class RollLoader {
   public:
     explicit RollLoader(RollTree& tree)
-        : tree_(tree), kickstart_(schema::kKickstart), graph_(schema::kGraph) {}
+        : tree_(tree), kickstart_(kickstartSchema()), graph_(graphSchema()) {}
 
     void loadNodes() {
         for (const auto& path : xmlFiles(tree_.dir_ / "nodes")) {
@@ -466,8 +466,18 @@ class RollLoader {
     }
 
     RollTree& tree_;
-    Schema kickstart_;
-    Schema graph_;
+    // The schemas are compiled once a process (each load compiled both
+    // again: most of the time of a load of a small tree).
+    static const Schema& kickstartSchema() {
+        static const Schema compiled(schema::kKickstart);
+        return compiled;
+    }
+    static const Schema& graphSchema() {
+        static const Schema compiled(schema::kGraph);
+        return compiled;
+    }
+    const Schema& kickstart_;
+    const Schema& graph_;
 };
 
 RollTree RollTree::load(const std::filesystem::path& dir) {

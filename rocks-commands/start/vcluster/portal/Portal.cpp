@@ -183,7 +183,7 @@ Portal::Portal(PortalOptions options)
     if (options_.certFile.empty() != options_.keyFile.empty()) {
         throw Error("give both cert= and key= for https, or neither");
     }
-    db::openDatabase(options_.databasePath);  // migrated (and checked) once, at start
+    db::openDatabase(options_.databasePath, db::Access::Write);  // migrated (and checked) once
     server_ = std::make_unique<PortalServer>();
     server_->set_payload_max_length(options_.maxBody);
     FrontOptions front;
@@ -218,7 +218,7 @@ db::Database& Portal::db() {
     thread_local std::unique_ptr<db::Database> conn;
     thread_local std::string connPath;
     if (!conn || connPath != options_.databasePath) {
-        conn = db::openDatabase(options_.databasePath);
+        conn = db::openDatabase(options_.databasePath, db::Access::Write);
         connPath = options_.databasePath;
     }
     return *conn;
