@@ -183,6 +183,7 @@ phase "boot 4 guests to ssh" "$t"
 # ---------------------------------------------------------------- database
 # The physical cluster in the database mirrors the guests.
 t=$(now)
+r create vcluster database >/dev/null
 r add host manager-0-0 membership=Frontend cpus=2 rack=0 rank=0
 r add host interface manager-0-0 eth0 subnet=private ip=10.1.1.1 mac=52:54:00:10:00:01
 r add host gateway-0-0 membership=Gateway cpus=1 rack=0 rank=1
