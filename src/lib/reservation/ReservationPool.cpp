@@ -133,7 +133,10 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         sql += " ORDER BY r.StartTime, r.Name, r.ID";
         sql += page;
     }
-    for (const auto& row : db_.query(sql, params)) {
+    // Row by row (each): a listing of 50,000 held all their 39 columns at
+    // once before the first was read, twice the memory of the answer.
+    db_.each(sql, params, [&](const db::Statement& stmt) {
+        const db::Row row = stmt.row();
         StoredReservation s;
         s.id = row.integer(0);
         auto& r = s.request;
@@ -182,7 +185,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         s.nodeHosts.assign(static_cast<std::size_t>(s.heldNodes()), std::string());
         byId[s.id] = out.size();
         out.push_back(std::move(s));
-    }
+    });
     auto sorted = [&page](std::vector<StoredReservation> rows) {
         if (!page.empty()) {
             return rows;
