@@ -214,19 +214,15 @@ SqliteDatabase::SqliteDatabase(const std::string& path, Access access, int busyT
     // one per thread, the stage runner's workers share theirs under a lock),
     // so SQLite's own lock on every call (a quarter of listing 50,000 rows)
     // guards nothing. (The same for the read-only connections below.)
-    int rc = sqlite3_open_v2(path.c_str(), &handle_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-                                 (access == Access::Create ? SQLITE_OPEN_CREATE : 0),
-                             nullptr);
-    umask(old);
-    if (rc != SQLITE_OK) {
-        std::string message = explain(handle_);
-        sqlite3_close(handle_);
-        handle_ = nullptr;
-        throw Error("database: cannot open " + path + ": " + message);
+    try {
+        openHandle(path,
+                   SQLITE_OPEN_READWRITE | (access == Access::Create ? SQLITE_OPEN_CREATE : 0),
+                   busyTimeoutMs);
+    } catch (...) {
+        umask(old);
+        throw;
     }
-    sqlite3_busy_timeout(handle_, busyTimeoutMs);
-    sqlite3_extended_result_codes(handle_, 1);
+    umask(old);
     try {
         executeScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
@@ -240,19 +236,26 @@ SqliteDatabase::SqliteDatabase(const std::string& path, Access access, int busyT
     }
 }
 
+void SqliteDatabase::openHandle(const std::string& name, int flags, int busyTimeoutMs) {
+    if (sqlite3_open_v2(name.c_str(), &handle_, flags | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+        closeAndThrow("cannot open");
+    }
+    sqlite3_busy_timeout(handle_, busyTimeoutMs);
+    sqlite3_extended_result_codes(handle_, 1);
+}
+
+void SqliteDatabase::closeAndThrow(const std::string& doing) {
+    std::string message = explain(handle_);
+    sqlite3_close(handle_);
+    handle_ = nullptr;
+    throw Error("database: " + doing + " " + path_ + ": " + message);
+}
+
 void SqliteDatabase::openReadOnly(int busyTimeoutMs) {
     readOnly_ = true;
     auto open = [&](const std::string& name, int flags) {
-        if (sqlite3_open_v2(name.c_str(), &handle_,
-                            SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | flags,
-                            nullptr) != SQLITE_OK) {
-            std::string message = explain(handle_);
-            sqlite3_close(handle_);
-            handle_ = nullptr;
-            throw Error("database: cannot open " + path_ + ": " + message);
-        }
-        sqlite3_busy_timeout(handle_, busyTimeoutMs);
-        sqlite3_extended_result_codes(handle_, 1);
+        openHandle(name, SQLITE_OPEN_READONLY | flags, busyTimeoutMs);
         return sqlite3_exec(handle_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr,
                             nullptr) == SQLITE_OK;
     };
@@ -264,18 +267,12 @@ void SqliteDatabase::openReadOnly(int busyTimeoutMs) {
         std::error_code ec;
         if ((code != SQLITE_READONLY && code != SQLITE_CANTOPEN) ||
             std::filesystem::exists(path_ + "-wal", ec)) {
-            std::string message = explain(handle_);
-            sqlite3_close(handle_);
-            handle_ = nullptr;
-            throw Error("database: cannot read " + path_ + ": " + message);
+            closeAndThrow("cannot read");
         }
         sqlite3_close(handle_);
         handle_ = nullptr;
         if (!open(fileUri(path_, "immutable=1"), SQLITE_OPEN_URI)) {
-            std::string message = explain(handle_);
-            sqlite3_close(handle_);
-            handle_ = nullptr;
-            throw Error("database: cannot read " + path_ + ": " + message);
+            closeAndThrow("cannot read");
         }
     }
     try {

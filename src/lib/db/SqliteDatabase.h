@@ -37,6 +37,11 @@ class SqliteDatabase : public Database {
     bool readOnly() const { return readOnly_; }
 
   private:
+    // Opens `name` (the path, or a file: URI) with `flags` into handle_, with
+    // the busy timeout and extended result codes; throws "cannot open".
+    void openHandle(const std::string& name, int flags, int busyTimeoutMs);
+    // Closes handle_ and throws "database: <doing> <path>: <SQLite's reason>".
+    [[noreturn]] void closeAndThrow(const std::string& doing);
     void openReadOnly(int busyTimeoutMs);
     void checkIntegrity();
     sqlite3* handle_ = nullptr;
