@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
 
 #include "db/Schema.h"
 #include "support/Keys.h"
@@ -192,6 +193,63 @@ TEST_F(Sync, AFailingStepIsRetriedThenFailsTheReservationWithItsReason) {
         state("dc1"),
         "released: storage-2-0: storage failed (exit 5):   Volume group \"vg_vcluster\" not found");
     EXPECT_EQ(counts(), baseline_);
+}
+
+TEST_F(Sync, TwoSyncsAtOnceActOnTheHostsOneAfterTheOther) {
+    // The timer's sync and one the admin runs by hand (or the portal's node
+    // actions) at the same moment: without a lock both saw the storage step
+    // not done and ran it on the storage node at once.
+    reserve("dc1", 1);
+    const std::filesystem::path tools = dir_ / "tools";
+    const std::string log = (dir_ / "lvcreate.log").string();
+    writeFile(tools / "lvs", "#!/bin/sh\nexit 5\n");
+    const std::string hold = (dir_ / "hold").string();
+    // lvcreate takes a second, or as long as the file "hold" is there (30 s at most).
+    writeFile(tools / "lvcreate", "#!/bin/sh\necho begin >> '" + log +
+                                      "'\nsleep 1\nfor i in $(seq 300); do [ -e '" + hold +
+                                      "' ] || break; sleep 0.1; done\necho end >> '" + log +
+                                      "'\necho 'no space' >&2\nexit 5\n");
+    for (const char* tool : {"lvs", "lvcreate"}) {
+        std::filesystem::permissions(tools / tool, std::filesystem::perms::owner_all);
+    }
+    std::vector<std::string> sync{"sync",
+                                  "vcluster",
+                                  "now=2026-12-07T09:00:30Z",
+                                  "executor=local",
+                                  "host-root=" + (dir_ / "hosts").string(),
+                                  "tool-path=" + tools.string()};
+    auto first = std::async(std::launch::async, [&] { return rocks_(sync); });
+    auto second = std::async(std::launch::async, [&] { return rocks_(sync); });
+    auto a = first.get();
+    auto b = second.get();
+    EXPECT_EQ(a.exitCode, 0) << a.err;
+    EXPECT_EQ(b.exitCode, 0) << b.err;
+    EXPECT_EQ(readFile(log), "begin\nend\nbegin\nend\n") << "the two syncs overlapped";
+    EXPECT_NE((a.out + b.out).find("waiting for the rocks sync vcluster already running"),
+              std::string::npos)
+        << a.out << b.out;
+    // Each was an attempt of its own.
+    auto handle = vcluster::test::openTestDatabase(rocks_.db());
+    EXPECT_EQ(handle->queryOne("SELECT Attempts FROM vcluster_reservations WHERE Name = 'dc1'")
+                  ->integer(0),
+              2);
+
+    // One that waits less than the running one takes gives up and changes nothing.
+    writeFile(hold, "");
+    auto slow = std::async(std::launch::async, [&] { return rocks_(sync); });
+    for (int i = 0; i < 300 && countLines(readFile(log)) < 5; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::vector<std::string> impatient = sync;
+    impatient.push_back("wait=1s");
+    auto c = rocks_(impatient);
+    std::filesystem::remove(hold);
+    EXPECT_EQ(slow.get().exitCode, 0);
+    EXPECT_EQ(c.exitCode, 1) << c.out;
+    EXPECT_EQ(c.err,
+              "error - another rocks sync vcluster has been running for longer than wait=1s; "
+              "nothing was done\n");
+    EXPECT_EQ(state("dc1"), "failed: storage-2-0: storage failed (exit 5): no space");
 }
 
 TEST_F(Sync, ADryRunPrintsTheStepsAndChangesNothing) {

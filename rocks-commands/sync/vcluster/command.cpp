@@ -41,7 +41,8 @@ class SyncVcluster : public Command {
             "vcluster snapshot` and `rocks rollback vcluster` are done for active clusters. At "
             "its end the same in reverse, the snapshots too, then the rows are removed and the "
             "capacity is free. States: scheduled, provisioning, installing, active, powered-off, "
-            "releasing, released (cancelled, failed). Every step is journalled before and after "
+            "releasing, released (cancelled, failed). One sync runs at a time (a second waits "
+            "for the first, up to wait=). Every step is journalled before and after "
             "it runs, so an interrupted sync resumes; a failed step is retried by the next syncs "
             "up to 3 attempts, then the reservation is failed with the host, the step and its "
             "error. The dry-run executor prints every step and changes nothing (the database "
@@ -54,6 +55,10 @@ class SyncVcluster : public Command {
               "done), local (run here) or ssh (run on each host)",
               "attribute vc_executor, else ssh"},
              {"width", "how many hosts work in parallel", "8"},
+             {"wait",
+              "how long to wait for a sync already running (the timer's, the portal's node "
+              "actions) before giving up: one sync at a time acts on the hosts",
+              "10m"},
              {"host-root", "local executor: give each host a directory of its own under this path",
               ""},
              {"tool-path", "local executor: directory put first on PATH", ""},
@@ -81,6 +86,21 @@ class SyncVcluster : public Command {
             ctx.param("ssh-config", attrs.global("vc_ssh_config").value_or(""))};
         if (!options.sshConfig.empty() && !std::filesystem::is_regular_file(options.sshConfig)) {
             throw Error("ssh-config: no such file '" + options.sshConfig + "'");
+        }
+        const reservation::Time wait = reservation::parseDuration(ctx.param("wait", "10m"), "wait");
+        // One sync at a time: two would both see a step not done yet and run
+        // it on the hosts at once. A dry run changes nothing and needs none.
+        std::unique_ptr<db::HeldLock> held;
+        if (kind != "dry-run") {
+            held = ctx.db().holdLock("sync", 0);
+            if (!held) {
+                ctx.out() << "waiting for the rocks sync vcluster already running\n" << std::flush;
+                held = ctx.db().holdLock("sync", static_cast<int>(wait));
+            }
+            if (!held) {
+                throw Error("another rocks sync vcluster has been running for longer than wait=" +
+                            ctx.param("wait", "10m") + "; nothing was done");
+            }
         }
         auto executor = execute::makeExecutor(kind, ctx.out(), options);
         execute::Progress progress(ctx.out(), isatty(STDOUT_FILENO) != 0);

@@ -47,6 +47,15 @@ class Statement {
     virtual void reset() = 0;
 };
 
+// An advisory lock of one database, held until it is destroyed or its
+// process ends in whatever way (so a crash never leaves it taken): what
+// makes one `rocks sync vcluster` at a time act on the hosts. It is not a
+// transaction: the other commands go on meanwhile.
+class HeldLock {
+  public:
+    virtual ~HeldLock() = default;
+};
+
 // The one interface the rest of the roll uses to reach the Rocks database.
 // SQLite is the embedded default; a MySQL/MariaDB implementation (a real Rocks
 // frontend's database) goes behind the same interface.
@@ -62,6 +71,10 @@ class Database {
     virtual std::int64_t lastInsertId() const = 0;
     virtual int changes() const = 0;
     virtual std::string dialect() const = 0;
+    // Takes the advisory lock `name` of this database (a word: letters,
+    // digits, '-'), waiting up to waitSeconds for the process that holds it;
+    // nullptr when it was held all that time.
+    virtual std::unique_ptr<HeldLock> holdLock(const std::string& name, int waitSeconds) = 0;
 
     // Conveniences over prepare/bind/step.
     std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {});

@@ -318,7 +318,8 @@ std::vector<std::string> splitStatements(std::string_view sql) {
 }  // namespace
 
 MariaDbDatabase::MariaDbDatabase(const MysqlUrl& url, int lockTimeoutSeconds)
-    : database_(url.database),
+    : url_(url),
+      database_(url.database),
       lockName_("vcluster:" + url.database),
       lockTimeoutSeconds_(lockTimeoutSeconds) {
     handle_ = mysql_init(nullptr);
@@ -441,6 +442,42 @@ void MariaDbDatabase::rollback() {
         throw;
     }
     releaseLock();
+}
+
+namespace {
+
+class ServerLock : public HeldLock {
+  public:
+    ServerLock(std::unique_ptr<MariaDbDatabase> connection, std::string name)
+        : connection_(std::move(connection)), name_(std::move(name)) {}
+    ~ServerLock() override {
+        try {
+            connection_->queryOne("SELECT RELEASE_LOCK(?)", {name_});
+        } catch (const std::exception&) {
+            // The connection's end (its destructor, next) releases it as well.
+        }
+    }
+    ServerLock(const ServerLock&) = delete;
+    ServerLock& operator=(const ServerLock&) = delete;
+
+  private:
+    std::unique_ptr<MariaDbDatabase> connection_;
+    std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<HeldLock> MariaDbDatabase::holdLock(const std::string& name, int waitSeconds) {
+    auto connection = std::make_unique<MariaDbDatabase>(url_, lockTimeoutSeconds_);
+    const std::string full = lockName_ + ":" + name;
+    auto got = connection->queryOne("SELECT GET_LOCK(?, ?)", {full, std::int64_t{waitSeconds}});
+    if (!got || got->isNull(0)) {
+        throw Error("database: cannot take the lock " + full + " on " + database_);
+    }
+    if (got->integer(0) != 1) {
+        return nullptr;
+    }
+    return std::make_unique<ServerLock>(std::move(connection), full);
 }
 
 void MariaDbDatabase::releaseLock() {

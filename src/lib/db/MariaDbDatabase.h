@@ -37,6 +37,11 @@ class MariaDbDatabase : public Database {
     std::int64_t lastInsertId() const override { return lastInsertId_; }
     int changes() const override { return changes_; }
     std::string dialect() const override { return "mysql"; }
+    // GET_LOCK('vcluster:<database>:<name>') on a connection of its own:
+    // MariaDB before 10.0.2 (Rocks 7's 5.5) holds one named lock per session
+    // and would drop it at the first transaction's GET_LOCK; the server
+    // releases it when that connection ends (the process with it).
+    std::unique_ptr<HeldLock> holdLock(const std::string& name, int waitSeconds) override;
 
     const std::string& databaseName() const { return database_; }
 
@@ -49,6 +54,7 @@ class MariaDbDatabase : public Database {
     void releaseLock();
 
     st_mysql* handle_ = nullptr;
+    MysqlUrl url_;
     std::string database_;
     std::string lockName_;
     int lockTimeoutSeconds_;

@@ -1,6 +1,8 @@
 #include "db/SqliteDatabase.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -8,9 +10,11 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "db/DatabaseUrl.h"
 #include "util/Error.h"
@@ -327,5 +331,48 @@ void SqliteDatabase::commit() { executeScript("COMMIT"); }
 void SqliteDatabase::rollback() { executeScript("ROLLBACK"); }
 std::int64_t SqliteDatabase::lastInsertId() const { return sqlite3_last_insert_rowid(handle_); }
 int SqliteDatabase::changes() const { return sqlite3_changes(handle_); }
+
+}  // namespace vcluster::db
+
+namespace vcluster::db {
+
+namespace {
+
+class FileLock : public HeldLock {
+  public:
+    explicit FileLock(int fd) : fd_(fd) {}
+    ~FileLock() override { ::close(fd_); }  // closing the file releases its flock
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+  private:
+    int fd_;
+};
+
+}  // namespace
+
+std::unique_ptr<HeldLock> SqliteDatabase::holdLock(const std::string& name, int waitSeconds) {
+    const std::string file = path_ + "-" + name + ".lock";
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw Error("database: cannot open the lock file " + file + ": " + std::strerror(errno));
+    }
+    // Polled rather than a blocking flock: the wait is bounded, and a signal
+    // ends the process (and so the wait) as it would any command.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(waitSeconds);
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            const int saved = errno;
+            ::close(fd);
+            throw Error("database: cannot lock " + file + ": " + std::strerror(saved));
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            ::close(fd);
+            return nullptr;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return std::make_unique<FileLock>(fd);
+}
 
 }  // namespace vcluster::db

@@ -33,6 +33,9 @@ class SqliteDatabase : public Database {
     std::int64_t lastInsertId() const override;
     int changes() const override;
     std::string dialect() const override { return "sqlite"; }
+    // flock(2) on the file <path>-<name>.lock beside the database (made
+    // mode 0600 when absent): released by the kernel when the process ends.
+    std::unique_ptr<HeldLock> holdLock(const std::string& name, int waitSeconds) override;
     const std::string& path() const { return path_; }
     bool readOnly() const { return readOnly_; }
 
