@@ -5,11 +5,13 @@
 
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "db/Schema.h"
 #include "db/SqliteDatabase.h"
 #include "lifecycle/SnapshotPool.h"
 #include "reservation/ReservationPool.h"
+#include "reservation/ReservationTables.h"
 #include "support/Keys.h"
 #include "support/Process.h"
 
@@ -126,4 +128,40 @@ TEST_F(Pool, OverlappingAgreesWithAScanForEverySpanLength) {
         f.state = "scheduled";
         EXPECT_EQ(names(pool_.list(f)), expected);
     }
+}
+
+TEST_F(Pool, TheBriefListingPrintsWhatTheFullOnePrints) {
+    // rocks list vcluster reads the brief rows: its tables must not change.
+    const Time h = 3600;
+    add("a", kNow, kNow + h, "scheduled");
+    add("b", kNow - h, kNow + 9 * h, "installing");
+    add("c", kNow - h, kNow + 900 * h, "powered-off", "tue,thu@13:00-16:00");
+    auto failed = add("d", kNow - 2 * h, kNow + h, "failed");
+    pool_.setFailureReason(failed, "storage-2-0: storage failed (exit 5): no space");
+    add("e", kNow - 20 * h, kNow - 10 * h, "released");
+    add("f", kNow, kNow + h, "cancelled");
+    auto render = [](const cli::Table& t) {
+        std::ostringstream out;
+        t.render(out, cli::OutputFormat::Json);
+        t.render(out, cli::OutputFormat::Text);
+        return out.str();
+    };
+    auto listed = [&](const ReservationPool::ListFilter& f, bool history) {
+        cli::Table t(history ? historyColumns() : listColumns());
+        pool_.eachListed(f, history, [&](const StoredReservation& r) {
+            history ? addHistoryRow(t, r) : addListRow(t, r);
+        });
+        return t;
+    };
+    ReservationPool::ListFilter all;
+    EXPECT_EQ(render(listed(all, false)), render(listTable(pool_.list(all))));
+    EXPECT_EQ(pool_.list(all).size(), 4U);  // a, b, c, d: not vacuous
+    EXPECT_EQ(pool_.listAll().size(), 6U);
+    EXPECT_EQ(render(listed(all, true)), render(historyTable(pool_.listAll())));
+    ReservationPool::ListFilter owned;
+    owned.owner = "nobody";
+    EXPECT_EQ(render(listed(owned, true)), render(historyTable({})));
+    ReservationPool::ListFilter released;
+    released.state = "released";
+    EXPECT_EQ(render(listed(released, false)), render(listTable(pool_.list(released))));
 }

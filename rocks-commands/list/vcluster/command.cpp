@@ -89,38 +89,41 @@ class ListVcluster : public Command {
             throw Error("to must be after from");
         }
         ReservationPool pool(ctx.db());
-        std::vector<StoredReservation> rows;
+        auto named = [&ctx](const StoredReservation& r) {
+            return ctx.args().empty() || std::find(ctx.args().begin(), ctx.args().end(),
+                                                   r.request.name) != ctx.args().end();
+        };
         if (history ||
             (filter.state && (*filter.state == "released" || *filter.state == "cancelled"))) {
             // The history: who ended what, when and why.
-            for (auto& r : history ? pool.listAll() : pool.list(filter)) {
-                const bool named =
-                    ctx.args().empty() || std::find(ctx.args().begin(), ctx.args().end(),
-                                                    r.request.name) != ctx.args().end();
-                const bool owned = !filter.owner || r.request.owner == *filter.owner;
-                const bool during = (!filter.from || r.request.end > *filter.from) &&
-                                    (!filter.to || r.request.start < *filter.to);
-                if (named && owned && during) {
-                    rows.push_back(std::move(r));
+            Table table(historyColumns());
+            pool.eachListed(filter, history, [&](const StoredReservation& r) {
+                if (named(r)) {
+                    addHistoryRow(table, r);
                 }
-            }
-            ctx.print(historyTable(rows));
+            });
+            ctx.print(table);
             return;
         }
         if (ctx.args().empty()) {
-            rows = pool.list(filter);
-        } else {
-            for (const auto& name : ctx.args()) {
-                auto r = pool.findLive(name);
-                auto members = ReservationBook(ctx.db()).group(name);
-                if (!r && members.empty()) {
-                    throw Error("unknown vcluster '" + name + "'");
-                }
-                if (r) {
-                    rows.push_back(*r);
-                }
-                rows.insert(rows.end(), members.begin(), members.end());
+            // Row by row into the table: nothing else is held.
+            Table table(listColumns());
+            pool.eachListed(filter, false,
+                            [&](const StoredReservation& r) { addListRow(table, r); });
+            ctx.print(table);
+            return;
+        }
+        std::vector<StoredReservation> rows;
+        for (const auto& name : ctx.args()) {
+            auto r = pool.findLive(name);
+            auto members = ReservationBook(ctx.db()).group(name);
+            if (!r && members.empty()) {
+                throw Error("unknown vcluster '" + name + "'");
             }
+            if (r) {
+                rows.push_back(*r);
+            }
+            rows.insert(rows.end(), members.begin(), members.end());
         }
         ctx.print(listTable(rows));
     }

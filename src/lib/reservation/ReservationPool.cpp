@@ -72,6 +72,19 @@ constexpr const char* kSelect =
     "FROM vcluster_reservations r LEFT JOIN nodes g ON g.ID = r.Gateway "
     "LEFT JOIN nodes s ON s.ID = r.Storage ";
 
+// kSelect's columns at the same places for a listing: what it does not print
+// is a constant, so neither the joins nor the snapshot count are read (and
+// the ssh keys are not copied), with the same reader.
+constexpr const char* kSelectBrief =
+    "SELECT r.ID, r.Name, r.Owner, r.State, r.StartTime, r.EndTime, r.RepeatSpec, r.Nodes, "
+    "r.CPUs, r.Memory, r.Disk, r.FeCPUs, r.FeMemory, r.FeDisk, '', '', '', "
+    "'', r.Hypervisor, r.Network, r.NetworkID, '', '', "
+    "'', '', COALESCE(r.FailureReason, ''), r.Phase, r.TimeZone, "
+    "r.SkipDates, r.GroupName, r.InstallAllowance, r.ShutdownAsked, "
+    "COALESCE(r.BuiltNodes, 0), COALESCE(r.BuiltMemory, 0), COALESCE(r.BuiltCPUs, 0), "
+    "COALESCE(r.Ended, ''), COALESCE(r.EndedBy, ''), COALESCE(r.EndReason, ''), 0 "
+    "FROM vcluster_reservations r ";
+
 // The states that are a phase of a stored State (see migration 5).
 std::pair<std::string, std::string> stateAndPhase(const std::string& state) {
     if (state == "installing") {
@@ -119,6 +132,67 @@ std::vector<db::Value> rowValues(const StoredReservation& s) {
 
 }  // namespace
 
+namespace {
+
+StoredReservation readReservation(const db::Statement& row) {
+    StoredReservation s;
+    s.id = row.integer(0);
+    auto& r = s.request;
+    r.name = row.text(1);
+    r.owner = row.text(2);
+    s.state = row.text(26);
+    if (s.state.empty()) {
+        s.state = row.text(3);
+    }
+    r.start = row.integer(4);
+    r.end = row.integer(5);
+    r.timeZone = row.text(27);
+    if (const std::string repeat = row.text(6); !repeat.empty()) {
+        r.repeat = parseWeeklyRepeat(repeat);
+        r.repeat->zone = r.timeZone;
+        if (const std::string skips = row.text(28); !skips.empty()) {
+            r.repeat->skips = parseSkipDates(skips);
+        }
+    }
+    r.group = row.text(29);
+    r.installAllowance = row.integer(30);
+    if (!row.isNull(31)) {
+        s.shutdownAsked = row.integer(31);
+    }
+    r.nodes = static_cast<int>(row.integer(7));
+    r.cpus = static_cast<int>(row.integer(8));
+    r.memoryMiB = row.integer(9);
+    r.diskMiB = row.integer(10);
+    r.feCpus = static_cast<int>(row.integer(11));
+    r.feMemoryMiB = row.integer(12);
+    r.feDiskMiB = row.integer(13);
+    if (const std::string rolls = row.text(14); !rolls.empty()) {
+        r.rolls = split(rolls, ',');
+    }
+    r.appliances = split(row.text(15), ',');
+    r.sshKey = row.text(16);
+    r.fqdn = row.text(17);
+    r.hypervisor = parseHypervisor(row.text(18));
+    r.network = parseNetworkKind(row.text(19));
+    s.networkId = row.integer(20);
+    s.gateway = row.text(21);
+    s.publicIp = row.text(22);
+    s.storage = row.text(23);
+    s.created = row.text(24);
+    s.failureReason = row.text(25);
+    s.builtNodes = static_cast<int>(row.integer(32));
+    s.builtMemoryMiB = row.integer(33);
+    s.builtCpus = static_cast<int>(row.integer(34));
+    s.ended = row.text(35);
+    s.endedBy = row.text(36);
+    s.endReason = row.text(37);
+    s.snapshots = static_cast<int>(row.integer(38));
+    s.nodeHosts.assign(static_cast<std::size_t>(s.heldNodes()), std::string());
+    return s;
+}
+
+}  // namespace
+
 std::vector<StoredReservation> ReservationPool::load(const std::string& where,
                                                      const std::vector<db::Value>& params,
                                                      bool withNodes,
@@ -135,55 +209,13 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
     }
     // Row by row (each): a listing of 50,000 held all their 39 columns at
     // once before the first was read, twice the memory of the answer.
-    db_.each(sql, params, [&](const db::Statement& stmt) {
-        const db::Row row = stmt.row();
-        StoredReservation s;
-        s.id = row.integer(0);
-        auto& r = s.request;
-        r.name = row.text(1);
-        r.owner = row.text(2);
-        s.state = row.text(26).empty() ? row.text(3) : row.text(26);
-        r.start = row.integer(4);
-        r.end = row.integer(5);
-        r.timeZone = row.text(27);
-        if (!row.text(6).empty()) {
-            r.repeat = parseWeeklyRepeat(row.text(6));
-            r.repeat->zone = r.timeZone;
-            if (!row.text(28).empty()) {
-                r.repeat->skips = parseSkipDates(row.text(28));
-            }
+    // Columns straight from the statement: copying each row into a db::Row
+    // first cost 39 Values a row.
+    db_.each(sql, params, [&](const db::Statement& row) {
+        StoredReservation s = readReservation(row);
+        if (withNodes) {
+            byId[s.id] = out.size();
         }
-        r.group = row.text(29);
-        r.installAllowance = row.integer(30);
-        s.shutdownAsked = row.optInteger(31);
-        r.nodes = static_cast<int>(row.integer(7));
-        r.cpus = static_cast<int>(row.integer(8));
-        r.memoryMiB = row.integer(9);
-        r.diskMiB = row.integer(10);
-        r.feCpus = static_cast<int>(row.integer(11));
-        r.feMemoryMiB = row.integer(12);
-        r.feDiskMiB = row.integer(13);
-        r.rolls = row.text(14).empty() ? std::vector<std::string>{} : split(row.text(14), ',');
-        r.appliances = split(row.text(15), ',');
-        r.sshKey = row.text(16);
-        r.fqdn = row.text(17);
-        r.hypervisor = parseHypervisor(row.text(18));
-        r.network = parseNetworkKind(row.text(19));
-        s.networkId = row.integer(20);
-        s.gateway = row.text(21);
-        s.publicIp = row.text(22);
-        s.storage = row.text(23);
-        s.created = row.text(24);
-        s.failureReason = row.text(25);
-        s.builtNodes = static_cast<int>(row.integer(32));
-        s.builtMemoryMiB = row.integer(33);
-        s.builtCpus = static_cast<int>(row.integer(34));
-        s.ended = row.text(35);
-        s.endedBy = row.text(36);
-        s.endReason = row.text(37);
-        s.snapshots = static_cast<int>(row.integer(38));
-        s.nodeHosts.assign(static_cast<std::size_t>(s.heldNodes()), std::string());
-        byId[s.id] = out.size();
         out.push_back(std::move(s));
     });
     auto sorted = [&page](std::vector<StoredReservation> rows) {
@@ -292,8 +324,13 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
     return due;
 }
 
-std::vector<StoredReservation> ReservationPool::list(const ListFilter& filter) const {
-    std::string where = "WHERE r.State NOT IN ('released', 'cancelled')";
+namespace {
+
+// The WHERE of a listing and its parameters.
+std::pair<std::string, std::vector<db::Value>> listWhere(const ReservationPool::ListFilter& filter,
+                                                         bool history = false) {
+    std::string where =
+        history ? std::string("WHERE 1 = 1") : "WHERE r.State NOT IN ('released', 'cancelled')";
     std::vector<db::Value> params;
     if (filter.state) {
         auto [state, phase] = stateAndPhase(*filter.state);
@@ -313,12 +350,30 @@ std::vector<StoredReservation> ReservationPool::list(const ListFilter& filter) c
                                          filter.to.value_or(std::numeric_limits<Time>::max() / 2),
                                          params);
     }
-    if (filter.limit) {
-        return load(where, params, false,
-                    " LIMIT " + std::to_string(std::max<std::int64_t>(0, *filter.limit)) +
-                        " OFFSET " + std::to_string(std::max<std::int64_t>(0, filter.offset)));
+    return {where, params};
+}
+
+std::string pageOf(const ReservationPool::ListFilter& filter) {
+    if (!filter.limit) {
+        return "";
     }
-    return load(where, params, false);
+    return " LIMIT " + std::to_string(std::max<std::int64_t>(0, *filter.limit)) + " OFFSET " +
+           std::to_string(std::max<std::int64_t>(0, filter.offset));
+}
+
+}  // namespace
+
+std::vector<StoredReservation> ReservationPool::list(const ListFilter& filter) const {
+    auto [where, params] = listWhere(filter);
+    return load(where, params, false, pageOf(filter));
+}
+
+void ReservationPool::eachListed(const ListFilter& filter, bool history,
+                                 const std::function<void(const StoredReservation&)>& visit) const {
+    auto [where, params] = listWhere(filter, history);
+    db_.each(
+        std::string(kSelectBrief) + where + " ORDER BY r.StartTime, r.Name, r.ID" + pageOf(filter),
+        params, [&](const db::Statement& row) { visit(readReservation(row)); });
 }
 
 std::vector<StoredReservation> ReservationPool::listAll() const { return load("", {}); }

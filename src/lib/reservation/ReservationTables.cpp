@@ -51,25 +51,25 @@ Table listTable(const std::vector<StoredReservation>& rows) {
     return table;
 }
 
+std::vector<Table::Column> historyColumns() {
+    return {{"name"},  {"owner"},    {"state"}, {"start"}, {"end"}, {"nodes", Table::Kind::Number},
+            {"ended"}, {"ended-by"}, {"reason"}};
+}
+
+void addHistoryRow(Table& table, const StoredReservation& s) {
+    const auto& r = s.request;
+    const std::string reason =
+        s.endReason.empty() || (s.state == "failed" && !s.failureReason.empty()) ? s.failureReason
+                                                                                 : s.endReason;
+    table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
+                  std::to_string(r.nodes), s.ended, s.endedBy, reason});
+}
+
 Table historyTable(const std::vector<StoredReservation>& rows) {
-    Table table({{"name"},
-                 {"owner"},
-                 {"state"},
-                 {"start"},
-                 {"end"},
-                 {"nodes", Table::Kind::Number},
-                 {"ended"},
-                 {"ended-by"},
-                 {"reason"}});
+    Table table(historyColumns());
     table.reserve(rows.size());
     for (const auto& s : rows) {
-        const auto& r = s.request;
-        const std::string reason =
-            s.endReason.empty() || (s.state == "failed" && !s.failureReason.empty())
-                ? s.failureReason
-                : s.endReason;
-        table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
-                      std::to_string(r.nodes), s.ended, s.endedBy, reason});
+        addHistoryRow(table, s);
     }
     return table;
 }

@@ -22,6 +22,8 @@ void addListRow(cli::Table& table, const StoredReservation& s);
 cli::Table listTable(const std::vector<StoredReservation>& rows);
 // `rocks list vcluster state=all`: every reservation ever booked, with when,
 // by whom and why an ended one ended.
+std::vector<cli::Table::Column> historyColumns();
+void addHistoryRow(cli::Table& table, const StoredReservation& s);
 cli::Table historyTable(const std::vector<StoredReservation>& rows);
 
 }  // namespace vcluster::reservation
