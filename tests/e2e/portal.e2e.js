@@ -3,11 +3,40 @@
 // calendar, and keep a screenshot. Prints the refusal text for the caller.
 'use strict';
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const url = process.env.PORTAL_URL;
 const shot = process.env.SCREENSHOT;
 const key = process.env.SSH_KEY;
+
+// What the fake vm-server's virsh says of a domain (tests/fakehost).
+function domainState(vm) {
+  for (const host of fs.readdirSync(process.env.HOSTS)) {
+    const file = path.join(process.env.HOSTS, host, 'state', 'domain', vm);
+    if (fs.existsSync(file)) {
+      return fs.readFileSync(file, 'utf8').split('\n')[0];
+    }
+  }
+  return 'no domain';
+}
+
+// Presses a node's button, then reloads until the page says the action is
+// done (the portal's worker carries it out at once; 30 s at most).
+async function press(page, action, node) {
+  const row = `table[data-name=c1] tr[data-node=${node}]`;
+  await Promise.all([page.waitForLoadState('load'),
+    page.click(`${row} button[aria-label="${action} ${node}"]`)]);
+  assert.match(await page.textContent('[role=status]'),
+    new RegExp(`^c1 ${node}: ${action} requested; the portal carries it out now$`));
+  for (let i = 0; i < 60; i++) {
+    if (/ (done|failed)/.test(await page.textContent(`${row} .last`))) break;
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  return { last: await page.textContent(`${row} .last`), power: await page.textContent(`${row} .power`) };
+}
 
 async function book(page, name) {
   await page.fill('#name', name);
@@ -65,6 +94,21 @@ async function book(page, name) {
     assert.match(refusal, /^refused: .*earliest start that fits: 2027-01-10T00:00:00Z/);
     assert.equal(await page.inputValue('#name'), 'e2e2', 'the form keeps what was typed');
     assert.equal(await page.locator('tr[data-name=e2e2]').count(), 0);
+
+    // c1 is built: its nodes, each with its buttons.
+    const compute = 'table[data-name=c1] tr[data-node=compute-0-0]';
+    assert.equal(await page.textContent(`${compute} .power`), 'on');
+    assert.equal(domainState('c1-compute-0-0'), 'running');
+    let after = await press(page, 'off', 'compute-0-0');
+    assert.equal(after.last, 'off done: shut down cleanly');
+    assert.equal(after.power, 'off');
+    assert.equal(domainState('c1-compute-0-0'), 'shut off');
+    assert.equal(domainState('c1-frontend'), 'running', 'only the node pressed');
+    after = await press(page, 'on', 'compute-0-0');
+    assert.equal(after.last, 'on done: powered on');
+    assert.equal(after.power, 'on');
+    assert.equal(domainState('c1-compute-0-0'), 'running');
+
     await page.waitForFunction(() => document.querySelector('#calendar').naturalWidth > 0);
     await page.screenshot({ path: shot, fullPage: true });
     console.log(refusal);

@@ -3,7 +3,9 @@
 # headless Chromium (Debian's chromium + playwright-core pinned in
 # package-lock.json, installed here into a cache on first use). Logs in, books
 # a cluster, gets the refusal for an impossible one (the same text as the
-# command line's) and keeps build/artifacts/portal.png.
+# command line's), powers a node of a built cluster off and on with its
+# buttons (carried out by the portal's own worker on the fake hosts) and
+# keeps build/artifacts/portal.png.
 set -euo pipefail
 : "${ROCKS:?} ${VCLUSTER_SOURCE_DIR:?} ${VCLUSTER_BINARY_DIR:?}"
 here="$VCLUSTER_SOURCE_DIR/tests/e2e"
@@ -51,12 +53,34 @@ for i in 0 1; do
     r set host attr vm-server-1-$i vc_cpus 8
     r set host attr vm-server-1-$i vc_memory 16384
 done
+# The hosts' interfaces and attributes a build needs, and alice's c1 built
+# now on the fake hosts (tests/fakehost), for the page's node buttons.
+r add host interface gateway-0-0 eth0 subnet=private ip=10.1.255.250 mac=52:54:00:20:00:00
+r add host interface gateway-0-0 eth1 subnet=public ip=192.0.2.10 mac=52:54:00:21:00:00
+r set host attr gateway-0-0 vc_trunk_interface eth0
+r set host attr gateway-0-0 vc_public_interface eth1
+for i in 0 1; do
+    r add host interface vm-server-1-$i eth0 subnet=private ip=10.1.254.$((i + 1)) \
+        mac=52:54:00:30:00:0$i
+    r set host attr vm-server-1-$i vc_trunk_interface eth0
+done
+r add host interface storage-2-0 eth0 subnet=private ip=10.1.253.1 mac=52:54:00:40:00:00
+r set host attr storage-2-0 vc_volume_group vg_vcluster
 password=alice-e2e-password
 printf '%s\n' "$password" | r add vcluster user alice
 ssh-keygen -q -t ed25519 -N '' -C tenant@example.org -f "$work/tenant" >/dev/null
 
-# Started directly (not through r), so $! is the daemon itself and the trap kills it.
-"$ROCKS" start vcluster portal listen=127.0.0.1:0 >"$work/portal.out" 2>"$work/portal.err" &
+r add vcluster c1 start=2026-12-01T00:00:00Z end=2026-12-03T00:00:00Z nodes=1 \
+    sshkey="$work/tenant.pub" owner=alice >/dev/null
+hosts="$work/hosts"
+act=(executor=local "host-root=$hosts" "tool-path=$VCLUSTER_SOURCE_DIR/tests/fakehost/bin")
+r sync vcluster now=2026-12-01T00:00:30Z "${act[@]}" >/dev/null
+r list vcluster c1 | grep -q '^c1: *alice *active' || { echo "c1 not built"; exit 1; }
+
+# Started directly (not through r), so $! is the daemon itself and the trap
+# kills it. Its own worker carries out the node actions at once.
+"$ROCKS" start vcluster portal listen=127.0.0.1:0 "${act[@]}" act-interval=1s \
+    >"$work/portal.out" 2>"$work/portal.err" &
 portal_pid=$!
 for _ in $(seq 100); do
     grep -q listening "$work/portal.out" 2>/dev/null && break
@@ -68,7 +92,7 @@ url=$(sed -n 's/^vcluster portal listening on //p' "$work/portal.out")
 mkdir -p "$VCLUSTER_BINARY_DIR/artifacts"
 shot="$VCLUSTER_BINARY_DIR/artifacts/portal.png"
 rm -f "$shot"
-refusal=$(PORTAL_URL="$url" SCREENSHOT="$shot" SSH_KEY="$(cat "$work/tenant.pub")" \
+refusal=$(PORTAL_URL="$url" SCREENSHOT="$shot" SSH_KEY="$(cat "$work/tenant.pub")" HOSTS="$hosts" \
     ALICE_PASSWORD="$password" NODE_PATH="$modules/node_modules" node "$here/portal.e2e.js")
 
 # What the browser booked is in the database, as alice's; the refused one is not.
@@ -86,4 +110,9 @@ set -e
 # The screenshot is a real PNG of a real size.
 [[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ]]
 [[ $(stat -c %s "$shot") -gt 20000 ]]
-echo "e2e: booked e2e1, refused e2e2 as the CLI does; screenshot $shot"
+# The buttons' actions are the cluster's history, as alice's.
+history=$(r list vcluster node c1 output-format=json)
+grep -q '"node":"c1-compute-0-0".*"power":"on", "action":"on done"' <<<"$history" ||
+    { echo "no action on record: $history"; exit 1; }
+echo "e2e: booked e2e1, refused e2e2 as the CLI does, powered c1's compute off and on;" \
+    "screenshot $shot"

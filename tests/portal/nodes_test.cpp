@@ -6,9 +6,12 @@
 // changes nothing.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "portal/PortalFixture.h"
+#include "support/TestDatabase.h"
 
 namespace vcluster::test {
 
@@ -433,6 +436,58 @@ TEST_F(PortalNodes, TheOwnerReadsTheTailOfANodesConsole) {
     EXPECT_EQ(
         api(tokens_["bob"], "GET", "/api/v1/reservations/c1/nodes/compute-0-0/console").status,
         404);
+}
+
+}  // namespace vcluster::test
+
+namespace vcluster::test {
+
+// With executor= the portal's own worker carries out an action as soon as it
+// is asked, with no sync; one asked by the CLI at its next look
+// (act-interval); and it takes turns with the syncs (never while one holds
+// the sync lock).
+TEST_F(PortalNodes, ThePortalsWorkerCarriesOutActionsAtOnceTakingTurnsWithTheSyncs) {
+    build();
+    portal_.reset();
+    portal_ = std::make_unique<PortalProcess>(
+        db(), std::vector<std::string>{"executor=local", "host-root=" + hosts_.string(),
+                                       "tool-path=" + kTools, "act-interval=1s"});
+    auto settled = [&](const std::string& n) {
+        for (int i = 0; i < 300; ++i) {
+            auto last = node(n).at("last_action");
+            if (!last.is_null() && last.at("state") != "requested") {
+                return last.at("state").get<std::string>();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return std::string("still requested after 30 s");
+    };
+    ASSERT_EQ(act("alice", "compute-0-1", R"({"action":"reset"})").status, 202);
+    EXPECT_EQ(settled("compute-0-1"), "done");
+    EXPECT_EQ(resets("c1-compute-0-1"), "1\n");
+    EXPECT_EQ(resets("c1-compute-0-0"), "0\n");
+
+    // Asked by the admin's command, not through the portal.
+    auto off = rocks({"set", "vcluster", "node", "power", "c1", "compute-0-0", "action=off"});
+    ASSERT_EQ(off.exitCode, 0) << off.err;
+    EXPECT_EQ(settled("compute-0-0"), "done");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "shut off");
+
+    // While a sync holds the lock, the worker leaves the action alone.
+    {
+        auto handle = openTestDatabase(db());
+        auto held = handle->holdLock("sync", 0);
+        ASSERT_NE(held, nullptr);
+        ASSERT_EQ(act("alice", "compute-0-0", R"({"action":"on"})").status, 202);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+        EXPECT_EQ(node("compute-0-0").at("last_action").at("state"), "requested");
+        EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "shut off");
+    }
+    EXPECT_EQ(settled("compute-0-0"), "done");
+    EXPECT_EQ(domain("vm-server-1-0", "c1-compute-0-0"), "running");
+    // Nothing else of the cluster was touched: its other nodes still run.
+    EXPECT_EQ(domain("gateway-0-0", "c1-frontend"), "running");
+    EXPECT_EQ(resets("c1-compute-0-1"), "1\n");
 }
 
 }  // namespace vcluster::test

@@ -925,6 +925,24 @@ std::vector<TransitionReport> Lifecycle::sync(reservation::Time now) {
 
 // ---- Tenants' node actions --------------------------------------------------
 
+std::vector<TransitionReport> Lifecycle::nodeActionsOnly(reservation::Time now) {
+    std::vector<TransitionReport> reports;
+    for (const auto& r : reservation::ReservationPool(db_).listWithNodeActions()) {
+        Context c{r, now};
+        try {
+            nodeActions(c);
+        } catch (const Error& e) {
+            // As in a sync: the cluster's other transitions are the sync's;
+            // an action that cannot start stays asked for the next sync.
+            c.details.push_back(e.what());
+        }
+        if (!c.details.empty()) {
+            reports.push_back({c.name(), c.from, c.state, join(c.details, "; ")});
+        }
+    }
+    return reports;
+}
+
 void Lifecycle::nodeActions(Context& c) {
     NodeActionPool pool(db_);
     for (const auto& a : pool.pending(c.r.id)) {

@@ -40,6 +40,10 @@ class Lifecycle {
 
     // Performs every transition due at `now`, in start-time order.
     std::vector<TransitionReport> sync(reservation::Time now);
+    // Only the tenants' node actions asked of active clusters, nothing else
+    // that may be due: what the portal's worker carries out as soon as they
+    // are asked (the next sync would do them as well).
+    std::vector<TransitionReport> nodeActionsOnly(reservation::Time now);
 
   private:
     struct Context;

@@ -324,6 +324,13 @@ std::vector<StoredReservation> ReservationPool::listDue(Time now) const {
     return due;
 }
 
+std::vector<StoredReservation> ReservationPool::listWithNodeActions() const {
+    return load(
+        "WHERE r.State = 'active' AND EXISTS (SELECT 1 FROM vcluster_node_actions a "
+        "WHERE a.Reservation = r.ID AND a.State = 'requested')",
+        {});
+}
+
 namespace {
 
 // The WHERE of a listing and its parameters.

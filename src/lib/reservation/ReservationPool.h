@@ -84,6 +84,8 @@ class ReservationPool {
     // Live reservations with something for `rocks sync vcluster` to do at
     // `now`, by start time then name (not the others spanning now).
     std::vector<StoredReservation> listDue(Time now) const;
+    // The active ones with a tenant's node action asked (the portal's worker).
+    std::vector<StoredReservation> listWithNodeActions() const;
     // What `rocks list vcluster` shows (not released or cancelled, or the one
     // state asked), filtered; without the node hosts.
     struct ListFilter {

@@ -235,7 +235,8 @@ void Portal::homePage(const Caller& caller, httplib::Response& res, int status,
     b += "</table></section>";
 
     // The nodes of each active cluster, with a button per action (carried
-    // out by the next sync; the state column says when it is done).
+    // out by the portal's worker or the next sync; the state column says
+    // when it is done).
     for (const auto& listed : rows) {
         if (listed.state != "active") {
             continue;
@@ -416,9 +417,14 @@ void Portal::webRoutes() {
                auto a = lifecycle::requestNodeAction(db(), name, req.matches[2], fields["action"],
                                                      fields["label"], c.user.name,
                                                      reservation::currentTime());
-               redirect(res, "/?msg=" + httplib::detail::encode_query_param(
-                                            name + " " + a.node + ": " + a.action +
-                                            " requested; the next sync carries it out"));
+               if (worker_) {
+                   worker_->wake();
+               }
+               redirect(res,
+                        "/?msg=" + httplib::detail::encode_query_param(
+                                       name + " " + a.node + ": " + a.action +
+                                       (worker_ ? " requested; the portal carries it out now"
+                                                : " requested; the next sync carries it out")));
            }));
     s.Post("/logout", page([this](const httplib::Request&, httplib::Response& res, const Caller& c,
                                   std::map<std::string, std::string>&) {

@@ -201,6 +201,11 @@ Portal::Portal(PortalOptions options)
     front.keyFile = options_.keyFile;
     front_ = std::make_unique<HttpFront>(front, [this](Exchange& x) { return server_->answer(x); });
     routes();
+    if (!options_.executor.empty() && options_.executor != "none") {
+        worker_ = std::make_unique<NodeWorker>(options_.databasePath, options_.executor,
+                                               options_.executorOptions,
+                                               std::chrono::seconds(options_.actIntervalSeconds));
+    }
 }
 
 Portal::~Portal() = default;
@@ -455,7 +460,8 @@ std::string Portal::sessionCookie(const std::string& name, const std::string& va
 }
 
 // A tenant's nodes: their power state and last action, and the actions the
-// next `rocks sync vcluster` carries out. The owner, an admin, or a token
+// portal's worker (executor=) or else the next `rocks sync vcluster` carries
+// out. The owner, an admin, or a token
 // scoped to the cluster; anyone else gets 404.
 void Portal::nodeRoutes() {
     route("GET", R"(/api/v1/reservations/([^/]+)/nodes)", "/api/v1/reservations/{name}/nodes",
@@ -513,6 +519,9 @@ void Portal::nodeRoutes() {
               auto a = lifecycle::requestNodeAction(db(), r.request.name, req.matches[2],
                                                     fields["action"], fields["label"], c.user.name,
                                                     reservation::currentTime());
+              if (worker_) {
+                  worker_->wake();
+              }
               res.set_header("Location", "/api/v1/reservations/" + r.request.name + "/nodes/" +
                                              a.node + "/actions");
               sendJson(res, 202, actionJson(r.request.name, a).dump() + "\n");

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "NodeWorker.h"
 #include "db/Database.h"
+#include "execute/Executor.h"
 #include "portal/Accounts.h"
 #include "portal/LoginThrottle.h"
 #include "reservation/ReservationPool.h"
@@ -48,6 +50,12 @@ struct PortalOptions {
     // Reverse proxies whose X-Forwarded-For names the client (their own
     // addresses, as the portal sees them); from anyone else it is ignored.
     std::vector<std::string> trustedProxies;
+    // The tenants' node actions: carried out at once with this executor
+    // (pretend, local, ssh: as `rocks sync vcluster executor=`), and every
+    // actIntervalSeconds those asked by other means; none: by the next sync.
+    std::string executor = "none";
+    execute::ExecutorOptions executorOptions;
+    std::int64_t actIntervalSeconds = 15;
 };
 
 // Who sent a request: a token's or a session's user. `csrf` is set for a
@@ -157,6 +165,7 @@ class Portal {
         std::string summary;
     };
     std::vector<ApiRoute> apiRoutes_;
+    std::unique_ptr<NodeWorker> worker_;  // last: stopped before the rest goes
 };
 
 // The value of cookie `name` in the request ("" when absent).

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 
 #include "Portal.h"
 #include "cli/Plugin.h"
+#include "cluster/Attributes.h"
 #include "reservation/ReservationRequest.h"
 #include "util/Strings.h"
 
@@ -72,6 +74,21 @@ class StartVclusterPortal : public Command {
               "5"},
              {"login-window", "the longest such wait (90s, 15m, 1h)", "15m"},
              {"password-checks", "password checks at once (64 MiB of memory each)", "4"},
+             {"executor",
+              "carries out the tenants' node actions (power, reset, reinstall, roll-back, "
+              "console) as soon as they are asked, with this executor (pretend, local or ssh, "
+              "as rocks sync vcluster executor=), taking turns with the syncs; none: the next "
+              "rocks sync vcluster carries them out",
+              "none"},
+             {"act-interval",
+              "with an executor: how often the node actions asked otherwise (rocks set vcluster "
+              "node power, a clean power-off waiting for its guest) are looked for",
+              "15s"},
+             {"host-root", "local executor: give each host a directory of its own under this path",
+              ""},
+             {"tool-path", "local executor: directory put first on PATH", ""},
+             {"ssh-config", "ssh executor: an ssh_config file (ssh -F) naming how to reach hosts",
+              "attribute vc_ssh_config, else ssh's own"},
              {"trusted-proxy",
               "addresses of reverse proxies whose X-Forwarded-For names the client "
               "(comma-separated)",
@@ -123,6 +140,21 @@ class StartVclusterPortal : public Command {
                 throw Error("trusted-proxy must list IP addresses, not '" + proxy + "'");
             }
             o.trustedProxies.push_back(proxy);
+        }
+
+        o.executor = ctx.param("executor", "none");
+        if (o.executor != "none" && o.executor != "pretend" && o.executor != "local" &&
+            o.executor != "ssh") {
+            throw Error("executor must be none, pretend, local or ssh, not '" + o.executor + "'");
+        }
+        o.actIntervalSeconds =
+            reservation::parseDuration(ctx.param("act-interval", "15s"), "act-interval");
+        o.executorOptions = {
+            ctx.param("host-root", ""), ctx.param("tool-path", ""),
+            ctx.param("ssh-config", AttributePool(ctx.db()).global("vc_ssh_config").value_or(""))};
+        if (!o.executorOptions.sshConfig.empty() &&
+            !std::filesystem::is_regular_file(o.executorOptions.sshConfig)) {
+            throw Error("ssh-config: no such file '" + o.executorOptions.sshConfig + "'");
         }
 
         // The worker threads inherit a mask without SIGTERM/SIGINT; one thread
