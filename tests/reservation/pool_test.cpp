@@ -133,8 +133,10 @@ TEST_F(Pool, OverlappingAgreesWithAScanForEverySpanLength) {
 TEST_F(Pool, TheBriefListingPrintsWhatTheFullOnePrints) {
     // rocks list vcluster reads the brief rows: its tables must not change.
     const Time h = 3600;
+    add("z", kNow + 5 * h, kNow + 6 * h, "scheduled");  // booked first, listed last
     add("a", kNow, kNow + h, "scheduled");
     add("b", kNow - h, kNow + 9 * h, "installing");
+    add("a2", kNow, kNow + h, "scheduled");  // the same start: by name
     add("c", kNow - h, kNow + 900 * h, "powered-off", "tue,thu@13:00-16:00");
     auto failed = add("d", kNow - 2 * h, kNow + h, "failed");
     pool_.setFailureReason(failed, "storage-2-0: storage failed (exit 5): no space");
@@ -147,16 +149,14 @@ TEST_F(Pool, TheBriefListingPrintsWhatTheFullOnePrints) {
         return out.str();
     };
     auto listed = [&](const ReservationPool::ListFilter& f, bool history) {
-        cli::Table t(history ? historyColumns() : listColumns());
-        pool_.eachListed(f, history, [&](const StoredReservation& r) {
-            history ? addHistoryRow(t, r) : addListRow(t, r);
-        });
-        return t;
+        ListingTable t(history);
+        pool_.eachListed(f, history, [&](const StoredReservation& r) { t.add(r); });
+        return t.table();
     };
     ReservationPool::ListFilter all;
     EXPECT_EQ(render(listed(all, false)), render(listTable(pool_.list(all))));
-    EXPECT_EQ(pool_.list(all).size(), 4U);  // a, b, c, d: not vacuous
-    EXPECT_EQ(pool_.listAll().size(), 6U);
+    EXPECT_EQ(pool_.list(all).size(), 6U);  // z, a, b, a2, c, d: not vacuous
+    EXPECT_EQ(pool_.listAll().size(), 8U);
     EXPECT_EQ(render(listed(all, true)), render(historyTable(pool_.listAll())));
     ReservationPool::ListFilter owned;
     owned.owner = "nobody";

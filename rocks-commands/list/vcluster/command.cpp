@@ -96,21 +96,20 @@ class ListVcluster : public Command {
         if (history ||
             (filter.state && (*filter.state == "released" || *filter.state == "cancelled"))) {
             // The history: who ended what, when and why.
-            Table table(historyColumns());
+            ListingTable table(true);
             pool.eachListed(filter, history, [&](const StoredReservation& r) {
                 if (named(r)) {
-                    addHistoryRow(table, r);
+                    table.add(r);
                 }
             });
-            ctx.print(table);
+            ctx.print(table.table());
             return;
         }
         if (ctx.args().empty()) {
-            // Row by row into the table: nothing else is held.
-            Table table(listColumns());
-            pool.eachListed(filter, false,
-                            [&](const StoredReservation& r) { addListRow(table, r); });
-            ctx.print(table);
+            // Row by row into the table's cells: nothing else is held.
+            ListingTable table(false);
+            pool.eachListed(filter, false, [&](const StoredReservation& r) { table.add(r); });
+            ctx.print(table.table());
             return;
         }
         std::vector<StoredReservation> rows;

@@ -378,9 +378,10 @@ std::vector<StoredReservation> ReservationPool::list(const ListFilter& filter) c
 void ReservationPool::eachListed(const ListFilter& filter, bool history,
                                  const std::function<void(const StoredReservation&)>& visit) const {
     auto [where, params] = listWhere(filter, history);
-    db_.each(
-        std::string(kSelectBrief) + where + " ORDER BY r.StartTime, r.Name, r.ID" + pageOf(filter),
-        params, [&](const db::Statement& row) { visit(readReservation(row)); });
+    const std::string page = pageOf(filter);
+    db_.each(std::string(kSelectBrief) + where +
+                 (page.empty() ? "" : " ORDER BY r.StartTime, r.Name, r.ID" + page),
+             params, [&](const db::Statement& row) { visit(readReservation(row)); });
 }
 
 std::vector<StoredReservation> ReservationPool::listAll() const { return load("", {}); }

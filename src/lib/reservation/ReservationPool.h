@@ -99,7 +99,8 @@ class ReservationPool {
     };
     std::vector<StoredReservation> list(const ListFilter& filter) const;
     // The same rows (with history: every reservation ever booked, the filter
-    // still applied), one at a time in the same order, with only what `rocks
+    // still applied), one at a time in the database's order (a page: in the
+    // listing's; ListingTable sorts the others), with only what `rocks
     // list vcluster` prints (listTable, historyTable): no ssh key, rolls,
     // appliances, gateway, storage or snapshot count, read without the
     // joins, and none held (a listing of 50,000 took 126 MB).

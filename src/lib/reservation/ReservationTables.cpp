@@ -1,5 +1,8 @@
 #include "reservation/ReservationTables.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace vcluster::reservation {
 
 using cli::Table;
@@ -30,17 +33,49 @@ std::vector<Table::Column> listColumns() {
             {"group"},  {"failure"}};
 }
 
-void addListRow(Table& table, const StoredReservation& s) {
+namespace {
+
+std::vector<std::string> listCells(const StoredReservation& s) {
     const auto& r = s.request;
     std::string net = std::to_string(s.networkId);
     if (r.network == NetworkKind::Vxlan) {
         net.insert(0, "vxlan:");
     }
-    table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
-                  std::to_string(r.nodes), formatSizeMiB(r.memoryMiB), formatSizeMiB(r.diskMiB),
-                  net, r.repeat ? r.repeat->text() : "", r.timeZone,
-                  r.repeat ? r.repeat->skipText() : "", r.group, s.failureReason});
+    return {r.name,
+            r.owner,
+            s.state,
+            formatTime(r.start),
+            formatTime(r.end),
+            std::to_string(r.nodes),
+            formatSizeMiB(r.memoryMiB),
+            formatSizeMiB(r.diskMiB),
+            net,
+            r.repeat ? r.repeat->text() : "",
+            r.timeZone,
+            r.repeat ? r.repeat->skipText() : "",
+            r.group,
+            s.failureReason};
 }
+
+std::vector<std::string> historyCells(const StoredReservation& s) {
+    const auto& r = s.request;
+    const std::string reason =
+        s.endReason.empty() || (s.state == "failed" && !s.failureReason.empty()) ? s.failureReason
+                                                                                 : s.endReason;
+    return {r.name,
+            r.owner,
+            s.state,
+            formatTime(r.start),
+            formatTime(r.end),
+            std::to_string(r.nodes),
+            s.ended,
+            s.endedBy,
+            reason};
+}
+
+}  // namespace
+
+void addListRow(Table& table, const StoredReservation& s) { table.addRow(listCells(s)); }
 
 Table listTable(const std::vector<StoredReservation>& rows) {
     Table table(listColumns());
@@ -56,13 +91,24 @@ std::vector<Table::Column> historyColumns() {
             {"ended"}, {"ended-by"}, {"reason"}};
 }
 
-void addHistoryRow(Table& table, const StoredReservation& s) {
-    const auto& r = s.request;
-    const std::string reason =
-        s.endReason.empty() || (s.state == "failed" && !s.failureReason.empty()) ? s.failureReason
-                                                                                 : s.endReason;
-    table.addRow({r.name, r.owner, s.state, formatTime(r.start), formatTime(r.end),
-                  std::to_string(r.nodes), s.ended, s.endedBy, reason});
+void addHistoryRow(Table& table, const StoredReservation& s) { table.addRow(historyCells(s)); }
+
+void ListingTable::add(const StoredReservation& s) {
+    rows_.push_back(
+        {s.request.start, s.request.name, s.id, history_ ? historyCells(s) : listCells(s)});
+}
+
+cli::Table ListingTable::table() {
+    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+        return std::tie(a.start, a.name, a.id) < std::tie(b.start, b.name, b.id);
+    });
+    Table t(history_ ? historyColumns() : listColumns());
+    t.reserve(rows_.size());
+    for (auto& row : rows_) {
+        t.addRow(std::move(row.cells));
+    }
+    rows_.clear();
+    return t;
 }
 
 Table historyTable(const std::vector<StoredReservation>& rows) {

@@ -26,4 +26,24 @@ std::vector<cli::Table::Column> historyColumns();
 void addHistoryRow(cli::Table& table, const StoredReservation& s);
 cli::Table historyTable(const std::vector<StoredReservation>& rows);
 
+// The listing's or the history's rows added in any order (as
+// ReservationPool::eachListed reads them), made a table in the listing's
+// order: start, name, id (SQLite's sorter cost more than reading the rows).
+class ListingTable {
+  public:
+    explicit ListingTable(bool history) : history_(history) {}
+    void add(const StoredReservation& s);
+    cli::Table table();
+
+  private:
+    struct Row {
+        Time start;
+        std::string name;
+        std::int64_t id;
+        std::vector<std::string> cells;
+    };
+    bool history_;
+    std::vector<Row> rows_;
+};
+
 }  // namespace vcluster::reservation
