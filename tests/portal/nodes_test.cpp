@@ -491,3 +491,68 @@ TEST_F(PortalNodes, ThePortalsWorkerCarriesOutActionsAtOnceTakingTurnsWithTheSyn
 }
 
 }  // namespace vcluster::test
+
+namespace vcluster::test {
+
+// The admin gives a cluster a new kit credential (the old one revoked), and a
+// frontend's reinstall after a revocation carries a working one by itself.
+TEST_F(PortalNodes, TheKitsCredentialIsRenewedByTheAdminAndByAFrontendReinstall) {
+    ASSERT_EQ(rocks({"set", "attr", "vc_portal_url", portal_->url()}).exitCode, 0);
+    build();
+    const fs::path conf = hosts_ / "gateway-0-0/export/vcluster/c1/kit/vc-power.conf";
+    auto tokenIn = [&] {
+        const std::string text = readFile(conf);
+        const auto at = text.find("token=") + 6;
+        return text.substr(at, text.find('\n', at) - at);
+    };
+    auto status = [&](const std::string& token) {
+        return api(token, "GET", "/api/v1/reservations/c1/nodes").status;
+    };
+    const std::string first = tokenIn();
+    ASSERT_EQ(status(first), 200);
+
+    // Revoked by the admin; the frontend reinstalls: its new kit has a new one.
+    const std::string id = first.substr(0, first.find('.'));
+    ASSERT_EQ(rocks({"remove", "vcluster", "user", "token", "alice", "id=" + id}).exitCode, 0);
+    EXPECT_EQ(status(first), 401);
+    ASSERT_EQ(act("alice", "frontend", R"({"action":"reinstall"})").status, 202);
+    sync("2026-12-02T01:00:00Z");
+    EXPECT_EQ(node("frontend").at("last_action").at("state"), "done") << nodes();
+    const std::string second = tokenIn();
+    EXPECT_NE(second, first);
+    EXPECT_EQ(status(second), 200);
+    EXPECT_EQ(api(second, "GET", "/api/v1/reservations").status, 403) << "scoped to c1";
+
+    // The admin issues a new one at will: the previous one stops working.
+    auto issued = rocks({"add", "vcluster", "user", "token", "alice", "vcluster=c1"});
+    ASSERT_EQ(issued.exitCode, 0) << issued.err;
+    const std::string third = issued.out.substr(0, issued.out.size() - 1);
+    EXPECT_EQ(status(third), 200);
+    EXPECT_EQ(status(second), 401);
+    // Kept for the next kit: a reinstall carries it as it is (it still works).
+    sync("2026-12-02T01:05:00Z");  // the reinstall's install finishes, if not yet
+    ASSERT_EQ(act("alice", "frontend", R"({"action":"reinstall"})").status, 202);
+    sync("2026-12-02T01:10:00Z");
+    EXPECT_EQ(tokenIn(), third);
+
+    // Refused, changing nothing.
+    for (const auto& [args, message] :
+         std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"vcluster=c9"}, "error - unknown vcluster 'c9'\n"},
+             {{"vcluster=c1", "label=bad label"}, ""}}) {
+        std::vector<std::string> cmd{"add", "vcluster", "user", "token", "alice"};
+        cmd.insert(cmd.end(), args.begin(), args.end());
+        auto r = rocks(cmd);
+        EXPECT_EQ(r.exitCode, 1) << r.out;
+        if (!message.empty()) {
+            EXPECT_EQ(r.err, message);
+        }
+    }
+    auto other = rocks({"add", "vcluster", "user", "token", "bob", "vcluster=c1"});
+    EXPECT_EQ(other.exitCode, 1);
+    EXPECT_EQ(other.err,
+              "error - vcluster 'c1' belongs to alice, not bob: a kit credential is its owner's\n");
+    EXPECT_EQ(status(third), 200);
+}
+
+}  // namespace vcluster::test

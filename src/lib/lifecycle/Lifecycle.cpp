@@ -949,6 +949,15 @@ void Lifecycle::nodeActions(Context& c) {
         if (c.stop) {
             return;
         }
+        if (a.action == "reinstall" && a.node == "frontend" && a.started.empty()) {
+            // Its new kit carries a credential that works: the admin may
+            // have revoked the one the old kit had.
+            db::Transaction tx(db_);
+            if (renewRevokedKitCredential(db_, c.r)) {
+                c.m.reset();
+            }
+            tx.commit();
+        }
         const auto& m = c.plan(db_);
         const std::string now = reservation::formatTime(c.now);
         const std::string transition = c.name() + ": node-action " + std::to_string(a.id);
@@ -1038,9 +1047,11 @@ void Lifecycle::nodeActions(Context& c) {
             stages = {off(),
                       stage("wipe",
                             {Context::script(storage, "wipe", materialise::wipeBootScript(part))}),
-                      // The frontend's installer definition (with its kit) again.
-                      stage("installer", {frontend ? c.bundle(db_, host, "installer", false, "vm")
-                                                   : std::vector<execute::Step>{}}),
+                      // The frontend's kit written again (what the books hold now:
+                      // a renewed credential), and its installer definition.
+                      stage("installer",
+                            {frontend ? c.bundle(db_, host, "installer", false, "kit vm")
+                                      : std::vector<execute::Step>{}}),
                       on()};
             done = frontend ? "disk wiped, booted into the installer with its kit"
                             : "disk wiped, booted from the network to install from the frontend";

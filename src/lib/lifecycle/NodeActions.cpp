@@ -7,6 +7,7 @@
 #include "materialise/MaterialisationPool.h"
 #include "materialise/Operations.h"
 #include "portal/Accounts.h"
+#include "reservation/ReservationPool.h"
 #include "reservation/RootPassword.h"
 #include "util/Error.h"
 
@@ -122,6 +123,54 @@ void issueKitCredential(db::Database& db, const reservation::StoredReservation& 
 
 void revokeClusterCredentials(db::Database& db, const std::string& cluster) {
     portal::Accounts(db).removeClusterTokens(cluster);
+}
+
+std::string renewKitCredential(db::Database& db, const std::string& cluster,
+                               const std::string& owner, const std::string& label) {
+    auto r = reservation::ReservationPool(db).findLive(cluster);
+    if (!r) {
+        throw Error("unknown vcluster '" + cluster + "'");
+    }
+    if (r->request.owner != owner) {
+        throw Error("vcluster '" + cluster + "' belongs to " + r->request.owner + ", not " + owner +
+                    ": a kit credential is its owner's");
+    }
+    auto portalUrl = AttributePool(db).global("vc_portal_url");
+    if (!portalUrl) {
+        throw Error(
+            "the site names no portal for vc-power to reach: rocks set attr vc_portal_url "
+            "https://<manager>:8443 first");
+    }
+    portal::Accounts accounts(db);
+    if (!accounts.findUser(owner)) {
+        throw Error("unknown user '" + owner + "'");
+    }
+    reservation::RootPasswordPool secrets(db);
+    if (!secrets.find(r->id)) {
+        throw Error("vcluster '" + cluster + "' keeps no frontend secrets to carry a credential");
+    }
+    accounts.removeClusterTokens(cluster);
+    std::string token = accounts.createClusterToken(owner, cluster, label);
+    secrets.setPowerToken(r->id, token);
+    materialise::MaterialisationPool(db).setPowerToken(cluster, *portalUrl, token);
+    return token;
+}
+
+bool renewRevokedKitCredential(db::Database& db, const reservation::StoredReservation& r) {
+    reservation::RootPasswordPool secrets(db);
+    auto s = secrets.find(r.id);
+    portal::Accounts accounts(db);
+    if (!s || !AttributePool(db).global("vc_portal_url") || !accounts.findUser(r.request.owner)) {
+        return false;
+    }
+    if (!s->powerToken.empty()) {
+        auto holder = accounts.checkToken(s->powerToken);
+        if (holder && holder->tokenCluster == r.request.name) {
+            return false;  // still good
+        }
+    }
+    renewKitCredential(db, r.request.name, r.request.owner, "kit");
+    return true;
 }
 
 std::vector<NodeView> nodeViews(db::Database& db, const reservation::StoredReservation& r,

@@ -57,6 +57,18 @@ NodeAction requestNodeAction(db::Database& db, const std::string& cluster, const
 void issueKitCredential(db::Database& db, const reservation::StoredReservation& r);
 // Revokes the tokens scoped to a cluster (its release).
 void revokeClusterCredentials(db::Database& db, const std::string& cluster);
+// A new kit credential for a live cluster (rocks add vcluster user token
+// OWNER vcluster=NAME): the tokens scoped to it are revoked, the new one of
+// `owner` (who must own it) is kept for its frontend's next (re)install kit,
+// in the books and in its materialisation; returns it. In the caller's
+// transaction.
+std::string renewKitCredential(db::Database& db, const std::string& cluster,
+                               const std::string& owner, const std::string& label);
+// Before a frontend's reinstall: when the site names its portal, the owner
+// is a portal user and the kit's credential no longer authenticates (the
+// admin revoked it, or none was ever issued), a new one for the new kit;
+// true when it was renewed.
+bool renewRevokedKitCredential(db::Database& db, const reservation::StoredReservation& r);
 
 // A node as its owner sees it.
 struct NodeView {

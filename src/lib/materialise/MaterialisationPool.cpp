@@ -483,6 +483,24 @@ void MaterialisationPool::releaseHostNetworks(const std::string& cluster) {
     }
 }
 
+void MaterialisationPool::setPowerToken(const std::string& cluster, const std::string& portalUrl,
+                                        const std::string& token) {
+    if (!db_.queryOne("SELECT 1 FROM vc_materialisations WHERE Cluster = ?", {cluster})) {
+        return;
+    }
+    for (const auto& [name, value] :
+         {std::pair<std::string, std::string>{"power.portal_url", portalUrl},
+          {"power.token", token}}) {
+        if (db_.execute("UPDATE vc_materialisation_settings SET Value = ? WHERE Cluster = ? AND "
+                        "Name = ?",
+                        {value, cluster, name}) == 0) {
+            db_.execute(
+                "INSERT INTO vc_materialisation_settings (Cluster, Name, Value) VALUES (?, ?, ?)",
+                {cluster, name, value});
+        }
+    }
+}
+
 void MaterialisationPool::replace(const Materialisation& m) {
     if (!remove(m.plan.name)) {
         throw Error("virtual cluster '" + m.plan.name + "' is not materialised");
