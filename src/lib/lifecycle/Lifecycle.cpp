@@ -1044,15 +1044,15 @@ void Lifecycle::nodeActions(Context& c) {
                 .append(text)
                 .append(", vc_shutdown_timeout)");
         } else if (a.action == "reinstall") {
-            stages = {off(),
-                      stage("wipe",
-                            {Context::script(storage, "wipe", materialise::wipeBootScript(part))}),
-                      // The frontend's kit written again (what the books hold now:
-                      // a renewed credential), and its installer definition.
-                      stage("installer",
-                            {frontend ? c.bundle(db_, host, "installer", false, "kit vm")
-                                      : std::vector<execute::Step>{}}),
-                      on()};
+            stages = {
+                off(),
+                stage("wipe",
+                      {Context::script(storage, "wipe", materialise::wipeBootScript(part))}),
+                // The frontend's kit written again (what the books hold now:
+                // a renewed credential), and its installer definition.
+                stage("installer", {frontend ? c.bundle(db_, host, "installer", false, "kit vm")
+                                             : std::vector<execute::Step>{}}),
+                on()};
             done = frontend ? "disk wiped, booted into the installer with its kit"
                             : "disk wiped, booted from the network to install from the frontend";
         } else if (a.action == "rollback") {
