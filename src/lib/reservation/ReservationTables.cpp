@@ -73,25 +73,31 @@ std::vector<std::string> historyCells(const StoredReservation& s) {
             reason};
 }
 
-}  // namespace
-
-void addListRow(Table& table, const StoredReservation& s) { table.addRow(listCells(s)); }
-
-Table listTable(const std::vector<StoredReservation>& rows) {
-    Table table(listColumns());
-    table.reserve(rows.size());
-    for (const auto& s : rows) {
-        addListRow(table, s);
-    }
-    return table;
-}
-
 std::vector<Table::Column> historyColumns() {
     return {{"name"},  {"owner"},    {"state"}, {"start"}, {"end"}, {"nodes", Table::Kind::Number},
             {"ended"}, {"ended-by"}, {"reason"}};
 }
 
-void addHistoryRow(Table& table, const StoredReservation& s) { table.addRow(historyCells(s)); }
+// The rows as they are given.
+Table tableOf(std::vector<Table::Column> columns, const std::vector<StoredReservation>& rows,
+              std::vector<std::string> (*cells)(const StoredReservation&)) {
+    Table table(std::move(columns));
+    table.reserve(rows.size());
+    for (const auto& s : rows) {
+        table.addRow(cells(s));
+    }
+    return table;
+}
+
+}  // namespace
+
+Table listTable(const std::vector<StoredReservation>& rows) {
+    return tableOf(listColumns(), rows, listCells);
+}
+
+Table historyTable(const std::vector<StoredReservation>& rows) {
+    return tableOf(historyColumns(), rows, historyCells);
+}
 
 void ListingTable::add(const StoredReservation& s) {
     rows_.push_back(
@@ -109,15 +115,6 @@ cli::Table ListingTable::table() {
     }
     rows_.clear();
     return t;
-}
-
-Table historyTable(const std::vector<StoredReservation>& rows) {
-    Table table(historyColumns());
-    table.reserve(rows.size());
-    for (const auto& s : rows) {
-        addHistoryRow(table, s);
-    }
-    return table;
 }
 
 }  // namespace vcluster::reservation

@@ -18,12 +18,10 @@ cli::Table bookedTable(const StoredReservation& r);
 cli::Table bookedTable(const std::vector<StoredReservation>& rows);
 
 std::vector<cli::Table::Column> listColumns();
-void addListRow(cli::Table& table, const StoredReservation& s);
+// The rows in the order given.
 cli::Table listTable(const std::vector<StoredReservation>& rows);
 // `rocks list vcluster state=all`: every reservation ever booked, with when,
 // by whom and why an ended one ended.
-std::vector<cli::Table::Column> historyColumns();
-void addHistoryRow(cli::Table& table, const StoredReservation& s);
 cli::Table historyTable(const std::vector<StoredReservation>& rows);
 
 // The listing's or the history's rows added in any order (as
