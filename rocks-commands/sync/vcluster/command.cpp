@@ -3,12 +3,12 @@
 // minute; now= makes the whole lifecycle testable without waiting.
 #include <unistd.h>
 
-#include <filesystem>
 #include <optional>
 
 #include "cli/Plugin.h"
 #include "cluster/Attributes.h"
 #include "execute/Executor.h"
+#include "execute/ExecutorParams.h"
 #include "lifecycle/Lifecycle.h"
 
 namespace {
@@ -20,7 +20,7 @@ class SyncVcluster : public Command {
   public:
     std::vector<std::string> words() const override { return {"sync", "vcluster"}; }
     CommandHelp help() const override {
-        return {
+        CommandHelp help{
             "Build the virtual clusters whose start is due and release those whose end is due",
             "At a reservation's start: its Rocks rows are created (virtual frontend and computes, "
             "interfaces, VM rows), then on the hosts, in order: storage (LVs, iSCSI target), "
@@ -58,17 +58,15 @@ class SyncVcluster : public Command {
              {"wait",
               "how long to wait for a sync already running (the timer's, the portal's node "
               "actions) before giving up: one sync at a time acts on the hosts",
-              "10m"},
-             {"host-root", "local executor: give each host a directory of its own under this path",
-              ""},
-             {"tool-path", "local executor: directory put first on PATH", ""},
-             {"ssh-config", "ssh executor: an ssh_config file (ssh -F) naming how to reach hosts",
-              "attribute vc_ssh_config, else ssh's own"}},
+              "10m"}},
             {{"rocks sync vcluster", "what a systemd timer runs every minute"},
              {"rocks sync vcluster now=2026-12-07T09:00:00Z executor=dry-run",
               "shows what the start of a reservation does"},
              {"rocks sync vcluster executor=ssh ssh-config=/etc/vcluster/ssh_config",
               "reaches the hosts as that ssh_config says (ports, keys, SetEnv)"}}};
+        auto reach = execute::executorOptionParams();
+        help.params.insert(help.params.end(), reach.begin(), reach.end());
+        return help;
     }
     void run(Context& ctx) override {
         reservation::Time now = ctx.has("now")
@@ -80,14 +78,9 @@ class SyncVcluster : public Command {
         if (width < 1 || width > 256) {
             throw Error("width must be between 1 and 256");
         }
-        AttributePool attrs(ctx.db());
-        execute::ExecutorOptions options{
-            ctx.param("host-root", ""), ctx.param("tool-path", ""),
-            ctx.param("ssh-config", attrs.global("vc_ssh_config").value_or(""))};
-        if (!options.sshConfig.empty() && !std::filesystem::is_regular_file(options.sshConfig)) {
-            throw Error("ssh-config: no such file '" + options.sshConfig + "'");
-        }
-        const reservation::Time wait = reservation::parseDuration(ctx.param("wait", "10m"), "wait");
+        const execute::ExecutorOptions options = execute::executorOptionsFrom(ctx);
+        const std::string waitText = ctx.param("wait", "10m");
+        const reservation::Time wait = reservation::parseDuration(waitText, "wait");
         // One sync at a time: two would both see a step not done yet and run
         // it on the hosts at once. A dry run changes nothing and needs none.
         std::unique_ptr<db::HeldLock> held;
@@ -99,7 +92,7 @@ class SyncVcluster : public Command {
             }
             if (!held) {
                 throw Error("another rocks sync vcluster has been running for longer than wait=" +
-                            ctx.param("wait", "10m") + "; nothing was done");
+                            waitText + "; nothing was done");
             }
         }
         auto executor = execute::makeExecutor(kind, ctx.out(), options);

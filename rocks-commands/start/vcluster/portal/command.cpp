@@ -6,12 +6,11 @@
 #include <atomic>
 #include <csignal>
 #include <ctime>
-#include <filesystem>
 #include <thread>
 
 #include "Portal.h"
 #include "cli/Plugin.h"
-#include "cluster/Attributes.h"
+#include "execute/ExecutorParams.h"
 #include "reservation/ReservationRequest.h"
 #include "util/Strings.h"
 
@@ -42,7 +41,7 @@ class StartVclusterPortal : public Command {
   public:
     std::vector<std::string> words() const override { return {"start", "vcluster", "portal"}; }
     CommandHelp help() const override {
-        return {
+        CommandHelp help{
             "Run the reservation portal (web pages and REST API)",
             "Serves, until SIGTERM or SIGINT, the web pages where providers log in, book, "
             "extend and cancel virtual clusters and see the capacity calendar, and the JSON "
@@ -83,21 +82,19 @@ class StartVclusterPortal : public Command {
              {"act-interval",
               "with an executor: how often the node actions asked otherwise (rocks set vcluster "
               "node power, a clean power-off waiting for its guest) are looked for",
-              "15s"},
-             {"host-root", "local executor: give each host a directory of its own under this path",
-              ""},
-             {"tool-path", "local executor: directory put first on PATH", ""},
-             {"ssh-config", "ssh executor: an ssh_config file (ssh -F) naming how to reach hosts",
-              "attribute vc_ssh_config, else ssh's own"},
-             {"trusted-proxy",
-              "addresses of reverse proxies whose X-Forwarded-For names the client "
-              "(comma-separated)",
-              ""}},
+              "15s"}},
             {{"rocks start vcluster portal listen=0.0.0.0:8443 "
               "cert=/etc/pki/tls/certs/portal.pem key=/etc/pki/tls/private/portal.key",
               "https on every address of the manager"},
              {"rocks start vcluster portal listen=127.0.0.1:8080",
               "plain http on loopback, behind a local reverse proxy"}}};
+        auto reach = execute::executorOptionParams();
+        help.params.insert(help.params.end(), reach.begin(), reach.end());
+        help.params.push_back({"trusted-proxy",
+                               "addresses of reverse proxies whose X-Forwarded-For names the "
+                               "client (comma-separated)",
+                               ""});
+        return help;
     }
     void run(Context& ctx) override {
         PortalOptions o;
@@ -149,13 +146,7 @@ class StartVclusterPortal : public Command {
         }
         o.actIntervalSeconds =
             reservation::parseDuration(ctx.param("act-interval", "15s"), "act-interval");
-        o.executorOptions = {
-            ctx.param("host-root", ""), ctx.param("tool-path", ""),
-            ctx.param("ssh-config", AttributePool(ctx.db()).global("vc_ssh_config").value_or(""))};
-        if (!o.executorOptions.sshConfig.empty() &&
-            !std::filesystem::is_regular_file(o.executorOptions.sshConfig)) {
-            throw Error("ssh-config: no such file '" + o.executorOptions.sshConfig + "'");
-        }
+        o.executorOptions = execute::executorOptionsFrom(ctx);
 
         // The worker threads inherit a mask without SIGTERM/SIGINT; one thread
         // waits for them and stops the server, so it ends cleanly.
