@@ -332,10 +332,6 @@ void SqliteDatabase::rollback() { executeScript("ROLLBACK"); }
 std::int64_t SqliteDatabase::lastInsertId() const { return sqlite3_last_insert_rowid(handle_); }
 int SqliteDatabase::changes() const { return sqlite3_changes(handle_); }
 
-}  // namespace vcluster::db
-
-namespace vcluster::db {
-
 namespace {
 
 class FileLock : public HeldLock {
