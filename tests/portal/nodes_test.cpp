@@ -556,3 +556,85 @@ TEST_F(PortalNodes, TheKitsCredentialIsRenewedByTheAdminAndByAFrontendReinstall)
 }
 
 }  // namespace vcluster::test
+
+namespace vcluster::test {
+
+// A site whose portal has a self-signed certificate (most Rocks clusters):
+// vc_portal_cacert names it, the kit carries it, and vc-power verifies the
+// portal with it over https; a private key or a non-certificate is refused.
+TEST_F(PortalNodes, TheKitCarriesTheSitesCaAndVcPowerVerifiesTheHttpsPortalWithIt) {
+    const std::string cert = (dir_ / "portal.pem").string();
+    const std::string key = (dir_ / "portal.key").string();
+    auto made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                            "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                            "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                            key, "-out", cert});
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    const std::string notPem = (dir_ / "notes.txt").string();
+    writeFile(notPem, "this is not a certificate\n");
+    const std::string both = (dir_ / "both.pem").string();
+    writeFile(both, readFile(cert) + readFile(key));
+    for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
+             {key, "error - vc_portal_cacert (" + key +
+                       ") holds a private key: name the certificate, never its key\n"},
+             {both, "error - vc_portal_cacert (" + both +
+                        ") holds a private key: name the certificate, never its key\n"},
+             {notPem, "error - vc_portal_cacert (" + notPem +
+                          "): line 1 is outside any BEGIN/END CERTIFICATE block\n"},
+             {"/nonexistent/ca.pem", "error - vc_portal_cacert: cannot read /nonexistent/ca.pem\n"},
+             {"ca.pem", "error - vc_portal_cacert must be an absolute path, not 'ca.pem'\n"}}) {
+        auto r = rocks({"set", "attr", "vc_portal_cacert", value});
+        EXPECT_EQ(r.exitCode, 1) << value;
+        EXPECT_EQ(r.err, message) << value;
+    }
+    EXPECT_EQ(rocks({"list", "attr"}).out.find("vc_portal_cacert"),
+              std::string::npos)
+        << "nothing set";
+
+    PortalProcess tls(db(), {"cert=" + cert, "key=" + key});
+    ASSERT_EQ(rocks({"set", "attr", "vc_portal_url", tls.url()}).exitCode, 0);
+    auto set = rocks({"set", "attr", "vc_portal_cacert", cert});
+    ASSERT_EQ(set.exitCode, 0) << set.err;
+    build();
+    const fs::path kit = hosts_ / "gateway-0-0/export/vcluster/c1/kit";
+    EXPECT_EQ(readFile(kit / "vc-power-ca.pem"), readFile(cert));
+    const std::string conf = readFile(kit / "vc-power.conf");
+    ASSERT_NE(conf.find("\ncacert=/root/.vc-power-ca.pem\n"), std::string::npos) << conf;
+    // As the node file installs them, here under the kit's directory.
+    auto vcPower = [&](const std::string& confText) {
+        const fs::path c = dir_ / "vc-power.conf";
+        writeFile(c, confText);
+        return runProcess({"/bin/bash", (kit / "vc-power").string(), "compute-0-1", "reset"},
+                          {{"VC_POWER_CONF", c.string()}, {"PATH", "/usr/bin:/bin"}});
+    };
+    std::string installed = conf;
+    installed.replace(installed.find("/root/.vc-power-ca.pem"), 22,
+                      (kit / "vc-power-ca.pem").string());
+    auto r = vcPower(installed);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("state"), "requested") << r.out;
+    // Without the site's CA the portal is not trusted, and nothing is asked.
+    std::string withoutCa = conf.substr(0, conf.find("cacert="));
+    r = vcPower(withoutCa);
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "error - cannot reach the portal " + tls.url() +
+                         ": (60) SSL certificate problem: self-signed certificate\n");
+    sync("2026-12-02T01:00:00Z");
+    EXPECT_EQ(resets("c1-compute-0-1"), "1\n") << "one reset, the trusted one";
+
+    // A renewal carries the CA the site names then (the portal's new
+    // certificate, say).
+    const std::string renewed = (dir_ / "renewed.pem").string();
+    made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                       "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                       "/CN=127.0.0.1", "-keyout", (dir_ / "renewed.key").string(), "-out",
+                       renewed});
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    ASSERT_EQ(rocks({"set", "attr", "vc_portal_cacert", renewed}).exitCode, 0);
+    ASSERT_EQ(rocks({"add", "vcluster", "user", "token", "alice", "vcluster=c1"}).exitCode, 0);
+    ASSERT_EQ(act("alice", "frontend", R"({"action":"reinstall"})").status, 202);
+    sync("2026-12-02T01:10:00Z");
+    EXPECT_EQ(readFile(kit / "vc-power-ca.pem"), readFile(renewed));
+}
+
+}  // namespace vcluster::test

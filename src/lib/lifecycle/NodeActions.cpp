@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cluster/Attributes.h"
+#include "lifecycle/PlanFromReservation.h"
 #include "lifecycle/SnapshotPool.h"
 #include "materialise/MaterialisationPool.h"
 #include "materialise/Operations.h"
@@ -145,6 +146,7 @@ std::string renewKitCredential(db::Database& db, const std::string& cluster,
     if (!accounts.findUser(owner)) {
         throw Error("unknown user '" + owner + "'");
     }
+    const std::string caPem = portalCaCertificates(db);  // before anything changes
     reservation::RootPasswordPool secrets(db);
     if (!secrets.find(r->id)) {
         throw Error("vcluster '" + cluster + "' keeps no frontend secrets to carry a credential");
@@ -152,7 +154,7 @@ std::string renewKitCredential(db::Database& db, const std::string& cluster,
     accounts.removeClusterTokens(cluster);
     std::string token = accounts.createClusterToken(owner, cluster, label);
     secrets.setPowerToken(r->id, token);
-    materialise::MaterialisationPool(db).setPowerToken(cluster, *portalUrl, token);
+    materialise::MaterialisationPool(db).setPowerToken(cluster, *portalUrl, token, caPem);
     return token;
 }
 

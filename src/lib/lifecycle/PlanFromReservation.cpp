@@ -27,6 +27,11 @@ materialise::NetworkKind networkOf(reservation::NetworkKind n) {
 
 }  // namespace
 
+std::string portalCaCertificates(db::Database& db) {
+    auto path = AttributePool(db).global("vc_portal_cacert");
+    return path ? materialise::readCaCertificates(*path, "vc_portal_cacert") : std::string();
+}
+
 materialise::ClusterPlan planFor(db::Database& db, const reservation::StoredReservation& r) {
     const auto& q = r.request;
     materialise::ClusterPlan plan;
@@ -61,6 +66,7 @@ materialise::ClusterPlan planFor(db::Database& db, const reservation::StoredRese
     }
     if (!plan.powerToken.empty()) {
         plan.portalUrl = AttributePool(db).global("vc_portal_url").value_or("");
+        plan.portalCaPem = portalCaCertificates(db);
     }
     plan.sshPublicKey = q.sshKey;
     plan.fqdn = q.fqdn;

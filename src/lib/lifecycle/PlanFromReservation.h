@@ -12,6 +12,11 @@ namespace vcluster::lifecycle {
 // database.
 materialise::ClusterPlan planFor(db::Database& db, const reservation::StoredReservation& r);
 
+// The certificates vc-power on a virtual frontend trusts the portal with:
+// the PEM file the site's vc_portal_cacert names, read now (a kit carries
+// the text), or "" when the site names none (the system's CAs).
+std::string portalCaCertificates(db::Database& db);
+
 }  // namespace vcluster::lifecycle
 
 #include "materialise/Materialisation.h"

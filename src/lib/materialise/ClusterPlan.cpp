@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "util/Error.h"
 #include "util/Validate.h"
@@ -215,6 +217,9 @@ void validate(const ClusterPlan& plan) {
     if (!plan.powerToken.empty()) {
         validateIdentifier(plan.powerToken, "power token");
     }
+    if (!plan.portalCaPem.empty()) {
+        validateCaCertificates(plan.portalCaPem, "vc_portal_cacert");
+    }
 }
 
 void validateUrl(const std::string& url, const std::string& what) {
@@ -228,6 +233,68 @@ void validateUrl(const std::string& url, const std::string& what) {
     if (!ok) {
         throw Error(what + " '" + url + "' may only contain letters, digits and /_-.:+~%?=&");
     }
+}
+
+void validateCaCertificates(const std::string& pem, const std::string& what) {
+    constexpr std::size_t kMaxBytes = 64 * 1024;
+    if (pem.size() > kMaxBytes) {
+        throw Error(what + " holds " + std::to_string(pem.size()) +
+                    " bytes: more than 64 KiB is not a CA bundle");
+    }
+    if (pem.find("PRIVATE KEY") != std::string::npos) {
+        throw Error(what + " holds a private key: name the certificate, never its key");
+    }
+    bool inside = false;
+    int certificates = 0;
+    std::size_t lineNo = 0;
+    std::istringstream in(pem);
+    for (std::string line; std::getline(in, line);) {
+        ++lineNo;
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        if (line == "-----BEGIN CERTIFICATE-----" && !inside) {
+            inside = true;
+        } else if (line == "-----END CERTIFICATE-----" && inside) {
+            inside = false;
+            ++certificates;
+        } else if (inside) {
+            const bool base64 = !line.empty() && std::all_of(line.begin(), line.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' ||
+                       c == '=';
+            });
+            if (!base64) {
+                throw Error(what + ": line " + std::to_string(lineNo) +
+                            " of a certificate is not base64");
+            }
+        } else if (!line.empty()) {
+            throw Error(what + ": line " + std::to_string(lineNo) +
+                        " is outside any BEGIN/END CERTIFICATE block");
+        }
+    }
+    if (inside) {
+        throw Error(what + ": a certificate has no END CERTIFICATE line");
+    }
+    if (certificates == 0) {
+        throw Error(what + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    }
+}
+
+std::string readCaCertificates(const std::string& path, const std::string& what) {
+    if (path.empty() || path[0] != '/') {
+        throw Error(what + " must be an absolute path, not '" + path + "'");
+    }
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        throw Error(what + ": cannot read " + path);
+    }
+    std::string pem;
+    constexpr std::size_t kMaxBytes = 64 * 1024;
+    pem.resize(kMaxBytes + 1);
+    f.read(pem.data(), static_cast<std::streamsize>(pem.size()));
+    pem.resize(static_cast<std::size_t>(f.gcount()));
+    validateCaCertificates(pem, what + " (" + path + ")");
+    return pem;
 }
 
 }  // namespace vcluster::materialise

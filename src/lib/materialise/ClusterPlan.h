@@ -132,6 +132,7 @@ struct ClusterPlan {
     // cluster-scoped token it uses: both set, or no vc-power in the kit.
     std::string portalUrl;
     std::string powerToken;
+    std::string portalCaPem;  // vc_portal_cacert's certificates ("": the system's CAs)
     FrontendSpec frontend;
     std::vector<ComputeSpec> computes;
     StorageSpec storage;
@@ -145,5 +146,11 @@ struct ClusterPlan {
 void validate(const ClusterPlan& plan);
 // An http(s) URL of characters safe on a kernel command line and in XML.
 void validateUrl(const std::string& url, const std::string& what);
+// PEM text of one or more certificates (what vc-power trusts the portal
+// with: vc_portal_cacert): printable lines, BEGIN/END CERTIFICATE blocks and
+// nothing else; a private key is refused by name.
+void validateCaCertificates(const std::string& pem, const std::string& what);
+// The file's text, validated as above (what names it in the Error).
+std::string readCaCertificates(const std::string& path, const std::string& what);
 
 }  // namespace vcluster::materialise

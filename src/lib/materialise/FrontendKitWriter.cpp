@@ -58,11 +58,17 @@ opts=(-sS --max-time 60 -w '\n%{http_code}')
 [[ -z $cacert ]] || opts+=(--cacert "$cacert")
 # call METHOD PATH [BODY]: the answer's body; a refusal is its one-line error.
 call() {
-    local out code message
+    local out code message err reason
     local -a body=()
     [[ $# -lt 3 ]] || body=(-H 'Content-Type: application/json' --data-binary "$3")
-    out=$(curl "${opts[@]}" -K <(printf 'header = "Authorization: Bearer %s"\n' "$token") \
-        -X "$1" "${body[@]}" -- "$portal$2") || die "cannot reach the portal $portal"
+    err=$(mktemp)
+    if ! out=$(curl "${opts[@]}" -K <(printf 'header = "Authorization: Bearer %s"\n' "$token") \
+        -X "$1" "${body[@]}" -- "$portal$2" 2>"$err"); then
+        reason=$(head -n 1 "$err")
+        rm -f "$err"
+        die "cannot reach the portal $portal: ${reason#curl: }"
+    fi
+    rm -f "$err"
     code=${out##*$'\n'}
     out=${out%$'\n'*}
     if [[ $code != 2?? ]]; then
@@ -245,9 +251,15 @@ FileTree FrontendKitWriter::files(const FrontendKit& k) {
     t.add("add-computes.sh", addComputesScript(k), 0700);
     if (!k.portalUrl.empty() && !k.powerToken.empty()) {
         t.add("vc-power", kVcPower, 0700);
-        t.add("vc-power.conf",
-              "portal=" + k.portalUrl + "\ncluster=" + k.cluster + "\ntoken=" + k.powerToken + "\n",
-              0600);
+        std::string conf =
+            "portal=" + k.portalUrl + "\ncluster=" + k.cluster + "\ntoken=" + k.powerToken + "\n";
+        if (!k.portalCaPem.empty()) {
+            // The site's own CA (a self-signed portal): installed beside the
+            // credential by the node file, where cacert= names it.
+            t.add("vc-power-ca.pem", k.portalCaPem, 0600);
+            conf += std::string("cacert=") + kVcPowerCaPath + "\n";
+        }
+        t.add("vc-power.conf", conf, 0600);
     }
     return t;
 }

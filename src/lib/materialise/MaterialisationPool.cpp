@@ -50,6 +50,7 @@ Settings planSettings(const ClusterPlan& p) {
     s["install_token"] = p.installToken;
     s["power.portal_url"] = p.portalUrl;
     s["power.token"] = p.powerToken;
+    s["power.cacert"] = p.portalCaPem;
     const InstallerSite& in = p.site.installer;
     s["installer.rocks_version"] = in.rocksVersion;
     s["installer.kernel"] = in.kernel;
@@ -137,6 +138,7 @@ void applySettings(const Settings& s, ClusterPlan& p) {
     optionalSetting("install_token", p.installToken);
     optionalSetting("power.portal_url", p.portalUrl);
     optionalSetting("power.token", p.powerToken);
+    optionalSetting("power.cacert", p.portalCaPem);
     InstallerSite& in = p.site.installer;
     optionalSetting("installer.rocks_version", in.rocksVersion);
     optionalSetting("installer.kernel", in.kernel);
@@ -484,13 +486,14 @@ void MaterialisationPool::releaseHostNetworks(const std::string& cluster) {
 }
 
 void MaterialisationPool::setPowerToken(const std::string& cluster, const std::string& portalUrl,
-                                        const std::string& token) {
+                                        const std::string& token, const std::string& caPem) {
     if (!db_.queryOne("SELECT 1 FROM vc_materialisations WHERE Cluster = ?", {cluster})) {
         return;
     }
     for (const auto& [name, value] :
          {std::pair<std::string, std::string>{"power.portal_url", portalUrl},
-          {"power.token", token}}) {
+          {"power.token", token},
+          {"power.cacert", caPem}}) {
         if (db_.execute("UPDATE vc_materialisation_settings SET Value = ? WHERE Cluster = ? AND "
                         "Name = ?",
                         {value, cluster, name}) == 0) {

@@ -58,11 +58,11 @@ class MaterialisationPool {
     void replace(const Materialisation& m);
 
     std::optional<Materialisation> find(const std::string& cluster) const;
-    // The portal and kit credential its frontend's next (re)install carries
-    // (nothing when the cluster is not materialised), in the caller's
-    // transaction.
+    // The portal, the CA to verify it with ("": the system's) and the kit
+    // credential its frontend's next (re)install carries (nothing when the
+    // cluster is not materialised), in the caller's transaction.
     void setPowerToken(const std::string& cluster, const std::string& portalUrl,
-                       const std::string& token);
+                       const std::string& token, const std::string& caPem);
     Materialisation get(const std::string& cluster) const;  // throws Error when absent
     std::vector<std::string> list() const;
     // Virtual clusters with anything on the physical host (storage, VMs).

@@ -152,6 +152,7 @@ FrontendKit frontendKit(const Materialisation& m) {
     k.installToken = p.installToken;
     k.portalUrl = p.portalUrl;
     k.powerToken = p.powerToken;
+    k.portalCaPem = p.portalCaPem;
     k.fqdn = p.fqdn;
     k.hostName = fe.guestName;
     k.publicIp = p.frontend.publicIp;

@@ -148,6 +148,7 @@ struct FrontendKit {
     std::string installToken;  // the installed frontend publishes it (install probe)
     std::string portalUrl;     // vc-power's portal and credential (both, or no vc-power)
     std::string powerToken;
+    std::string portalCaPem;  // the CA vc-power verifies the portal with ("": system CAs)
 };
 
 // Where the kit lives on the gateway: root-only (0700 directory, 0600 files).
@@ -155,6 +156,8 @@ std::string kitDirectory(const std::string& cluster);  // /export/vcluster/<c>
 std::string kitImagePath(const std::string& cluster);  // <dir>/kit.img (FAT, label VCKIT)
 std::string bootIsoPath(const std::string& cluster);   // <dir>/boot.iso (VMware)
 inline constexpr const char* kKitLabel = "VCKIT";
+// Where the virtual frontend keeps the CA vc-power verifies the portal with.
+inline constexpr const char* kVcPowerCaPath = "/root/.vc-power-ca.pem";
 // The path of the marker the installed frontend serves over http on its
 // public address (its content: "vcluster <cluster> installed <token>").
 inline constexpr const char* kInstallMarkerPath = "/vcluster/install-done";

@@ -184,8 +184,7 @@ void SiteCalendar::cover(db::Database& db, const Interval& interval) {
 SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal)};
-    sc.now = now;
+    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, std::nullopt, {}, {}};
     ReservationPool pool(db);
     sc.book(pool.listLive(), pool.maintenance());
     return sc;
@@ -216,7 +215,7 @@ void ReservationBook::record(StoredReservation& stored,
                              const materialise::InstallerSite& installer) const {
     stored.id = ReservationPool(db_).insert(stored);
     RootPassword password = makeRootPassword();
-    RootPasswordPool(db_).set(stored.id, {password.hash, materialise::randomSecret(24)});
+    RootPasswordPool(db_).set(stored.id, {password.hash, materialise::randomSecret(24), ""});
     stored.rootPassword = installer.keyOnlyRoot ? std::string(kKeyOnlyRoot) : password.clear;
 }
 
@@ -226,8 +225,7 @@ SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time n
 
 SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now, Site site) {
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal)};
-    sc.now = now;
+    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, std::nullopt, {}, {}};
     sc.covered = Interval{interval.start, interval.start};
     // Those whose end has passed but are not torn down hold on to the
     // horizon (bookingOf), whatever the interval: a few, by the

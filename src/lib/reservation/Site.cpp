@@ -212,6 +212,8 @@ void validateSiteAttribute(const std::string& attr, const std::string& value) {
         {"vc_executor", oneOf({"ssh", "local", "dry-run", "pretend"})},
         {"vc_portal_url",
          [](const std::string& v) { materialise::validateUrl(v, "vc_portal_url"); }},
+        {"vc_portal_cacert",
+         [](const std::string& v) { materialise::readCaCertificates(v, "vc_portal_cacert"); }},
         {"vc_lv_kind", oneOf({"thick", "thin"})},
         {"vc_iscsi_target", oneOf({"tgt", "lio"})},
         {"vc_iqn_date", [](const std::string& v) { validateIqnDate(v, "value"); }},
