@@ -47,7 +47,7 @@ kdir=$work/kernel/lib/modules/$kver
 depmod -b "$work/kernel" "$kver" # the package leaves modules.dep to its postinst
 
 root=$work/root
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/run,var/lock,root,lib/modules}
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/run,var/lock,root,opt,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
 for applet in $("$root/bin/busybox" --list); do
     [[ -e $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"

@@ -220,6 +220,25 @@ r set attr vc_placement spread
 r set attr vc_vlan_range 100-199
 r set attr vc_executor ssh
 r set attr vc_ssh_config "$work/ssh_config"
+# The portal the virtual frontends' vc-power reaches (https, with a
+# self-signed certificate the kits carry), its tenant user "lab": each
+# cluster's kit gets a credential scoped to it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=192.0.2.2 -addext subjectAltName=IP:192.0.2.2 \
+    -keyout "$work/portal.key" -out "$work/portal.pem" 2> /dev/null
+printf 'lab tenant passphrase\n' | r add vcluster user lab > /dev/null
+r set attr vc_portal_url https://192.0.2.2:8443
+r set attr vc_portal_cacert "$work/portal.pem"
+# Its own worker carries the tenants' node actions out on the guests (ssh).
+in_ns "$rocks" start vcluster portal listen=192.0.2.2:8443 cert="$work/portal.pem" key="$work/portal.key" \
+    executor=ssh act-interval=2s > "$work/portal.log" 2>&1 &
+echo $! > "$work/portal.pid"
+for ((try = 0; try < 50; try++)); do
+    grep -q 'listening on' "$work/portal.log" && break
+    kill -0 "$(cat "$work/portal.pid")" 2>/dev/null || die "the portal stopped: $(cat "$work/portal.log")"
+    sleep 0.2
+done
+grep -q 'listening on https://192.0.2.2:8443' "$work/portal.log" || die "the portal is not listening: $(cat "$work/portal.log")"
 phase "database (physical cluster)" "$t"
 
 # ---------------------------------------------------------------- helpers
@@ -302,13 +321,14 @@ read_state() {
     g storage-2-0 "lvs --noheadings --units b --nosuffix -o lv_name,lv_size $vg | awk '{ print \"lv\", \$1, \$2 }'
         tgtadm --lld iscsi --mode target --op show | awk '/^Target [0-9]+:/ { print \"target\", \$3 }'
         tgtadm --lld iscsi --mode account --op show | awk 'NR > 1 { print \"account\", \$1 }'" > "$work/state-storage-2-0" &
-    local host
+    local host pids=($!)
     for host in vm-server-1-0 vm-server-1-1 gateway-0-0; do
         g "$host" "iscsiadm -m session 2>/dev/null | awk '{ print \"session\", \$4 }'
             ip -o link show | awk -F': ' '{ sub(/@.*/, \"\", \$2); print \"link\", \$2 }'
             ls /run/netns 2>/dev/null | sed 's/^/netns /'; true" > "$work/state-$host" &
+        pids+=($!)
     done
-    wait
+    wait "${pids[@]}" # these, not the portal running beside the lab
 }
 field() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "$work/state-$1" | sort; }
 lvs_of() { field storage-2-0 lv; }
@@ -366,6 +386,10 @@ vlan_phase() {
     # ---- 7. the unattended install's chain: kit image, tenant's login, DHCP
     check_install a b "$vlan_a"
     phase "checks 1-4, 7" "$t"
+    # ---- 8. the tenant resets a compute from inside its frontend
+    t=$(now)
+    check_tenant_power a b
+    phase "a: reset from inside the frontend (check 8)" "$t"
     # ---- 4b. the install snapshot and a roll-back to it, on real LVM
     t=$(now)
     check_rollback a
@@ -654,6 +678,63 @@ check_install() { # A B VLAN_A: what the stand-in frontends consumed, and how
         pass "7d $a's kit is root-only on the gateway (dirs 0700, files and image 0600) and attached only to $a's VM: from $b's frontend neither the files nor a device with it can be read"
     else
         fail "7d another cluster reads $a's kit"
+    fi
+}
+
+# Check 8: as Rocks' airboss lets a tenant, root on a's frontend resets one
+# of its computes with the kit's vc-power: over https to the portal (the
+# site's CA from the kit), carried out by the portal's own worker through the
+# ssh executor on the vm-server (virsh reset); the compute boots again and
+# asks its frontend's DHCP anew; its console tail comes back the same way.
+# The credential acts on a's nodes only.
+check_tenant_power() { # A B
+    local a=$1 b=$2 ok=1 pub node host mac guest before after out state try
+    pub=$(rows "$a" | awk '$2 == "frontend" { print $6 }')
+    read -r node _ host mac _ _ < <(rows "$a" | awk '$2 == "compute"' | head -n 1)
+    guest=${node#*-}
+    vcp() { tenant_ssh "$pub" "/opt/vcluster/bin/vc-power $*"; }
+    acks() { tenant_ssh "$pub" "grep -i 'DHCPACK' /run/lab-fe/dhcp.log | grep -ci -- '$mac' || true"; }
+    tenant_ssh "$pub" "grep -qx 'cacert=/root/.vc-power-ca.pem' /root/.vc-power.conf && grep -q 'BEGIN CERTIFICATE' /root/.vc-power-ca.pem" ||
+        { ok=0; echo "$a's frontend has no vc-power credential with the site's CA"; }
+    before=$(acks)
+    out=$(vcp "$guest" reset 2>&1) || { ok=0; echo "vc-power $guest reset: $out"; }
+    state=
+    for ((try = 0; try < 60; try++)); do
+        state=$(vcp "$guest" history | json "d[0]['state']" 2>/dev/null) || state=
+        [[ $state == done || $state == failed ]] && break
+        sleep 1
+    done
+    [[ $state == done ]] || { ok=0; echo "the reset of $guest is '$state' after ${try} s: $(tail -n 5 "$work/portal.log")"; }
+    out=$(g "$host" "cat /run/lab-virsh/$node.resets 2>/dev/null")
+    [[ $out == 1 ]] || { ok=0; echo "$node on $host was reset '$out' times, not once"; }
+    for ((try = 0; try < 20; try++)); do
+        after=$(acks)
+        ((after > before)) && break
+        sleep 0.5
+    done
+    ((after > before)) || { ok=0; echo "$a's DHCP acked $mac $before times before the reset and $after after"; }
+    wait_reachable "$a" || { ok=0; echo "$a's nodes not reachable after the reset"; }
+    # The console, the same way: captured by the worker, then read.
+    out=$(vcp "$guest" console 2>&1) || { ok=0; echo "vc-power $guest console: $out"; }
+    local console=
+    for ((try = 0; try < 60; try++)); do
+        console=$(vcp "$guest" tail 2>/dev/null) && break
+        sleep 1
+    done
+    grep -qx "lab: $node reset" <<< "$console" || { ok=0; echo "the console tail of $guest lacks its reset: '$console'"; }
+    # Scoped to a: b's nodes are unknown to it, nothing else answers.
+    out=$(tenant_ssh "$pub" "sed 's/^cluster=.*/cluster=$b/' /root/.vc-power.conf > /tmp/other.conf
+        VC_POWER_CONF=/tmp/other.conf /opt/vcluster/bin/vc-power $guest reset" 2>&1) && ok=0
+    local refused=$out
+    [[ $refused == "error - unknown vcluster '$b'" ]] || { ok=0; echo "a's credential on $b: '$refused'"; }
+    local bnode bhost
+    read -r bnode _ bhost _ < <(rows "$b" | awk '$2 == "compute"' | head -n 1)
+    out=$(g "$bhost" "cat /run/lab-virsh/$bnode.resets 2>/dev/null || echo 0")
+    [[ $out == 0 ]] || { ok=0; echo "$b's $bnode was reset"; }
+    if ((ok)); then
+        pass "8 root on $a's frontend: vc-power $guest reset over https (the kit's CA) -> the portal's worker ran virsh reset on $host over ssh (once); $guest asked $a's DHCP again ($before -> $after acks) and answers; its console tail shows the reset; the credential on $b: $refused"
+    else
+        fail "8 the tenant's reset from inside $a's frontend"
     fi
 }
 

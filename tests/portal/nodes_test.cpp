@@ -587,8 +587,7 @@ TEST_F(PortalNodes, TheKitCarriesTheSitesCaAndVcPowerVerifiesTheHttpsPortalWithI
         EXPECT_EQ(r.exitCode, 1) << value;
         EXPECT_EQ(r.err, message) << value;
     }
-    EXPECT_EQ(rocks({"list", "attr"}).out.find("vc_portal_cacert"),
-              std::string::npos)
+    EXPECT_EQ(rocks({"list", "attr"}).out.find("vc_portal_cacert"), std::string::npos)
         << "nothing set";
 
     PortalProcess tls(db(), {"cert=" + cert, "key=" + key});
@@ -625,10 +624,10 @@ TEST_F(PortalNodes, TheKitCarriesTheSitesCaAndVcPowerVerifiesTheHttpsPortalWithI
     // A renewal carries the CA the site names then (the portal's new
     // certificate, say).
     const std::string renewed = (dir_ / "renewed.pem").string();
-    made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                       "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                       "/CN=127.0.0.1", "-keyout", (dir_ / "renewed.key").string(), "-out",
-                       renewed});
+    made =
+        runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-keyout", (dir_ / "renewed.key").string(), "-out", renewed});
     ASSERT_EQ(made.exitCode, 0) << made.err;
     ASSERT_EQ(rocks({"set", "attr", "vc_portal_cacert", renewed}).exitCode, 0);
     ASSERT_EQ(rocks({"add", "vcluster", "user", "token", "alice", "vcluster=c1"}).exitCode, 0);

@@ -235,9 +235,12 @@ void validateUrl(const std::string& url, const std::string& what) {
     }
 }
 
+namespace {
+constexpr std::size_t kMaxCaBytes = std::size_t{64} * 1024;
+}  // namespace
+
 void validateCaCertificates(const std::string& pem, const std::string& what) {
-    constexpr std::size_t kMaxBytes = 64 * 1024;
-    if (pem.size() > kMaxBytes) {
+    if (pem.size() > kMaxCaBytes) {
         throw Error(what + " holds " + std::to_string(pem.size()) +
                     " bytes: more than 64 KiB is not a CA bundle");
     }
@@ -289,8 +292,7 @@ std::string readCaCertificates(const std::string& path, const std::string& what)
         throw Error(what + ": cannot read " + path);
     }
     std::string pem;
-    constexpr std::size_t kMaxBytes = 64 * 1024;
-    pem.resize(kMaxBytes + 1);
+    pem.resize(kMaxCaBytes + 1);
     f.read(pem.data(), static_cast<std::streamsize>(pem.size()));
     pem.resize(static_cast<std::size_t>(f.gcount()));
     validateCaCertificates(pem, what + " (" + path + ")");
