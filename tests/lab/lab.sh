@@ -723,9 +723,9 @@ check_tenant_power() { # A B
     done
     grep -qx "lab: $node reset" <<< "$console" || { ok=0; echo "the console tail of $guest lacks its reset: '$console'"; }
     # Scoped to a: b's nodes are unknown to it, nothing else answers.
-    out=$(tenant_ssh "$pub" "sed 's/^cluster=.*/cluster=$b/' /root/.vc-power.conf > /tmp/other.conf
+    local refused
+    refused=$(tenant_ssh "$pub" "sed 's/^cluster=.*/cluster=$b/' /root/.vc-power.conf > /tmp/other.conf
         VC_POWER_CONF=/tmp/other.conf /opt/vcluster/bin/vc-power $guest reset" 2>&1) && ok=0
-    local refused=$out
     [[ $refused == "error - unknown vcluster '$b'" ]] || { ok=0; echo "a's credential on $b: '$refused'"; }
     local bnode bhost
     read -r bnode _ bhost _ < <(rows "$b" | awk '$2 == "compute"' | head -n 1)

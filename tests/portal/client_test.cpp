@@ -7,6 +7,7 @@
 
 #include "portal/PortalClient.h"
 #include "portal/PortalFixture.h"
+#include "support/Keys.h"
 
 namespace vcluster::test {
 
@@ -138,10 +139,7 @@ TEST_F(PortalClientTest, UrlsAreJudgedOnTheirParsedHostAndCleartextNeverGoesThro
 TEST_F(PortalClientTest, HttpsWithASelfSignedCertificateVerifiedByCaFile) {
     const std::string cert = (dir_ / "portal.pem").string();
     const std::string key = (dir_ / "portal.key").string();
-    auto made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                            "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                            "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                            key, "-out", cert});
+    auto made = makeSelfSignedCertificate(cert, key, "127.0.0.1");
     ASSERT_EQ(made.exitCode, 0) << made.err;
     PortalProcess tls(db(), {"cert=" + cert, "key=" + key});
     ASSERT_EQ(tls.url().rfind("https://127.0.0.1:", 0), 0U) << tls.url();

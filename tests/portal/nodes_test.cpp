@@ -6,11 +6,14 @@
 // changes nothing.
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "portal/PortalFixture.h"
+#include "support/Keys.h"
 #include "support/TestDatabase.h"
 
 namespace vcluster::test {
@@ -565,23 +568,25 @@ namespace vcluster::test {
 TEST_F(PortalNodes, TheKitCarriesTheSitesCaAndVcPowerVerifiesTheHttpsPortalWithIt) {
     const std::string cert = (dir_ / "portal.pem").string();
     const std::string key = (dir_ / "portal.key").string();
-    auto made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                            "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                            "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                            key, "-out", cert});
+    auto made = makeSelfSignedCertificate(cert, key, "127.0.0.1");
     ASSERT_EQ(made.exitCode, 0) << made.err;
     const std::string notPem = (dir_ / "notes.txt").string();
     writeFile(notPem, "this is not a certificate\n");
     const std::string both = (dir_ / "both.pem").string();
     writeFile(both, readFile(cert) + readFile(key));
+    const std::string fifo = (dir_ / "ca.fifo").string();  // read, it would wait for a writer
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
-             {key, "error - vc_portal_cacert (" + key +
-                       ") holds a private key: name the certificate, never its key\n"},
-             {both, "error - vc_portal_cacert (" + both +
-                        ") holds a private key: name the certificate, never its key\n"},
-             {notPem, "error - vc_portal_cacert (" + notPem +
-                          "): line 1 is outside any BEGIN/END CERTIFICATE block\n"},
-             {"/nonexistent/ca.pem", "error - vc_portal_cacert: cannot read /nonexistent/ca.pem\n"},
+             {key, "error - vc_portal_cacert '" + key +
+                       "' holds a private key: name the certificate, never its key\n"},
+             {both, "error - vc_portal_cacert '" + both +
+                        "' holds a private key: name the certificate, never its key\n"},
+             {notPem, "error - vc_portal_cacert '" + notPem +
+                          "': line 1 is outside any BEGIN/END CERTIFICATE block\n"},
+             {"/nonexistent/ca.pem",
+              "error - cannot read vc_portal_cacert '/nonexistent/ca.pem': "
+              "No such file or directory\n"},
+             {fifo, "error - vc_portal_cacert '" + fifo + "' is not a regular file\n"},
              {"ca.pem", "error - vc_portal_cacert must be an absolute path, not 'ca.pem'\n"}}) {
         auto r = rocks({"set", "attr", "vc_portal_cacert", value});
         EXPECT_EQ(r.exitCode, 1) << value;
@@ -624,10 +629,7 @@ TEST_F(PortalNodes, TheKitCarriesTheSitesCaAndVcPowerVerifiesTheHttpsPortalWithI
     // A renewal carries the CA the site names then (the portal's new
     // certificate, say).
     const std::string renewed = (dir_ / "renewed.pem").string();
-    made =
-        runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                    "/CN=127.0.0.1", "-keyout", (dir_ / "renewed.key").string(), "-out", renewed});
+    made = makeSelfSignedCertificate(renewed, (dir_ / "renewed.key").string(), "127.0.0.1");
     ASSERT_EQ(made.exitCode, 0) << made.err;
     ASSERT_EQ(rocks({"set", "attr", "vc_portal_cacert", renewed}).exitCode, 0);
     ASSERT_EQ(rocks({"add", "vcluster", "user", "token", "alice", "vcluster=c1"}).exitCode, 0);

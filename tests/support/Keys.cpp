@@ -36,4 +36,11 @@ std::string sshKeyLine(const std::string& type, const std::string& comment, bool
     return comment.empty() ? line : line + " " + comment;
 }
 
+ProcessResult makeSelfSignedCertificate(const std::string& cert, const std::string& key,
+                                        const std::string& ip) {
+    return runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                       "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=" + ip,
+                       "-addext", "subjectAltName=IP:" + ip, "-keyout", key, "-out", cert});
+}
+
 }  // namespace vcluster::test

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "util/Error.h"
+#include "util/Files.h"
 #include "util/Validate.h"
 
 namespace vcluster::materialise {
@@ -287,15 +287,8 @@ std::string readCaCertificates(const std::string& path, const std::string& what)
     if (path.empty() || path[0] != '/') {
         throw Error(what + " must be an absolute path, not '" + path + "'");
     }
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
-        throw Error(what + ": cannot read " + path);
-    }
-    std::string pem;
-    pem.resize(kMaxCaBytes + 1);
-    f.read(pem.data(), static_cast<std::streamsize>(pem.size()));
-    pem.resize(static_cast<std::size_t>(f.gcount()));
-    validateCaCertificates(pem, what + " (" + path + ")");
+    std::string pem = readSmallFile(path, kMaxCaBytes, what);
+    validateCaCertificates(pem, what + " '" + path + "'");
     return pem;
 }
 

@@ -225,8 +225,14 @@ SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time n
 
 SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now, Site site) {
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, std::nullopt, {}, {}};
-    sc.covered = Interval{interval.start, interval.start};
+    SiteCalendar sc{std::move(site),
+                    std::move(cal),
+                    {},
+                    {},
+                    now,
+                    Interval{interval.start, interval.start},
+                    {},
+                    {}};
     // Those whose end has passed but are not torn down hold on to the
     // horizon (bookingOf), whatever the interval: a few, by the
     // (State, EndTime) index.
