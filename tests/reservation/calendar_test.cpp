@@ -345,3 +345,148 @@ TEST(CalendarProperty, AgreesWithTheScanOracle) {
         EXPECT_TRUE(scan.violations().empty()) << scan.violations().front();
     }
 }
+
+namespace {
+
+// A random calendar: bookings of every size, outages, two storage nodes and
+// two gateways small enough to run out, so that each resource binds somewhere.
+struct RandomCalendar {
+    explicit RandomCalendar(unsigned seed, Time width)
+        : rng(seed), inv(makeInventory()), fast(inv, width), scan(inv) {}
+    static Inventory makeInventory() {
+        Inventory inv = smallSite(6, {16, 65536});
+        inv.storage.push_back({"storage-2-1", {0, 300000}});
+        inv.gateways.push_back({"gateway-0-1", {3, 8192}, {"198.51.100.1"}});
+        return inv;
+    }
+    // Times on a grid of `quantum` seconds (1: anywhere), so that with a
+    // coarse grid bookings start exactly where others end.
+    Demand randomDemand() {
+        Time start = kT0 + quantum * static_cast<Time>(rng() % (20 * kDay / quantum));
+        Time length = quantum * (1 + static_cast<Time>(rng() % (3 * kDay / quantum)));
+        Demand d = demand(start, start + length, static_cast<int>(rng() % 14),
+                          {1 + static_cast<std::int64_t>(rng() % 8),
+                           1024 * (1 + static_cast<std::int64_t>(rng() % 16))});
+        d.diskMiB = 1024 * static_cast<std::int64_t>(rng() % 400);
+        d.frontend = {1 + static_cast<std::int64_t>(rng() % 6), 2048};
+        d.network = rng() % 3 == 0 ? NetworkKind::Vxlan : NetworkKind::Vlan;
+        return d;
+    }
+    void fill(int requests) {
+        for (int i = 0; i < requests; ++i) {
+            if (rng() % 15 == 0) {
+                Outage o{rng() % 4 == 0 ? Pool::Storage : Pool::VmServers,
+                         static_cast<int>(rng() % 2), {}};
+                o.interval.start = kT0 + static_cast<Time>(rng() % (20 * kDay));
+                o.interval.end = o.interval.start + 1 + static_cast<Time>(rng() % kDay);
+                fast.addOutage(o);
+                scan.addOutage(o);
+                continue;
+            }
+            Demand d = randomDemand();
+            Decision decision = admit(fast, d, Policy::Pack);
+            if (auto* p = std::get_if<Placement>(&decision)) {
+                Booking b{i, d, *p};
+                fast.book(b);
+                scan.book(b);
+            }
+        }
+    }
+    std::mt19937_64 rng;
+    Time quantum = 1;
+    Inventory inv;
+    CapacityCalendar fast;
+    ScanCalendar scan;
+};
+
+// The definition the search must meet: admit() at the requested start, then
+// at every instant a booking or outage ends, in order; the first accepted.
+std::optional<std::pair<Demand, Placement>> firstAdmittedCandidate(const CapacityView& view,
+                                                                   const Demand& d,
+                                                                   Time latestStart) {
+    std::optional<Time> at = d.hold.start;
+    while (at && *at <= latestStart) {
+        Demand moved = shifted(d, *at - d.hold.start);
+        Decision decision = admit(view, moved, Policy::Pack);
+        if (auto* p = std::get_if<Placement>(&decision)) {
+            return std::pair{moved, *p};
+        }
+        at = view.nextEndAfter(*at);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+// The sweep's input: every host's usage as steps over a span, and the ends in
+// a range, the same from the bucketed calendar as from the scan of every use.
+TEST(CalendarProperty, UsageStepsAndEndsAgreeWithTheScanOracle) {
+    for (unsigned seed = 1; seed <= 6; ++seed) {
+        RandomCalendar cal(seed, seed % 2 == 0 ? 3600 : 997);
+        cal.quantum = seed % 3 == 0 ? 1 : 1800;
+        cal.fill(250);
+        for (int probe = 0; probe < 40; ++probe) {
+            Time from = kT0 - kDay + static_cast<Time>(cal.rng() % (24 * kDay));
+            Interval span{from, from + 1 + static_cast<Time>(cal.rng() % (5 * kDay))};
+            for (Pool pool : {Pool::VmServers, Pool::Gateways, Pool::Storage}) {
+                std::vector<UsageSteps> a;
+                std::vector<UsageSteps> b;
+                cal.fast.usageSteps(pool, span, a);
+                cal.scan.usageSteps(pool, span, b);
+                ASSERT_EQ(a, b) << "seed " << seed << " probe " << probe << " pool "
+                                << poolNoun(pool);
+                for (const auto& host : a) {
+                    ASSERT_FALSE(host.empty());
+                    EXPECT_EQ(host.front().first, span.start);
+                }
+            }
+            std::vector<Time> a;
+            std::vector<Time> b;
+            cal.fast.endsBetween(span.start, span.end, a);
+            cal.scan.endsBetween(span.start, span.end, b);
+            ASSERT_EQ(a, b) << "seed " << seed << " probe " << probe;
+        }
+    }
+}
+
+// Property: the earliest start is the first candidate admit() accepts, on
+// calendars where compute nodes, gateways, disks and outages each bind, from
+// both calendars (which sweep different step sources).
+TEST(CalendarProperty, EarliestFitIsTheFirstCandidateAdmitted) {
+    int found = 0;
+    int none = 0;
+    int later = 0;
+    for (unsigned seed = 1; seed <= 8; ++seed) {
+        RandomCalendar cal(100 + seed, seed % 2 == 0 ? 3600 : 997);
+        cal.quantum = seed % 3 == 0 ? 1 : 1800;
+        cal.fill(220);
+        for (int probe = 0; probe < 30; ++probe) {
+            Demand d = cal.randomDemand();
+            Time latest = d.hold.start + static_cast<Time>(cal.rng() % (12 * kDay));
+            auto want = firstAdmittedCandidate(cal.scan, d, latest);
+            for (const CapacityView* view : {static_cast<const CapacityView*>(&cal.fast),
+                                             static_cast<const CapacityView*>(&cal.scan)}) {
+                auto got = earliestFit(*view, d, Policy::Pack, latest);
+                ASSERT_EQ(got.has_value(), want.has_value())
+                    << "seed " << seed << " probe " << probe;
+                if (got) {
+                    ASSERT_EQ(got->first.hold.start, want->first.hold.start)
+                        << "seed " << seed << " probe " << probe;
+                    ASSERT_EQ(got->second.nodeHosts, want->second.nodeHosts);
+                    ASSERT_EQ(got->second.gateway, want->second.gateway);
+                    ASSERT_EQ(got->second.storage, want->second.storage);
+                }
+            }
+            if (!want) {
+                ++none;
+            } else {
+                ++found;
+                later += want->first.hold.start > d.hold.start ? 1 : 0;
+            }
+        }
+    }
+    // The property was exercised: starts moved later, and some never fit.
+    EXPECT_GT(later, 20);
+    EXPECT_GT(none, 5);
+    EXPECT_GT(found, 50);
+}

@@ -1,6 +1,7 @@
 #include "calendar/Admission.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -366,9 +367,15 @@ Decision readmit(const CapacityView& view, const Demand& d, const Placement& cur
     return p;
 }
 
-std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view,
-                                                        const Demand& demand, Policy policy,
-                                                        Time latestStart) {
+namespace {
+
+// The earliest start by probing: admit() at each candidate in turn. For a
+// weekly demand the candidates are whole weeks; otherwise every instant
+// where capacity is freed, skipping those whose span holds an instant at
+// which the demand cannot fit at all.
+std::optional<std::pair<Demand, Placement>> probeEarliest(const CapacityView& view,
+                                                          const Demand& demand, Policy policy,
+                                                          Time latestStart) {
     const Time requested = demand.hold.start;
     constexpr Time kWeek = Time{7} * 86400;
     Time cursor = requested;
@@ -401,6 +408,186 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
         cursor = *next;
     }
     return std::nullopt;
+}
+
+// For every candidate start c (sorted), the sum over the pool's hosts of
+// score(the host's free capacity over [c, c + length)), from the hosts' usage
+// steps over [candidates.front(), candidates.back() + length). A host's
+// window maximum changes only where one of its steps enters the window
+// (c = t - length + 1) or the step holding c changes (c = t); it is computed
+// there, with a monotone queue per dimension, and its score counted from the
+// first candidate at or after that instant. Cost: the hosts' steps, not the
+// candidates times the hosts.
+template <typename Score>
+void scoreCandidates(const std::vector<UsageSteps>& steps, const std::vector<Amount>& capacity,
+                     Time length, const std::vector<Time>& candidates, Score score,
+                     std::vector<std::int64_t>& sum) {
+    const std::size_t m = candidates.size();
+    sum.assign(m + 1, 0);  // differences first, then their running sums
+    std::array<std::vector<std::size_t>, 2> queue;
+    for (std::size_t h = 0; h < steps.size() && h < capacity.size(); ++h) {
+        const UsageSteps& s = steps[h];
+        const std::size_t k = s.size();
+        if (k == 0) {
+            continue;
+        }
+        std::array<std::size_t, 2> head = {0, 0};
+        queue[0].clear();
+        queue[1].clear();
+        std::size_t entered = 0;  // steps [0, entered) have entered the window
+        std::size_t current = 0;  // the step holding c
+        std::int64_t before = 0;
+        Time c = candidates.front();
+        while (true) {
+            for (; entered < k && s[entered].first <= c + length - 1; ++entered) {
+                for (std::size_t dim = 0; dim < 2; ++dim) {
+                    auto& q = queue[dim];
+                    const int d = static_cast<int>(dim);
+                    while (q.size() > head[dim] &&
+                           s[q.back()].second.get(d) <= s[entered].second.get(d)) {
+                        q.pop_back();
+                    }
+                    q.push_back(entered);
+                }
+            }
+            while (current + 1 < k && s[current + 1].first <= c) {
+                ++current;
+            }
+            for (std::size_t dim = 0; dim < 2; ++dim) {
+                while (queue[dim][head[dim]] < current) {
+                    ++head[dim];
+                }
+            }
+            const Amount peak{s[queue[0][head[0]]].second.cpus, s[queue[1][head[1]]].second.mib};
+            const std::int64_t now = score(capacity[h] - peak);
+            if (now != before) {
+                auto at = static_cast<std::size_t>(
+                    std::lower_bound(candidates.begin(), candidates.end(), c) - candidates.begin());
+                sum[at] += now - before;
+                before = now;
+            }
+            Time next = std::numeric_limits<Time>::max();
+            if (current + 1 < k) {
+                next = s[current + 1].first;
+            }
+            if (entered < k) {
+                next = std::min(next, s[entered].first - length + 1);
+            }
+            if (next > candidates.back()) {
+                break;
+            }
+            c = next;
+        }
+    }
+    for (std::size_t i = 1; i < m; ++i) {
+        sum[i] += sum[i - 1];
+    }
+}
+
+std::vector<Amount> capacitiesOf(const Inventory& inv, Pool pool) {
+    std::vector<Amount> out;
+    auto add = [&](const auto& hosts) {
+        for (const auto& h : hosts) {
+            out.push_back(h.capacity);
+        }
+    };
+    switch (pool) {
+        case Pool::VmServers:
+            add(inv.vmServers);
+            break;
+        case Pool::Gateways:
+            add(inv.gateways);
+            break;
+        case Pool::Storage:
+            add(inv.storage);
+            break;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view,
+                                                        const Demand& demand, Policy policy,
+                                                        Time latestStart) {
+    const Time requested = demand.hold.start;
+    const Time length = demand.hold.end - demand.hold.start;
+    if (demand.weekly || demand.windows.size() != 1 || !(demand.windows.front() == demand.hold) ||
+        length <= 0) {
+        return probeEarliest(view, demand, policy, latestStart);
+    }
+    if (requested > latestStart) {
+        return std::nullopt;
+    }
+    // The candidates (the requested start, then every instant capacity is
+    // freed) are taken a stretch at a time, the stretch doubling. In each, a
+    // sweep of the pools' usage says at which candidates the compute nodes,
+    // a frontend and the disks would fit; admit() (which also picks the
+    // network id and address) runs only there. A candidate the sweep rules
+    // out is one admit() would refuse, so the answer is the same as admitting
+    // at every candidate in turn.
+    const Inventory& inv = view.inventory();
+    const std::vector<Amount> vmCapacity = capacitiesOf(inv, Pool::VmServers);
+    const std::vector<Amount> gatewayCapacity = capacitiesOf(inv, Pool::Gateways);
+    const std::vector<Amount> storageCapacity = capacitiesOf(inv, Pool::Storage);
+    constexpr Time kDay = 86400;
+    constexpr Time kLongest = Time{1} << 40;
+    Time stretch = std::max(length, kDay);
+    std::vector<Time> candidates{requested};
+    std::vector<Time> ends;
+    std::vector<UsageSteps> steps;
+    std::vector<std::int64_t> computes;
+    std::vector<std::int64_t> frontends;
+    std::vector<std::int64_t> disks;
+    Time upTo = std::min(latestStart, requested + stretch);
+    while (true) {
+        view.endsBetween(candidates.back(), upTo, ends);
+        candidates.insert(candidates.end(), ends.begin(), ends.end());
+        {
+            const Interval span{candidates.front(), candidates.back() + length};
+            if (demand.nodes > 0) {
+                view.usageSteps(Pool::VmServers, span, steps);
+                scoreCandidates(
+                    steps, vmCapacity, length, candidates,
+                    [&](const Amount& free) {
+                        return std::min<std::int64_t>(fitCount(free, demand.perNode),
+                                                      demand.nodes);
+                    },
+                    computes);
+            }
+            view.usageSteps(Pool::Gateways, span, steps);
+            scoreCandidates(
+                steps, gatewayCapacity, length, candidates,
+                [&](const Amount& free) -> std::int64_t { return free.fits(demand.frontend); },
+                frontends);
+            view.usageSteps(Pool::Storage, span, steps);
+            scoreCandidates(
+                steps, storageCapacity, length, candidates,
+                [&](const Amount& free) -> std::int64_t { return free.mib >= demand.diskMiB; },
+                disks);
+            for (std::size_t i = 0; i < candidates.size(); ++i) {
+                if ((demand.nodes > 0 && computes[i] < demand.nodes) || frontends[i] < 1 ||
+                    disks[i] < 1) {
+                    continue;
+                }
+                Demand d = shifted(demand, candidates[i] - requested);
+                Decision decision = admit(view, d, policy);
+                if (auto* p = std::get_if<Placement>(&decision)) {
+                    return std::pair{d, *p};
+                }
+            }
+        }
+        if (upTo >= latestStart) {
+            return std::nullopt;
+        }
+        auto next = view.nextEndAfter(upTo);
+        if (!next || *next > latestStart) {
+            return std::nullopt;  // nothing ends later: no shift can help
+        }
+        stretch = std::min(kLongest, stretch * 2);
+        candidates.assign(1, *next);
+        upTo = std::min(latestStart, *next + stretch);
+    }
 }
 
 }  // namespace vcluster::calendar

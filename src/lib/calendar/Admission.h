@@ -52,7 +52,10 @@ Decision readmit(const CapacityView& view, const Demand& demand, const Placement
 // one), not before `demand`'s own start and starting no later than
 // `latestStart`, at which it is admitted. Candidate starts are the instants
 // where capacity is freed (a booking or outage ends): between two of them
-// the set of bookings a window overlaps can only grow.
+// the set of bookings a window overlaps can only grow. The answer is the first
+// candidate admit() accepts; for a demand held for one window, a sweep over
+// the pools' usage steps rules candidates out a stretch at a time, so the cost
+// follows the bookings in the stretch, not the candidates times the hosts.
 std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view,
                                                         const Demand& demand, Policy policy,
                                                         Time latestStart);

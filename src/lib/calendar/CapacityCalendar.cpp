@@ -156,6 +156,19 @@ std::optional<Time> CapacityCalendar::nextEndAfter(Time t) const {
     return it == ends_.end() ? std::nullopt : std::optional<Time>(*it);
 }
 
+void CapacityCalendar::endsBetween(Time after, Time upTo, std::vector<Time>& out) const {
+    out.clear();
+    for (auto it = ends_.upper_bound(after); it != ends_.end() && *it <= upTo;
+         it = ends_.upper_bound(*it)) {
+        out.push_back(*it);
+    }
+}
+
+void CapacityCalendar::usageSteps(Pool pool, const Interval& span,
+                                  std::vector<UsageSteps>& out) const {
+    timeline(pool).allSteps(span, out);
+}
+
 std::vector<std::pair<Time, Amount>> CapacityCalendar::steps(Pool pool, int host,
                                                              const Interval& span) const {
     return timeline(pool).steps(host, span);

@@ -34,6 +34,8 @@ class CapacityCalendar : public CapacityView {
     Time peakInstant(Pool pool, int host, int dim,
                      const std::vector<Interval>& windows) const override;
     std::optional<Time> nextEndAfter(Time t) const override;
+    void endsBetween(Time after, Time upTo, std::vector<Time>& out) const override;
+    void usageSteps(Pool pool, const Interval& span, std::vector<UsageSteps>& out) const override;
 
     // For reports: usage of one host as a step function over `span`.
     std::vector<std::pair<Time, Amount>> steps(Pool pool, int host, const Interval& span) const;

@@ -1,11 +1,16 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "calendar/Capacity.h"
 
 namespace vcluster::calendar {
+
+// A host's usage as a step function: (instant, usage) at the start of a span
+// and at every change after it, in order.
+using UsageSteps = std::vector<std::pair<Time, Amount>>;
 
 // The questions admission asks about booked capacity. Two mechanisms answer
 // them: CapacityCalendar (fast, what `rocks` uses) and ScanCalendar (looks at
@@ -46,6 +51,13 @@ class CapacityView {
     // The first instant after `t` at which some booking or outage ends
     // (where capacity can become free), if any.
     virtual std::optional<Time> nextEndAfter(Time t) const = 0;
+    // The distinct instants in (after, upTo] at which some booking or outage
+    // ends, in order (into `out`).
+    virtual void endsBetween(Time after, Time upTo, std::vector<Time>& out) const = 0;
+    // The usage of every host of the pool as a step function over `span`:
+    // out[h] starts at span.start (the earliest-start search sweeps these).
+    virtual void usageSteps(Pool pool, const Interval& span,
+                            std::vector<UsageSteps>& out) const = 0;
 };
 
 }  // namespace vcluster::calendar

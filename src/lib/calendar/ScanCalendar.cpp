@@ -1,6 +1,7 @@
 #include "calendar/ScanCalendar.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "reservation/TimeText.h"
@@ -262,6 +263,47 @@ std::optional<Time> ScanCalendar::nextEndAfter(Time t) const {
         consider(u.interval.end);
     }
     return next;
+}
+
+void ScanCalendar::endsBetween(Time after, Time upTo, std::vector<Time>& out) const {
+    std::set<Time> ends;
+    for (const auto& u : uses_) {
+        ends.insert(u.interval.end);
+    }
+    for (const auto& u : idUses_) {
+        ends.insert(u.interval.end);
+    }
+    out.assign(ends.upper_bound(after), ends.upper_bound(upTo));
+}
+
+void ScanCalendar::usageSteps(Pool pool, const Interval& span,
+                              std::vector<UsageSteps>& out) const {
+    const std::size_t n = hostCount(pool);
+    std::vector<std::map<Time, Amount>> changes(n);
+    for (const auto& u : uses_) {
+        if (u.pool != pool || u.interval.end <= span.start || u.interval.start >= span.end) {
+            continue;
+        }
+        auto& c = changes[static_cast<std::size_t>(u.host)];
+        c[std::max(u.interval.start, span.start)] += u.amount;
+        c[u.interval.end] -= u.amount;
+    }
+    out.assign(n, {});
+    for (std::size_t h = 0; h < n; ++h) {
+        Amount v;
+        out[h].emplace_back(span.start, v);
+        for (const auto& [t, delta] : changes[h]) {
+            if (t >= span.end) {
+                break;
+            }
+            v += delta;
+            if (t == span.start) {
+                out[h].back().second = v;
+            } else if (!(out[h].back().second == v)) {
+                out[h].emplace_back(t, v);
+            }
+        }
+    }
 }
 
 std::vector<std::string> ScanCalendar::violations() const {

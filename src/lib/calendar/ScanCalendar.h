@@ -30,6 +30,8 @@ class ScanCalendar : public CapacityView {
     Time peakInstant(Pool pool, int host, int dim,
                      const std::vector<Interval>& windows) const override;
     std::optional<Time> nextEndAfter(Time t) const override;
+    void endsBetween(Time after, Time upTo, std::vector<Time>& out) const override;
+    void usageSteps(Pool pool, const Interval& span, std::vector<UsageSteps>& out) const override;
 
     // Invariant check over the whole calendar: every instant of every host
     // within capacity, no id held twice at once. Returns the violations.

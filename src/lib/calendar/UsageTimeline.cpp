@@ -263,6 +263,86 @@ std::vector<std::pair<Time, Amount>> UsageTimeline::steps(int host, const Interv
     return out;
 }
 
+void UsageTimeline::allSteps(const Interval& span,
+                             std::vector<std::vector<std::pair<Time, Amount>>>& out) const {
+    const std::size_t n = capacity_.size();
+    out.resize(n);
+    for (auto& s : out) {
+        s.clear();
+    }
+    if (span.end <= span.start) {
+        return;
+    }
+    // Several changes of one host at one instant make one step.
+    auto push = [&](std::size_t h, Time t, const Amount& v) {
+        auto& s = out[h];
+        if (!s.empty() && s.back().first == t) {
+            s.pop_back();
+        }
+        if (s.empty() || !(s.back().second == v)) {
+            s.emplace_back(t, v);
+        }
+    };
+    std::vector<Amount> current(n);
+    const std::int64_t first = bucketOf(span.start);
+    auto it = buckets_.lower_bound(first);
+    if (it != buckets_.end() && it->first == first) {
+        valuesAt(it->second, span.start, current);
+        for (std::size_t h = 0; h < n; ++h) {
+            push(h, span.start, current[h]);
+        }
+        for (const auto& e : it->second.events) {
+            if (e.at > span.start && e.at < span.end) {
+                auto h = static_cast<std::size_t>(e.host);
+                current[h] += e.delta;
+                push(h, e.at, current[h]);
+            }
+        }
+        ++it;
+    } else {
+        for (std::size_t h = 0; h < n; ++h) {
+            push(h, span.start, current[h]);
+        }
+    }
+    // Every bucket after the first: its start values (a missing bucket or a
+    // run of them holds nothing), then the changes inside it.
+    std::int64_t expected = first + 1;
+    auto clearFrom = [&](std::int64_t index) {
+        const Time t = index * width_;
+        for (std::size_t h = 0; h < n; ++h) {
+            if (!(current[h] == Amount{})) {
+                current[h] = Amount{};
+                push(h, t, current[h]);
+            }
+        }
+    };
+    for (; it != buckets_.end() && it->first * width_ < span.end; ++it) {
+        if (it->first > expected) {
+            clearFrom(expected);
+        }
+        const Bucket& b = it->second;
+        const Time bs = it->first * width_;
+        for (std::size_t h = 0; h < n; ++h) {
+            if (!(b.start[h] == current[h])) {
+                current[h] = b.start[h];
+                push(h, bs, current[h]);
+            }
+        }
+        for (const auto& e : b.events) {
+            if (e.at >= span.end) {
+                break;
+            }
+            auto h = static_cast<std::size_t>(e.host);
+            current[h] += e.delta;
+            push(h, e.at, current[h]);
+        }
+        expected = it->first + 1;
+    }
+    if (expected * width_ < span.end) {
+        clearFrom(expected);
+    }
+}
+
 std::pair<std::int64_t, Time> UsageTimeline::peak(int host, int dim,
                                                   const std::vector<Interval>& windows) const {
     auto h = static_cast<std::size_t>(host);

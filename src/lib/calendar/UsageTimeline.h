@@ -48,6 +48,9 @@ class UsageTimeline {
     // Usage of one host as a step function over [from, to): (instant, usage)
     // at `from` and at every change after it.
     std::vector<std::pair<Time, Amount>> steps(int host, const Interval& span) const;
+    // The same for every host at once, in one pass over the buckets of
+    // `span`: out[h] is host h's steps.
+    void allSteps(const Interval& span, std::vector<std::vector<std::pair<Time, Amount>>>& out) const;
 
   private:
     struct Event {
