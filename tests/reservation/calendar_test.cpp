@@ -96,6 +96,54 @@ TEST(IdTimeline, LowestFreeIdOverTime) {
     EXPECT_EQ(one.firstFree({10, 20}), 7);
 }
 
+// Property: the lowest free id over short and month-long intervals (which
+// read the blocks of 8, 64 and 512 buckets) is the lowest id no booking of
+// it overlaps, through random bookings and removals of 300 ids.
+TEST(IdTimeline, LowestFreeIdAgreesWithEveryBookingOverLongIntervals) {
+    for (unsigned seed = 1; seed <= 6; ++seed) {
+        std::mt19937_64 rng(seed);
+        const Time width = seed % 2 == 0 ? 3600 : 701;
+        const IdRange range{10, 309};
+        IdTimeline ids(range, width);
+        struct Held {
+            std::int64_t id;
+            Interval interval;
+        };
+        std::vector<Held> held;
+        auto overlaps = [](const Interval& a, const Interval& b) {
+            return a.start < b.end && b.start < a.end;
+        };
+        auto lowestFree = [&](const Interval& iv) -> std::optional<std::int64_t> {
+            for (std::int64_t id = range.first; id <= range.last; ++id) {
+                if (std::none_of(held.begin(), held.end(), [&](const Held& h) {
+                        return h.id == id && overlaps(h.interval, iv);
+                    })) {
+                    return id;
+                }
+            }
+            return std::nullopt;
+        };
+        for (int step = 0; step < 1500; ++step) {
+            const Time quantum = step % 2 == 0 ? width : 1;  // on and off bucket edges
+            Time start = kT0 + quantum * static_cast<Time>(rng() % (40 * kDay / quantum));
+            Interval iv{start, start + quantum * (1 + static_cast<Time>(rng() % (4 * kDay / quantum)))};
+            if (rng() % 4 == 0 && !held.empty()) {
+                std::size_t i = rng() % held.size();
+                ids.remove(held[i].id, held[i].interval);
+                held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
+                continue;
+            }
+            if (auto id = lowestFree(iv)) {
+                held.push_back({*id, iv});
+                ids.add(*id, iv);
+            }
+            Time from = kT0 + static_cast<Time>(rng() % (40 * kDay));
+            Interval query{from, from + 1 + static_cast<Time>(rng() % (35 * kDay))};
+            ASSERT_EQ(ids.firstFree(query), lowestFree(query)) << "seed " << seed << " step " << step;
+        }
+    }
+}
+
 TEST(IdTimeline, IdsOutsideANarrowedRangeAreKeptButNeverOffered) {
     // A reservation admitted before vc_vlan_range was narrowed to 100-199
     // keeps VLAN 2 (this used to size a bitmap by a negative offset).

@@ -458,9 +458,22 @@ void IdTimeline::add(std::int64_t id, const Interval& iv, std::int64_t holder) {
         return;  // no bitmap bit: firstFree() never offers it
     }
     auto bit = static_cast<std::uint64_t>(id - range_.first);
-    for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
+    const std::int64_t first = bucketOf(iv.start);
+    const std::int64_t last = bucketOf(iv.end - 1);
+    for (std::int64_t i = first; i <= last; ++i) {
         masks_[i].set(bit);
     }
+    for (int k = 1; k <= kLevels; ++k) {
+        const int shift = kFanoutBits * k;
+        for (std::int64_t j = first >> shift; j <= last >> shift; ++j) {
+            blocks_[static_cast<std::size_t>(k - 1)][j].set(bit);
+        }
+    }
+}
+
+Interval IdTimeline::blockSpan(int level, std::int64_t index) const {
+    const int shift = kFanoutBits * level;
+    return {(index << shift) * width_, ((index + 1) << shift) * width_};
 }
 
 void IdTimeline::remove(std::int64_t id, const Interval& iv) {
@@ -488,6 +501,17 @@ void IdTimeline::remove(std::int64_t id, const Interval& iv) {
             it->second.clear(bit);
         }
     }
+    for (int k = 1; k <= kLevels; ++k) {
+        const int shift = kFanoutBits * k;
+        auto& level = blocks_[static_cast<std::size_t>(k - 1)];
+        for (std::int64_t j = bucketOf(iv.start) >> shift; j <= bucketOf(iv.end - 1) >> shift;
+             ++j) {
+            auto it = level.find(j);
+            if (it != level.end() && !usedIn(id, blockSpan(k, j))) {
+                it->second.clear(bit);
+            }
+        }
+    }
 }
 
 std::optional<std::int64_t> IdTimeline::firstFree(const Interval& iv) const {
@@ -502,22 +526,50 @@ std::optional<std::int64_t> IdTimeline::firstFree(const Interval& iv) const {
     inside.clear();
     edge.clear();
     full.clear();
+    const std::int64_t first = bucketOf(iv.start);
     const std::int64_t last = bucketOf(iv.end - 1);
-    for (auto it = masks_.lower_bound(bucketOf(iv.start)); it != masks_.end() && it->first <= last;
-         ++it) {
-        const Time bs = it->first * width_;
-        const bool whole = iv.start <= bs && iv.end >= bs + width_;
-        (whole ? inside : edge).push_back(&it->second);
-        if (whole) {
-            // A word full in one wholly covered bucket is full over iv.
+    // The buckets iv covers wholly, and the one or two it covers in part.
+    const std::int64_t firstWhole = first * width_ == iv.start ? first : first + 1;
+    const std::int64_t lastWhole = (last + 1) * width_ == iv.end ? last : last - 1;
+    auto addEdge = [&](std::int64_t i) {
+        if (auto it = masks_.find(i); it != masks_.end()) {
+            edge.push_back(&it->second);
+        }
+    };
+    if (firstWhole > lastWhole) {
+        addEdge(first);
+        if (last != first) {
+            addEdge(last);
+        }
+    } else {
+        if (first < firstWhole) {
+            addEdge(first);
+        }
+        if (last > lastWhole) {
+            addEdge(last);
+        }
+    }
+    // Ids used anywhere in a bucket or block wholly inside iv are taken over
+    // iv, and a word full there is full over iv. The whole buckets are read
+    // as the fewest aligned blocks of 8^k buckets.
+    for (std::int64_t i = firstWhole; i <= lastWhole;) {
+        int k = kLevels;
+        while (k > 0 && ((i & ((std::int64_t{1} << (kFanoutBits * k)) - 1)) != 0 ||
+                         i + (std::int64_t{1} << (kFanoutBits * k)) - 1 > lastWhole)) {
+            --k;
+        }
+        const auto& level = k == 0 ? masks_ : blocks_[static_cast<std::size_t>(k - 1)];
+        if (auto it = level.find(i >> (kFanoutBits * k)); it != level.end()) {
+            inside.push_back(&it->second);
             const auto& f = it->second.full;
             if (full.size() < f.size()) {
                 full.resize(f.size(), 0);
             }
-            for (std::size_t k = 0; k < f.size(); ++k) {
-                full[k] |= f[k];
+            for (std::size_t w = 0; w < f.size(); ++w) {
+                full[w] |= f[w];
             }
         }
+        i += std::int64_t{1} << (kFanoutBits * k);
     }
     const auto words = static_cast<std::uint64_t>((range_.size() + 63) / 64);
     for (std::uint64_t w = 0; w < words; ++w) {

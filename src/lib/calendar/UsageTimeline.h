@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -87,8 +88,10 @@ class UsageTimeline {
 // used somewhere in it, so the lowest free id is found by OR-ing bitmaps
 // instead of testing ids one by one. Each bucket also marks its full words
 // (64 ids all used), so the search skips the ids in use 4,096 at a time
-// rather than reading every bucket's word for them: its cost does not grow
-// with the number of ids in use, only with the buckets of the interval.
+// rather than reading every bucket's word for them. Aligned blocks of 8, 64
+// and 512 buckets keep the ids used anywhere in them, so an interval of a
+// month (what admission's room around a hold asks) reads a few dozen masks,
+// not one per bucket.
 class IdTimeline {
   public:
     IdTimeline(IdRange range, Time bucketWidth);
@@ -118,6 +121,12 @@ class IdTimeline {
         void clear(std::uint64_t bit);
     };
     std::map<std::int64_t, Mask> masks_;
+    // blocks_[k-1]: block index (bucket >> 3k) -> the ids used anywhere in
+    // its 8^k buckets.
+    static constexpr int kLevels = 3;
+    static constexpr int kFanoutBits = 3;
+    Interval blockSpan(int level, std::int64_t index) const;
+    std::array<std::map<std::int64_t, Mask>, kLevels> blocks_;
 };
 
 }  // namespace vcluster::calendar
