@@ -243,6 +243,32 @@ TEST(Admission, VlanIdsAreReusedButNeverShared) {
     EXPECT_EQ(mustAdmit(cal2, vx).networkId, 10000);
 }
 
+// The frontend goes to the best gateway with room that still has a public
+// address: pack, the least memory left (ties to the lower index); spread,
+// the most. A best fit without addresses passes to the next.
+TEST(Admission, TheFrontendGoesToTheBestGatewayWithAnAddressFree) {
+    for (Policy policy : {Policy::Pack, Policy::Spread}) {
+        Inventory inv = smallSite();
+        inv.vlans = {2, 100};
+        inv.gateways = {{"gateway-0-0", {16, 65536}, {"a"}},
+                        {"gateway-0-1", {16, 32768}, {"b"}},
+                        {"gateway-0-2", {16, 32768}, {"c"}},
+                        {"gateway-0-3", {16, 16384}, {}}};  // snug, but no addresses
+        CapacityCalendar fast(inv);
+        ScanCalendar scan(inv);
+        for (CapacityView* view : {static_cast<CapacityView*>(&fast), static_cast<CapacityView*>(&scan)}) {
+            std::vector<int> order;
+            for (int i = 0; i < 3; ++i) {
+                order.push_back(mustAdmit(*view, demand(kT0, kT0 + kDay, 0), policy).gateway);
+            }
+            EXPECT_EQ(order, policy == Policy::Pack ? (std::vector<int>{1, 2, 0})
+                                                    : (std::vector<int>{0, 1, 2}));
+            EXPECT_EQ(mustRefuse(*view, demand(kT0, kT0 + kDay, 0), policy).resource,
+                      "gateway public addresses");
+        }
+    }
+}
+
 TEST(Admission, StorageAndGatewayShortagesNameThePool) {
     Inventory inv = smallSite();
     inv.storage[0].capacity.mib = 20000;

@@ -220,25 +220,27 @@ Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
 
     // The frontend: CPUs and memory on a gateway during the windows, and one
     // of its public addresses for the whole span.
+    // The best gateway with room (pack: least memory left; spread: most;
+    // ties to the lower index) that has an address free: the gateways are
+    // asked for an address in that order, so usually only the first is.
     view.freeOver(Pool::Gateways, d.windows, free);
-    bool roomSomewhere = false;
+    std::vector<std::size_t> roomy;
     for (std::size_t g = 0; g < free.size(); ++g) {
-        if (!free[g].fits(d.frontend)) {
-            continue;
+        if (free[g].fits(d.frontend)) {
+            roomy.push_back(g);
         }
-        roomSomewhere = true;
-        auto better = [&](std::size_t cur) {
-            return policy == Policy::Pack ? free[g].mib < free[cur].mib
-                                          : free[g].mib > free[cur].mib;
-        };
-        if (p.gateway >= 0 && !better(static_cast<std::size_t>(p.gateway))) {
-            continue;
-        }
+    }
+    const bool roomSomewhere = !roomy.empty();
+    std::stable_sort(roomy.begin(), roomy.end(), [&](std::size_t a, std::size_t b) {
+        return policy == Policy::Pack ? free[a].mib < free[b].mib : free[a].mib > free[b].mib;
+    });
+    for (std::size_t g : roomy) {
         if (auto ip = firstFreeWithRoom(
                 [&](const Interval& iv) { return view.firstFreePublicIp(static_cast<int>(g), iv); },
                 d.hold)) {
             p.gateway = static_cast<int>(g);
             p.publicIp = *ip;
+            break;
         }
     }
     if (p.gateway < 0) {
@@ -505,6 +507,36 @@ std::vector<Amount> capacitiesOf(const Inventory& inv, Pool pool) {
     return out;
 }
 
+struct WindowScratch {
+    std::vector<UsageSteps> right;
+    std::vector<Amount> free;
+};
+
+// The pool's usage steps over [first, last + length), all that the windows
+// of the starts first..last cover. The part every one of them holds,
+// [last, first + length), is given as one step at its maximum (no window's
+// maximum changes), so a long demand reads two short spans and one maximum
+// instead of its whole length.
+void windowSteps(const CapacityView& view, Pool pool, const std::vector<Amount>& capacity,
+                 Time first, Time last, Time length, std::vector<UsageSteps>& out,
+                 WindowScratch& scratch) {
+    if (last >= first + length) {
+        view.usageSteps(pool, {first, last + length}, out);
+        return;
+    }
+    out.assign(capacity.size(), {});
+    scratch.right.assign(capacity.size(), {});
+    if (last > first) {
+        view.usageSteps(pool, {first, last}, out);
+        view.usageSteps(pool, {first + length, last + length}, scratch.right);
+    }
+    view.freeOver(pool, {{last, first + length}}, scratch.free);
+    for (std::size_t h = 0; h < capacity.size() && h < out.size(); ++h) {
+        out[h].emplace_back(last, capacity[h] - scratch.free[h]);
+        out[h].insert(out[h].end(), scratch.right[h].begin(), scratch.right[h].end());
+    }
+}
+
 }  // namespace
 
 std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view,
@@ -532,10 +564,11 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     const std::vector<Amount> storageCapacity = capacitiesOf(inv, Pool::Storage);
     constexpr Time kDay = 86400;
     constexpr Time kLongest = Time{1} << 40;
-    Time stretch = std::max(length, kDay);
+    Time stretch = kDay;
     std::vector<Time> candidates{requested};
     std::vector<Time> ends;
     std::vector<UsageSteps> steps;
+    WindowScratch scratch;
     std::vector<std::int64_t> computes;
     std::vector<std::int64_t> frontends;
     std::vector<std::int64_t> disks;
@@ -544,9 +577,10 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
         view.endsBetween(candidates.back(), upTo, ends);
         candidates.insert(candidates.end(), ends.begin(), ends.end());
         {
-            const Interval span{candidates.front(), candidates.back() + length};
+            const Time first = candidates.front();
+            const Time last = candidates.back();
             if (demand.nodes > 0) {
-                view.usageSteps(Pool::VmServers, span, steps);
+                windowSteps(view, Pool::VmServers, vmCapacity, first, last, length, steps, scratch);
                 scoreCandidates(
                     steps, vmCapacity, length, candidates,
                     [&](const Amount& free) {
@@ -555,12 +589,12 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
                     },
                     computes);
             }
-            view.usageSteps(Pool::Gateways, span, steps);
+            windowSteps(view, Pool::Gateways, gatewayCapacity, first, last, length, steps, scratch);
             scoreCandidates(
                 steps, gatewayCapacity, length, candidates,
                 [&](const Amount& free) -> std::int64_t { return free.fits(demand.frontend); },
                 frontends);
-            view.usageSteps(Pool::Storage, span, steps);
+            windowSteps(view, Pool::Storage, storageCapacity, first, last, length, steps, scratch);
             scoreCandidates(
                 steps, storageCapacity, length, candidates,
                 [&](const Amount& free) -> std::int64_t { return free.mib >= demand.diskMiB; },

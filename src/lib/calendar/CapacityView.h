@@ -55,7 +55,8 @@ class CapacityView {
     // ends, in order (into `out`).
     virtual void endsBetween(Time after, Time upTo, std::vector<Time>& out) const = 0;
     // The usage of every host of the pool as a step function over `span`:
-    // out[h] starts at span.start (the earliest-start search sweeps these).
+    // out[h] starts at span.start (the earliest-start search sweeps these);
+    // each out[h] is empty when the span is.
     virtual void usageSteps(Pool pool, const Interval& span,
                             std::vector<UsageSteps>& out) const = 0;
 };

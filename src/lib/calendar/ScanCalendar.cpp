@@ -289,7 +289,7 @@ void ScanCalendar::usageSteps(Pool pool, const Interval& span,
         c[u.interval.end] -= u.amount;
     }
     out.assign(n, {});
-    for (std::size_t h = 0; h < n; ++h) {
+    for (std::size_t h = 0; h < n && span.start < span.end; ++h) {
         Amount v;
         out[h].emplace_back(span.start, v);
         for (const auto& [t, delta] : changes[h]) {
