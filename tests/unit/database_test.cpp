@@ -230,3 +230,40 @@ TEST(Database, OnlyTheAskingCommandsCreateTheDatabase) {
               Access::Write);
     EXPECT_EQ(cli::databaseAccess({"create", "vcluster", "snapshot"}, other), Access::Write);
 }
+
+// Statements are kept for reuse by SQL text: a reused one starts with no
+// parameters bound and no snapshot held (it sees another connection's
+// commits), and the same text may run nested inside itself.
+TEST(Database, ReusedStatementsHoldNoValuesAndNoSnapshot) {
+    TempDir dir;
+    const std::string path = (dir / "cluster.db").string();
+    db::SqliteDatabase a(path);
+    a.executeScript("CREATE TABLE t (v INTEGER)");
+    a.execute("INSERT INTO t (v) VALUES (1)");
+    {
+        auto s = a.prepare("SELECT ? IS NULL");
+        s->bind(1, std::int64_t{5});
+        ASSERT_TRUE(s->step());
+        EXPECT_EQ(s->integer(0), 0);
+    }
+    {
+        auto s = a.prepare("SELECT ? IS NULL");  // the same statement again, unbound
+        ASSERT_TRUE(s->step());
+        EXPECT_EQ(s->integer(0), 1);
+    }
+    {
+        auto s = a.prepare("SELECT COUNT(*) FROM t");
+        ASSERT_TRUE(s->step());  // left mid-read: its snapshot must not outlive it
+        EXPECT_EQ(s->integer(0), 1);
+    }
+    db::SqliteDatabase b(path);
+    b.execute("INSERT INTO t (v) VALUES (2)");
+    EXPECT_EQ(a.queryOne("SELECT COUNT(*) FROM t")->integer(0), 2);
+    int outer = 0;
+    a.each("SELECT v FROM t ORDER BY v", {}, [&](const db::Statement& row) {
+        ++outer;
+        EXPECT_EQ(a.queryOne("SELECT v FROM t ORDER BY v")->integer(0), 1);
+        EXPECT_EQ(row.integer(0), outer);
+    });
+    EXPECT_EQ(outer, 2);
+}

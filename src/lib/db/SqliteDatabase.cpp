@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "db/DatabaseUrl.h"
 #include "util/Error.h"
@@ -96,15 +98,73 @@ bool leftByACrash(const std::string& path) {
     return true;
 }
 
+}  // namespace
+
+// Finished statements of one connection, by SQL text, for the next prepare()
+// of the same text: the daemon and the commands run the same few dozen
+// queries again and again, and parsing and planning them was more than half
+// of the portal's CPU time. A kept statement is reset and its parameters
+// cleared, so it holds no read transaction and no values.
+struct StatementCache {
+    static constexpr std::size_t kMaxKept = 256;
+    sqlite3* handle = nullptr;  // nullptr once the connection is closed
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+    std::size_t kept = 0;
+    sqlite3_stmt* take(std::string_view sql) {
+        auto it = idle.find(std::string(sql));
+        if (it == idle.end() || it->second.empty()) {
+            return nullptr;
+        }
+        sqlite3_stmt* stmt = it->second.back();
+        it->second.pop_back();
+        --kept;
+        return stmt;
+    }
+    // Keeps a finished statement, or finalizes it when it belongs to another
+    // (closed) connection or enough are kept.
+    void give(sqlite3* owner, std::string sql, sqlite3_stmt* stmt) {
+        if (owner != handle || handle == nullptr || kept >= kMaxKept) {
+            sqlite3_finalize(stmt);
+            return;
+        }
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        idle[std::move(sql)].push_back(stmt);
+        ++kept;
+    }
+    void finalizeAll() {
+        for (auto& [sql, stmts] : idle) {
+            for (auto* stmt : stmts) {
+                sqlite3_finalize(stmt);
+            }
+        }
+        idle.clear();
+        kept = 0;
+    }
+};
+
+namespace {
+
 class SqliteStatement : public Statement {
   public:
-    SqliteStatement(sqlite3* handle, std::string_view sql) : handle_(handle) {
-        if (sqlite3_prepare_v2(handle, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-            SQLITE_OK) {
+    SqliteStatement(sqlite3* handle, std::string_view sql, std::shared_ptr<StatementCache> cache)
+        : handle_(handle), sql_(sql), cache_(cache) {
+        if (cache) {
+            stmt_ = cache->take(sql);
+        }
+        if (stmt_ == nullptr &&
+            sqlite3_prepare_v2(handle, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+                SQLITE_OK) {
             fail(handle, "cannot prepare statement");
         }
     }
-    ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+    ~SqliteStatement() override {
+        if (auto cache = cache_.lock()) {
+            cache->give(handle_, std::move(sql_), stmt_);
+        } else {
+            sqlite3_finalize(stmt_);
+        }
+    }
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
 
@@ -181,6 +241,8 @@ class SqliteStatement : public Statement {
   private:
     sqlite3* handle_;
     sqlite3_stmt* stmt_ = nullptr;
+    std::string sql_;
+    std::weak_ptr<StatementCache> cache_;
 };
 
 }  // namespace
@@ -234,8 +296,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path, Access access, int busyT
             checkIntegrity();
         }
     } catch (...) {
-        sqlite3_close(handle_);
-        handle_ = nullptr;
+        closeHandle();
         throw;
     }
 }
@@ -251,8 +312,7 @@ void SqliteDatabase::openHandle(const std::string& name, int flags, int busyTime
 
 void SqliteDatabase::closeAndThrow(const std::string& doing) {
     std::string message = explain(handle_);
-    sqlite3_close(handle_);
-    handle_ = nullptr;
+    closeHandle();
     throw Error("database: " + doing + " " + path_ + ": " + message);
 }
 
@@ -273,8 +333,7 @@ void SqliteDatabase::openReadOnly(int busyTimeoutMs) {
             std::filesystem::exists(path_ + "-wal", ec)) {
             closeAndThrow("cannot read");
         }
-        sqlite3_close(handle_);
-        handle_ = nullptr;
+        closeHandle();
         if (!open(fileUri(path_, "immutable=1"), SQLITE_OPEN_URI)) {
             closeAndThrow("cannot read");
         }
@@ -282,8 +341,7 @@ void SqliteDatabase::openReadOnly(int busyTimeoutMs) {
     try {
         executeScript("PRAGMA query_only=1; PRAGMA foreign_keys=ON;");
     } catch (...) {
-        sqlite3_close(handle_);
-        handle_ = nullptr;
+        closeHandle();
         throw;
     }
 }
@@ -307,10 +365,23 @@ void SqliteDatabase::checkIntegrity() {
     }
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(handle_); }
+SqliteDatabase::~SqliteDatabase() { closeHandle(); }
+
+void SqliteDatabase::closeHandle() {
+    if (cache_) {
+        cache_->finalizeAll();
+        cache_->handle = nullptr;
+    }
+    sqlite3_close(handle_);
+    handle_ = nullptr;
+}
 
 std::unique_ptr<Statement> SqliteDatabase::prepare(std::string_view sql) {
-    return std::make_unique<SqliteStatement>(handle_, sql);
+    if (!cache_) {
+        cache_ = std::make_shared<StatementCache>();
+    }
+    cache_->handle = handle_;
+    return std::make_unique<SqliteStatement>(handle_, sql, cache_);
 }
 
 void SqliteDatabase::executeScript(std::string_view sql) {

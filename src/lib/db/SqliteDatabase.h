@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "db/Database.h"
@@ -10,6 +11,8 @@ namespace vcluster::db {
 
 // The embedded default: one SQLite file in WAL mode, with a busy timeout so
 // concurrent `rocks` processes queue instead of failing, and foreign keys on.
+struct StatementCache;
+
 class SqliteDatabase : public Database {
   public:
     // Opens the file as `access` says: Read opens it read-only, Write needs it
@@ -47,8 +50,12 @@ class SqliteDatabase : public Database {
     [[noreturn]] void closeAndThrow(const std::string& doing);
     void openReadOnly(int busyTimeoutMs);
     void checkIntegrity();
+    // Finalizes the kept statements, then closes handle_.
+    void closeHandle();
     sqlite3* handle_ = nullptr;
     std::string path_;
+    // Prepared statements kept for reuse, by SQL text (see prepare()).
+    std::shared_ptr<StatementCache> cache_;
     bool readOnly_ = false;
 };
 

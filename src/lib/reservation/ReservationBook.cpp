@@ -214,7 +214,8 @@ materialise::InstallerSite ReservationBook::checkInstallable(const StoredReserva
 void ReservationBook::record(StoredReservation& stored,
                              const materialise::InstallerSite& installer) const {
     stored.id = ReservationPool(db_).insert(stored);
-    RootPassword password = makeRootPassword();
+    RootPassword password = password_ ? std::move(*password_) : makeRootPassword();
+    password_.reset();  // used once
     RootPasswordPool(db_).set(stored.id, {password.hash, materialise::randomSecret(24), ""});
     stored.rootPassword = installer.keyOnlyRoot ? std::string(kKeyOnlyRoot) : password.clear;
 }

@@ -10,6 +10,7 @@
 #include "calendar/CapacityCalendar.h"
 #include "db/Database.h"
 #include "reservation/ReservationPool.h"
+#include "reservation/RootPassword.h"
 #include "reservation/Site.h"
 
 namespace vcluster::materialise {
@@ -99,6 +100,13 @@ class ReservationBook {
     // With the site its caller has loaded already (add() and addMany() use it
     // rather than reading it again).
     ReservationBook(db::Database& db, Site site) : db_(db), site_(std::move(site)) {}
+    // The root password add() records, made beforehand: hashing it (SHA-512
+    // crypt, some milliseconds) needs no database, so the portal does it
+    // before it takes its writers' turn.
+    ReservationBook& withRootPassword(RootPassword password) {
+        password_ = std::move(password);
+        return *this;
+    }
 
     // Admits and records the request. Throws Refusal ("refused: <what runs
     // out where and when>; earliest start that fits: <time>") when it does
@@ -164,6 +172,7 @@ class ReservationBook {
     void record(StoredReservation& stored, const materialise::InstallerSite& installer) const;
     db::Database& db_;
     std::optional<Site> site_;
+    mutable std::optional<RootPassword> password_;
 };
 
 // The name of the i-th (from 1) of `count` clusters of group `name`:

@@ -346,6 +346,7 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
         key->second = reservation::parseSshPublicKey(key->second).line();
     }
     reservation::Time now = reservation::currentTime();
+    reservation::RootPassword password = reservation::makeRootPassword();  // outside the turn
     // The daemon's writers take turns here rather than in SQLite's busy
     // handler, whose back-off sleeps made the tail latency.
     std::lock_guard<std::mutex> turn(writers_);
@@ -367,7 +368,9 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
         booked = reservation::ReservationBook(db()).addGroup(request, group.count, group.keys, now);
     } else {
         booked.push_back(
-            reservation::ReservationBook(db(), std::move(site)).add(std::move(request), now));
+            reservation::ReservationBook(db(), std::move(site))
+                .withRootPassword(std::move(password))
+                .add(std::move(request), now));
     }
     tx.commit();
     return booked;
