@@ -126,7 +126,8 @@ TEST(IdTimeline, LowestFreeIdAgreesWithEveryBookingOverLongIntervals) {
         for (int step = 0; step < 1500; ++step) {
             const Time quantum = step % 2 == 0 ? width : 1;  // on and off bucket edges
             Time start = kT0 + quantum * static_cast<Time>(rng() % (40 * kDay / quantum));
-            Interval iv{start, start + quantum * (1 + static_cast<Time>(rng() % (4 * kDay / quantum)))};
+            Interval iv{start,
+                        start + quantum * (1 + static_cast<Time>(rng() % (4 * kDay / quantum)))};
             if (rng() % 4 == 0 && !held.empty()) {
                 std::size_t i = rng() % held.size();
                 ids.remove(held[i].id, held[i].interval);
@@ -139,7 +140,8 @@ TEST(IdTimeline, LowestFreeIdAgreesWithEveryBookingOverLongIntervals) {
             }
             Time from = kT0 + static_cast<Time>(rng() % (40 * kDay));
             Interval query{from, from + 1 + static_cast<Time>(rng() % (35 * kDay))};
-            ASSERT_EQ(ids.firstFree(query), lowestFree(query)) << "seed " << seed << " step " << step;
+            ASSERT_EQ(ids.firstFree(query), lowestFree(query))
+                << "seed " << seed << " step " << step;
         }
     }
 }
@@ -256,7 +258,8 @@ TEST(Admission, TheFrontendGoesToTheBestGatewayWithAnAddressFree) {
                         {"gateway-0-3", {16, 16384}, {}}};  // snug, but no addresses
         CapacityCalendar fast(inv);
         ScanCalendar scan(inv);
-        for (CapacityView* view : {static_cast<CapacityView*>(&fast), static_cast<CapacityView*>(&scan)}) {
+        for (CapacityView* view :
+             {static_cast<CapacityView*>(&fast), static_cast<CapacityView*>(&scan)}) {
             std::vector<int> order;
             for (int i = 0; i < 3; ++i) {
                 order.push_back(mustAdmit(*view, demand(kT0, kT0 + kDay, 0), policy).gateway);
@@ -450,7 +453,8 @@ struct RandomCalendar {
         for (int i = 0; i < requests; ++i) {
             if (rng() % 15 == 0) {
                 Outage o{rng() % 4 == 0 ? Pool::Storage : Pool::VmServers,
-                         static_cast<int>(rng() % 2), {}};
+                         static_cast<int>(rng() % 2),
+                         {}};
                 o.interval.start = kT0 + static_cast<Time>(rng() % (20 * kDay));
                 o.interval.end = o.interval.start + 1 + static_cast<Time>(rng() % kDay);
                 fast.addOutage(o);

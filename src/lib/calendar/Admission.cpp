@@ -584,8 +584,7 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
                 scoreCandidates(
                     steps, vmCapacity, length, candidates,
                     [&](const Amount& free) {
-                        return std::min<std::int64_t>(fitCount(free, demand.perNode),
-                                                      demand.nodes);
+                        return std::min<std::int64_t>(fitCount(free, demand.perNode), demand.nodes);
                     },
                     computes);
             }

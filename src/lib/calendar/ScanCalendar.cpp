@@ -276,8 +276,7 @@ void ScanCalendar::endsBetween(Time after, Time upTo, std::vector<Time>& out) co
     out.assign(ends.upper_bound(after), ends.upper_bound(upTo));
 }
 
-void ScanCalendar::usageSteps(Pool pool, const Interval& span,
-                              std::vector<UsageSteps>& out) const {
+void ScanCalendar::usageSteps(Pool pool, const Interval& span, std::vector<UsageSteps>& out) const {
     const std::size_t n = hostCount(pool);
     std::vector<std::map<Time, Amount>> changes(n);
     for (const auto& u : uses_) {

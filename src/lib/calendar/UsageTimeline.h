@@ -51,7 +51,8 @@ class UsageTimeline {
     std::vector<std::pair<Time, Amount>> steps(int host, const Interval& span) const;
     // The same for every host at once, in one pass over the buckets of
     // `span`: out[h] is host h's steps.
-    void allSteps(const Interval& span, std::vector<std::vector<std::pair<Time, Amount>>>& out) const;
+    void allSteps(const Interval& span,
+                  std::vector<std::vector<std::pair<Time, Amount>>>& out) const;
 
   private:
     struct Event {

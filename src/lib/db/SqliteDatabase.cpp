@@ -147,14 +147,14 @@ namespace {
 
 class SqliteStatement : public Statement {
   public:
-    SqliteStatement(sqlite3* handle, std::string_view sql, std::shared_ptr<StatementCache> cache)
+    SqliteStatement(sqlite3* handle, std::string_view sql,
+                    const std::shared_ptr<StatementCache>& cache)
         : handle_(handle), sql_(sql), cache_(cache) {
         if (cache) {
             stmt_ = cache->take(sql);
         }
-        if (stmt_ == nullptr &&
-            sqlite3_prepare_v2(handle, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-                SQLITE_OK) {
+        if (stmt_ == nullptr && sqlite3_prepare_v2(handle, sql.data(), static_cast<int>(sql.size()),
+                                                   &stmt_, nullptr) != SQLITE_OK) {
             fail(handle, "cannot prepare statement");
         }
     }

@@ -202,10 +202,18 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
     std::string sql = std::string(kSelect) + where;
     // A page is cut in the database's order; a whole answer is sorted here
     // (SQLite's sorter moved every row's 39 columns through a temporary
-    // b-tree: a tenth of listing 50,000 rows).
+    // b-tree: a tenth of listing 50,000 rows). The page's IDs are chosen
+    // first, sorting only the three ordering columns, and only its rows are
+    // joined and counted: sorting every row with its joins and snapshot count
+    // made a page of 100 at offset 5,000 cost 20 ms.
     if (!page.empty()) {
-        sql += " ORDER BY r.StartTime, r.Name, r.ID";
-        sql += page;
+        const std::string from = "FROM vcluster_reservations r ";
+        const std::string order = " ORDER BY r.StartTime, r.Name, r.ID";
+        sql = kSelect;
+        sql.replace(sql.find(from), from.size(),
+                    "FROM (SELECT r.ID FROM vcluster_reservations r " + where + order + page +
+                        ") page JOIN vcluster_reservations r ON r.ID = page.ID ");
+        sql += order;
     }
     // Row by row (each): a listing of 50,000 held all their 39 columns at
     // once before the first was read, twice the memory of the answer.

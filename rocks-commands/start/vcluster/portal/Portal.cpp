@@ -367,10 +367,9 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
     if (group.count > 0) {
         booked = reservation::ReservationBook(db()).addGroup(request, group.count, group.keys, now);
     } else {
-        booked.push_back(
-            reservation::ReservationBook(db(), std::move(site))
-                .withRootPassword(std::move(password))
-                .add(std::move(request), now));
+        booked.push_back(reservation::ReservationBook(db(), std::move(site))
+                             .withRootPassword(std::move(password))
+                             .add(std::move(request), now));
     }
     tx.commit();
     return booked;
