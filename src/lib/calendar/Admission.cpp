@@ -219,10 +219,10 @@ Decision admit(const CapacityView& view, const Demand& d, Policy policy) {
     p.networkId = *id;
 
     // The frontend: CPUs and memory on a gateway during the windows, and one
-    // of its public addresses for the whole span.
-    // The best gateway with room (pack: least memory left; spread: most;
-    // ties to the lower index) that has an address free: the gateways are
-    // asked for an address in that order, so usually only the first is.
+    // of its public addresses for the whole span. The best gateway with room
+    // (pack: least memory left; spread: most; ties to the lower index) that
+    // has an address free: the gateways are asked for an address in that
+    // order, so usually only the first is.
     view.freeOver(Pool::Gateways, d.windows, free);
     std::vector<std::size_t> roomy;
     for (std::size_t g = 0; g < free.size(); ++g) {
@@ -486,27 +486,6 @@ void scoreCandidates(const std::vector<UsageSteps>& steps, const std::vector<Amo
     }
 }
 
-std::vector<Amount> capacitiesOf(const Inventory& inv, Pool pool) {
-    std::vector<Amount> out;
-    auto add = [&](const auto& hosts) {
-        for (const auto& h : hosts) {
-            out.push_back(h.capacity);
-        }
-    };
-    switch (pool) {
-        case Pool::VmServers:
-            add(inv.vmServers);
-            break;
-        case Pool::Gateways:
-            add(inv.gateways);
-            break;
-        case Pool::Storage:
-            add(inv.storage);
-            break;
-    }
-    return out;
-}
-
 struct WindowScratch {
     std::vector<UsageSteps> right;
     std::vector<Amount> free;
@@ -559,9 +538,9 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     // out is one admit() would refuse, so the answer is the same as admitting
     // at every candidate in turn.
     const Inventory& inv = view.inventory();
-    const std::vector<Amount> vmCapacity = capacitiesOf(inv, Pool::VmServers);
-    const std::vector<Amount> gatewayCapacity = capacitiesOf(inv, Pool::Gateways);
-    const std::vector<Amount> storageCapacity = capacitiesOf(inv, Pool::Storage);
+    const std::vector<Amount> vmCapacity = poolCapacities(inv, Pool::VmServers);
+    const std::vector<Amount> gatewayCapacity = poolCapacities(inv, Pool::Gateways);
+    const std::vector<Amount> storageCapacity = poolCapacities(inv, Pool::Storage);
     constexpr Time kDay = 86400;
     constexpr Time kLongest = Time{1} << 40;
     Time stretch = kDay;
@@ -576,38 +555,35 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     while (true) {
         view.endsBetween(candidates.back(), upTo, ends);
         candidates.insert(candidates.end(), ends.begin(), ends.end());
-        {
-            const Time first = candidates.front();
-            const Time last = candidates.back();
-            if (demand.nodes > 0) {
-                windowSteps(view, Pool::VmServers, vmCapacity, first, last, length, steps, scratch);
-                scoreCandidates(
-                    steps, vmCapacity, length, candidates,
-                    [&](const Amount& free) {
-                        return std::min<std::int64_t>(fitCount(free, demand.perNode), demand.nodes);
-                    },
-                    computes);
+        const Time first = candidates.front();
+        const Time last = candidates.back();
+        if (demand.nodes > 0) {
+            windowSteps(view, Pool::VmServers, vmCapacity, first, last, length, steps, scratch);
+            scoreCandidates(
+                steps, vmCapacity, length, candidates,
+                [&](const Amount& free) {
+                    return std::min<std::int64_t>(fitCount(free, demand.perNode), demand.nodes);
+                },
+                computes);
+        }
+        windowSteps(view, Pool::Gateways, gatewayCapacity, first, last, length, steps, scratch);
+        scoreCandidates(
+            steps, gatewayCapacity, length, candidates,
+            [&](const Amount& free) -> std::int64_t { return free.fits(demand.frontend); },
+            frontends);
+        windowSteps(view, Pool::Storage, storageCapacity, first, last, length, steps, scratch);
+        scoreCandidates(
+            steps, storageCapacity, length, candidates,
+            [&](const Amount& free) -> std::int64_t { return free.mib >= demand.diskMiB; }, disks);
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            if ((demand.nodes > 0 && computes[i] < demand.nodes) || frontends[i] < 1 ||
+                disks[i] < 1) {
+                continue;
             }
-            windowSteps(view, Pool::Gateways, gatewayCapacity, first, last, length, steps, scratch);
-            scoreCandidates(
-                steps, gatewayCapacity, length, candidates,
-                [&](const Amount& free) -> std::int64_t { return free.fits(demand.frontend); },
-                frontends);
-            windowSteps(view, Pool::Storage, storageCapacity, first, last, length, steps, scratch);
-            scoreCandidates(
-                steps, storageCapacity, length, candidates,
-                [&](const Amount& free) -> std::int64_t { return free.mib >= demand.diskMiB; },
-                disks);
-            for (std::size_t i = 0; i < candidates.size(); ++i) {
-                if ((demand.nodes > 0 && computes[i] < demand.nodes) || frontends[i] < 1 ||
-                    disks[i] < 1) {
-                    continue;
-                }
-                Demand d = shifted(demand, candidates[i] - requested);
-                Decision decision = admit(view, d, policy);
-                if (auto* p = std::get_if<Placement>(&decision)) {
-                    return std::pair{d, *p};
-                }
+            Demand d = shifted(demand, candidates[i] - requested);
+            Decision decision = admit(view, d, policy);
+            if (auto* p = std::get_if<Placement>(&decision)) {
+                return std::pair{d, *p};
             }
         }
         if (upTo >= latestStart) {

@@ -4,6 +4,28 @@
 
 namespace vcluster::calendar {
 
+std::vector<Amount> poolCapacities(const Inventory& inventory, Pool pool) {
+    std::vector<Amount> out;
+    auto add = [&](const auto& hosts) {
+        out.reserve(hosts.size());
+        for (const auto& h : hosts) {
+            out.push_back(h.capacity);
+        }
+    };
+    switch (pool) {
+        case Pool::VmServers:
+            add(inventory.vmServers);
+            break;
+        case Pool::Gateways:
+            add(inventory.gateways);
+            break;
+        case Pool::Storage:
+            add(inventory.storage);
+            break;
+    }
+    return out;
+}
+
 const char* poolNoun(Pool pool) {
     switch (pool) {
         case Pool::VmServers:

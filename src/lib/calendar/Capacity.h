@@ -70,6 +70,8 @@ struct Inventory {
 
 enum class Pool { VmServers = 0, Gateways = 1, Storage = 2 };
 const char* poolNoun(Pool pool);  // "vm-server", "gateway", "storage"
+// The capacity of each host of the pool, in the inventory's order.
+std::vector<Amount> poolCapacities(const Inventory& inventory, Pool pool);
 
 enum class Policy { Pack, Spread };
 Policy parsePolicy(const std::string& text);  // "pack" or "spread"; throws Error

@@ -4,35 +4,13 @@
 
 namespace vcluster::calendar {
 
-namespace {
-
-std::vector<Amount> capacities(const std::vector<HostCapacity>& hosts) {
-    std::vector<Amount> out;
-    out.reserve(hosts.size());
-    for (const auto& h : hosts) {
-        out.push_back(h.capacity);
-    }
-    return out;
-}
-
-std::vector<Amount> capacities(const std::vector<GatewayCapacity>& hosts) {
-    std::vector<Amount> out;
-    out.reserve(hosts.size());
-    for (const auto& h : hosts) {
-        out.push_back(h.capacity);
-    }
-    return out;
-}
-
-}  // namespace
-
 CapacityCalendar::CapacityCalendar(Inventory inventory, Time bucketWidth)
     : inventory_(std::move(inventory)),
       vlans_(inventory_.vlans, bucketWidth),
       vnis_(inventory_.vnis, bucketWidth) {
-    timelines_.emplace_back(capacities(inventory_.vmServers), bucketWidth);
-    timelines_.emplace_back(capacities(inventory_.gateways), bucketWidth);
-    timelines_.emplace_back(capacities(inventory_.storage), bucketWidth);
+    for (Pool pool : {Pool::VmServers, Pool::Gateways, Pool::Storage}) {  // by Pool's value
+        timelines_.emplace_back(poolCapacities(inventory_, pool), bucketWidth);
+    }
     for (const auto& g : inventory_.gateways) {
         publicIps_.emplace_back(IdRange{0, static_cast<std::int64_t>(g.publicIps.size()) - 1},
                                 bucketWidth);
