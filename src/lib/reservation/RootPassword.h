@@ -16,6 +16,9 @@ struct RootPassword {
     std::string hash;
 };
 
+// The hash's rounds ($6$rounds=1000$...): the fewest SHA-512 crypt takes.
+inline constexpr unsigned long kRootPasswordRounds = 1000;
+
 RootPassword makeRootPassword();
 // crypt(3) of `clear` with the salt and method of `hash` (for tests/checks).
 std::string cryptWith(const std::string& clear, const std::string& hash);
