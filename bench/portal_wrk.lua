@@ -1,5 +1,6 @@
--- wrk script: every request books a new virtual cluster (a unique name, one
--- day somewhere in the next 300 days) through POST /api/v1/reservations.
+-- wrk script: every request books a new virtual cluster (a unique name, two
+-- hours somewhere in the next 300 days: room for ~100,000, so that what is
+-- measured is bookings, not a full calendar's refusals) through POST /api/v1/reservations.
 -- Arguments: API token, ssh public key line, epoch of "now".
 local threadCount = 0
 
@@ -21,8 +22,9 @@ end
 function request()
   counter = counter + 1
   local day = (counter * 37 + tid * 101) % 300 + 1
-  local start = os.date("!%Y-%m-%dT%H:00:00Z", base + day * 86400 + (counter % 24) * 3600)
-  local stop = os.date("!%Y-%m-%dT%H:00:00Z", base + (day + 1) * 86400 + (counter % 24) * 3600)
+  local hour = base + day * 86400 + (counter % 24) * 3600
+  local start = os.date("!%Y-%m-%dT%H:00:00Z", hour)
+  local stop = os.date("!%Y-%m-%dT%H:00:00Z", hour + 2 * 3600)
   local body = string.format(
     '{"name":"b%dx%d","start":"%s","end":"%s","nodes":1,"cpus":1,"memory":"1GiB","disk":"10GiB","sshkey":"%s"}',
     tid, counter, start, stop, key)

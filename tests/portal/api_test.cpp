@@ -1,6 +1,7 @@
 // The portal's REST API over loopback, against the real daemon process.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <regex>
 #include <thread>
@@ -186,6 +187,55 @@ TEST_F(PortalTest, ConcurrentBookingsForRoomForOneNeverDoubleBook) {
     EXPECT_EQ(names(api(tokens_["root"], "GET", "/api/v1/reservations")).size(), 1U);
     auto local = rocks({"list", "vcluster", "output-format=json"});
     EXPECT_EQ(json::parse(local.out).size(), 1U);
+}
+
+// The daemon keeps its calendar between bookings: whatever other processes
+// write (a cancellation, a booking, a maintenance window, a host's size)
+// must be in the next decision, as if it had read the database afresh.
+TEST_F(PortalTest, TheCalendarKeptBetweenBookingsSeesWhatOtherProcessesWrite) {
+    auto book = [&](const std::string& who, const std::string& name, const std::string& start,
+                    const std::string& end) {
+        return api(tokens_[who], "POST", "/api/v1/reservations", booking(name, start, end)).status;
+    };
+    // One public address: one cluster at a time.
+    ASSERT_EQ(book("alice", "a", kStart, kEnd), 201);
+    ASSERT_EQ(book("bob", "b", kStart, kEnd), 409);
+    // A cancellation by the command line frees the window.
+    ASSERT_EQ(rocks({"remove", "vcluster", "a"}).exitCode, 0);
+    EXPECT_EQ(book("bob", "b", kStart, kEnd), 201);
+    // A booking by the command line takes another.
+    const std::string start2 = "2027-02-01T00:00:00Z";
+    const std::string end2 = "2027-02-03T00:00:00Z";
+    writeFile(dir_ / "k.pub", key_ + "\n");
+    const std::string key = "sshkey=" + (dir_ / "k.pub").string();
+    ASSERT_EQ(rocks({"add", "vcluster", "c", "start=" + start2, "end=" + end2, "nodes=1", "cpus=2",
+                     "memory=2GiB", key, "owner=alice"})
+                  .exitCode,
+              0);
+    EXPECT_EQ(book("bob", "d", start2, end2), 409);
+    // A maintenance window on the only vm-server closes a third.
+    const std::string start3 = "2027-03-01T00:00:00Z";
+    const std::string end3 = "2027-03-03T00:00:00Z";
+    ASSERT_EQ(
+        rocks({"add", "host", "maintenance", "vm-server-1-0", "start=" + start3, "end=" + end3})
+            .exitCode,
+        0);
+    EXPECT_EQ(book("bob", "e", start3, end3), 409);
+    // A smaller vm-server (the site, not only the bookings) refuses a fourth.
+    const std::string start4 = "2027-04-01T00:00:00Z";
+    const std::string end4 = "2027-04-03T00:00:00Z";
+    ASSERT_EQ(rocks({"set", "host", "attr", "vm-server-1-0", "vc_memory", "1024"}).exitCode, 0);
+    EXPECT_EQ(book("bob", "f", start4, end4), 409);
+    ASSERT_EQ(rocks({"set", "host", "attr", "vm-server-1-0", "vc_memory", "16384"}).exitCode, 0);
+    EXPECT_EQ(book("bob", "f", start4, end4), 201);
+    // What the command line sees is what the portal booked: nothing twice.
+    auto listed = json::parse(rocks({"list", "vcluster", "output-format=json"}).out);
+    std::vector<std::string> live;
+    for (const auto& row : listed) {
+        live.push_back(row.at("name").get<std::string>());
+    }
+    std::sort(live.begin(), live.end());
+    EXPECT_EQ(live, (std::vector<std::string>{"b", "c", "f"}));
 }
 
 TEST_F(PortalTest, RefusalTextEqualsTheCommandLine) {

@@ -14,6 +14,7 @@
 #include "support/Keys.h"
 #include "support/Process.h"
 #include "support/TestDatabase.h"
+#include "util/Error.h"
 
 using namespace vcluster;
 using namespace vcluster::test;
@@ -806,4 +807,44 @@ TEST_F(Cluster, AClusterPastItsEndButNotTornDownStillHoldsWhatANewBookingAsks) {
         add("a2", {"start=2030-03-06T09:00:00Z", "end=2030-03-07T09:00:00Z", "nodes=1", "cpus=8"},
             later);
     EXPECT_EQ(fits.exitCode, 0) << fits.err;
+}
+
+// The portal's kept calendar decides as a fresh read would: it is read
+// again after another connection's commit or when a reservation it holds
+// passes its end (from then on held to the horizon until torn down), and
+// not after its own connection's bookings, which it keeps itself.
+TEST_F(Cluster, AKeptCalendarIsReadAgainWhenAFreshReadWouldDiffer) {
+    build(1);
+    // "held" takes the whole vm-server, 2030-03-04 09:00 to 03-08 17:00.
+    ASSERT_EQ(add("held", {kStart, kEnd, "nodes=1", "cpus=8"}).exitCode, 0);
+    auto mine = vcluster::test::openTestDatabase(rocks_.db());
+    auto other = vcluster::test::openTestDatabase(rocks_.db());
+    reservation::SiteCalendarCache cache;
+    const reservation::Time before = reservation::parseTime("2030-03-01T00:00:00Z", "now");
+    auto book = [&](const std::string& name, const std::string& start, const std::string& end,
+                    reservation::Time now) {
+        db::Transaction tx(*mine);
+        auto& sc = cache.at(*mine, {now, now}, now);
+        auto request = reservation::parseReservationRequest(
+            name, {{"start", start}, {"end", end}, {"nodes", "1"}, {"cpus", "8"}, {"sshkey", key_}},
+            sc.site.defaults, now);
+        auto stored = reservation::ReservationBook(*mine).add(request, now, sc);
+        tx.commit();
+        cache.keep({stored});
+        return stored;
+    };
+    // Booked on the kept calendar, which then holds it without a read.
+    book("first", "2030-04-01T00:00:00Z", "2030-04-02T00:00:00Z", before);
+    EXPECT_EQ(cache.loads(), 1);
+    EXPECT_THROW(book("again", "2030-04-01T12:00:00Z", "2030-04-03T00:00:00Z", before), Refusal);
+    EXPECT_EQ(cache.loads(), 1);
+    // Another connection's cancellation: read again, and the room is free.
+    other->execute("UPDATE vcluster_reservations SET State = 'cancelled' WHERE Name = 'first'");
+    book("again", "2030-04-01T12:00:00Z", "2030-04-03T00:00:00Z", before);
+    EXPECT_EQ(cache.loads(), 2);
+    // Past the end of "held", which no sync tore down: it holds the host to
+    // the horizon, so a week later nothing fits there.
+    const reservation::Time after = reservation::parseTime("2030-03-09T00:00:00Z", "now");
+    EXPECT_THROW(book("late", "2030-03-10T00:00:00Z", "2030-03-11T00:00:00Z", after), Refusal);
+    EXPECT_EQ(cache.loads(), 3);
 }

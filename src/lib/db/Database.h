@@ -75,6 +75,11 @@ class Database {
     // digits, '-'), waiting up to waitSeconds for the process that holds it;
     // nullptr when it was held all that time.
     virtual std::unique_ptr<HeldLock> holdLock(const std::string& name, int waitSeconds) = 0;
+    // A number that changes whenever another connection (of this process or
+    // another) has committed a change since this one last asked; it stays
+    // the same across this connection's own commits. None: the database
+    // cannot tell, and what was read before must be read again.
+    virtual std::optional<std::int64_t> dataVersion() { return std::nullopt; }
 
     // Conveniences over prepare/bind/step.
     std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {});

@@ -403,6 +403,11 @@ void SqliteDatabase::rollback() { executeScript("ROLLBACK"); }
 std::int64_t SqliteDatabase::lastInsertId() const { return sqlite3_last_insert_rowid(handle_); }
 int SqliteDatabase::changes() const { return sqlite3_changes(handle_); }
 
+std::optional<std::int64_t> SqliteDatabase::dataVersion() {
+    auto version = queryOne("PRAGMA data_version");
+    return version ? std::optional<std::int64_t>(version->integer(0)) : std::nullopt;
+}
+
 namespace {
 
 class FileLock : public HeldLock {

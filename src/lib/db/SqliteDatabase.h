@@ -39,6 +39,8 @@ class SqliteDatabase : public Database {
     // flock(2) on the file <path>-<name>.lock beside the database (made
     // mode 0600 when absent): released by the kernel when the process ends.
     std::unique_ptr<HeldLock> holdLock(const std::string& name, int waitSeconds) override;
+    // SQLite's PRAGMA data_version.
+    std::optional<std::int64_t> dataVersion() override;
     const std::string& path() const { return path_; }
     bool readOnly() const { return readOnly_; }
 

@@ -181,6 +181,33 @@ void SiteCalendar::cover(db::Database& db, const Interval& interval) {
         Interval{std::min(covered->start, interval.start), std::max(covered->end, interval.end)};
 }
 
+SiteCalendar& SiteCalendarCache::at(db::Database& db, const Interval& interval, Time now) {
+    const std::optional<std::int64_t> version = db.dataVersion();
+    bool fresh = sc_ && version && *version == version_ && now >= sc_->now;
+    if (fresh && now != sc_->now) {
+        // One past its end and not torn down holds from now to the horizon
+        // (bookingOf), whether the calendar read it or not: a later now
+        // holds it longer. Usually none (by the (State, EndTime) index).
+        fresh = ReservationPool(db).listPastEnd(now).empty();
+    }
+    if (!fresh) {
+        sc_.reset();
+        sc_ = loadSiteCalendar(db, interval, now);
+        version_ = version.value_or(0);
+        ++loads_;
+        return *sc_;
+    }
+    sc_->now = now;
+    sc_->cover(db, interval);
+    return *sc_;
+}
+
+void SiteCalendarCache::keep(const std::vector<StoredReservation>& booked) {
+    if (sc_) {
+        sc_->book(booked, {});
+    }
+}
+
 SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
@@ -336,6 +363,16 @@ calendar::Placement place(SiteCalendar& sc, db::Database& db, ReservationRequest
 StoredReservation ReservationBook::add(ReservationRequest request, Time now) {
     checkNewName(request);
     SiteCalendar sc = loadSiteCalendar(db_, request.span(), now, site_ ? *site_ : loadSite(db_));
+    return placeAndRecord(std::move(request), now, sc);
+}
+
+StoredReservation ReservationBook::add(ReservationRequest request, Time now, SiteCalendar& sc) {
+    checkNewName(request);
+    return placeAndRecord(std::move(request), now, sc);
+}
+
+StoredReservation ReservationBook::placeAndRecord(ReservationRequest request, Time now,
+                                                  SiteCalendar& sc) {
     calendar::Placement placement = place(sc, db_, request, now);
     StoredReservation stored;
     stored.request = std::move(request);

@@ -58,6 +58,29 @@ SiteCalendar loadSiteCalendar(db::Database& db, Time now = currentTime());
 SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now);
 SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now, Site site);
 
+// A site calendar that a long-lived process (the portal) keeps between its
+// bookings, which it makes on one connection: read again whole when another
+// connection or process has committed anything since (Database::dataVersion;
+// a database that cannot tell is read every time), or when the end of a
+// reservation it holds has passed (from then on that one holds to the
+// horizon until it is torn down). Use it inside that connection's immediate
+// transaction; keep() what the transaction booked once it has committed, and
+// drop() it when the transaction failed after writing.
+class SiteCalendarCache {
+  public:
+    // The calendar with `interval` covered, as a fresh load would give it.
+    SiteCalendar& at(db::Database& db, const Interval& interval, Time now);
+    void keep(const std::vector<StoredReservation>& booked);
+    void drop() { sc_.reset(); }
+    // How many times at() read the calendar whole (for tests).
+    int loads() const { return loads_; }
+
+  private:
+    std::optional<SiteCalendar> sc_;
+    std::int64_t version_ = 0;
+    int loads_ = 0;
+};
+
 // What a stored reservation holds in the calendar: its request, with the
 // larger of the asked and the running compute count and node size.
 calendar::Demand heldDemand(const StoredReservation& r);
@@ -112,6 +135,9 @@ class ReservationBook {
     // out where and when>; earliest start that fits: <time>") when it does
     // not fit, and Error when it is not acceptable at all.
     StoredReservation add(ReservationRequest request, Time now);
+    // The same, deciding on `sc` (SiteCalendarCache::at's) rather than a
+    // calendar read for this request alone.
+    StoredReservation add(ReservationRequest request, Time now, SiteCalendar& sc);
 
     // Admits many requests through the same checks and admission as add(),
     // in order, each against the calendar with the ones before it booked,
@@ -167,6 +193,7 @@ class ReservationBook {
     MaintenanceOutcome addMaintenance(const MaintenanceWindow& window, bool force = false);
 
   private:
+    StoredReservation placeAndRecord(ReservationRequest request, Time now, SiteCalendar& sc);
     void checkNewName(const ReservationRequest& request) const;
     materialise::InstallerSite checkInstallable(const StoredReservation& r) const;
     void record(StoredReservation& stored, const materialise::InstallerSite& installer) const;

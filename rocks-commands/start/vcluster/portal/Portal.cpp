@@ -350,29 +350,48 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
     // The daemon's writers take turns here rather than in SQLite's busy
     // handler, whose back-off sleeps made the tail latency.
     std::lock_guard<std::mutex> turn(writers_);
-    db::Transaction tx(db());
-    reservation::Site site = reservation::loadSite(db());
-    // count= and sshkeys= as `rocks add vcluster` takes them; sshkeys= is
-    // the keys' text here, never a file of this host.
-    reservation::GroupParams group = reservation::parseGroupParams(params, site.defaults, false);
-    if (!group.keys.empty() && params.count("sshkey") == 0) {
-        params["sshkey"] = group.keys.front();
-    }
-    reservation::ReservationRequest request =
-        reservation::parseReservationRequest(name, params, site.defaults, now);
-    if (!caller.admin()) {
-        reservation::checkProviderLimits(request, site.defaults);
-    }
+    db::Database& db = bookingDb();
+    db::Transaction tx(db);
     std::vector<StoredReservation> booked;
-    if (group.count > 0) {
-        booked = reservation::ReservationBook(db()).addGroup(request, group.count, group.keys, now);
-    } else {
-        booked.push_back(reservation::ReservationBook(db(), std::move(site))
-                             .withRootPassword(std::move(password))
-                             .add(std::move(request), now));
+    try {
+        reservation::SiteCalendar& sc = calendar_.at(db, {now, now}, now);
+        const reservation::ReservationDefaults& defaults = sc.site.defaults;
+        // count= and sshkeys= as `rocks add vcluster` takes them; sshkeys= is
+        // the keys' text here, never a file of this host.
+        reservation::GroupParams group = reservation::parseGroupParams(params, defaults, false);
+        if (!group.keys.empty() && params.count("sshkey") == 0) {
+            params["sshkey"] = group.keys.front();
+        }
+        reservation::ReservationRequest request =
+            reservation::parseReservationRequest(name, params, defaults, now);
+        if (!caller.admin()) {
+            reservation::checkProviderLimits(request, defaults);
+        }
+        if (group.count > 0) {
+            calendar_.drop();  // decided on a calendar of its own
+            booked =
+                reservation::ReservationBook(db).addGroup(request, group.count, group.keys, now);
+        } else {
+            booked.push_back(reservation::ReservationBook(db)
+                                 .withRootPassword(std::move(password))
+                                 .add(std::move(request), now, sc));
+        }
+        tx.commit();
+    } catch (const Refusal&) {
+        throw;  // decided before anything was written: the calendar holds
+    } catch (...) {
+        calendar_.drop();
+        throw;
     }
-    tx.commit();
+    calendar_.keep(booked);
     return booked;
+}
+
+db::Database& Portal::bookingDb() {
+    if (!bookingDb_) {
+        bookingDb_ = db::openDatabase(options_.databasePath, db::Access::Write);
+    }
+    return *bookingDb_;
 }
 
 StoredReservation Portal::change(const Caller& caller, const std::string& name,

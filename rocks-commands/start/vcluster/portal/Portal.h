@@ -16,6 +16,7 @@
 #include "execute/Executor.h"
 #include "portal/Accounts.h"
 #include "portal/LoginThrottle.h"
+#include "reservation/ReservationBook.h"
 #include "reservation/ReservationPool.h"
 #include "reservation/Site.h"
 #include "util/Error.h"
@@ -158,6 +159,12 @@ class Portal {
     std::unique_ptr<PortalServer> server_;
     std::unique_ptr<HttpFront> front_;
     std::mutex writers_;  // one booking, change or cancellation at a time
+    // Under writers_: bookings are made on one connection of their own, so
+    // that the calendar they decide on can be kept between them and read
+    // again only when another connection has written (SiteCalendarCache).
+    db::Database& bookingDb();
+    std::unique_ptr<db::Database> bookingDb_;
+    reservation::SiteCalendarCache calendar_;
     struct ApiRoute {
         std::string method;
         std::regex pattern;
