@@ -228,6 +228,12 @@ TEST_F(PortalTest, TheCalendarKeptBetweenBookingsSeesWhatOtherProcessesWrite) {
     EXPECT_EQ(book("bob", "f", start4, end4), 409);
     ASSERT_EQ(rocks({"set", "host", "attr", "vm-server-1-0", "vc_memory", "16384"}).exitCode, 0);
     EXPECT_EQ(book("bob", "f", start4, end4), 201);
+    // What the frontend install needs of the site, too: key-only root.
+    ASSERT_EQ(rocks({"set", "attr", "vc_root_login", "key-only"}).exitCode, 0);
+    auto keyOnly = api(tokens_["bob"], "POST", "/api/v1/reservations",
+                       booking("g", "2027-05-01T00:00:00Z", "2027-05-03T00:00:00Z"));
+    ASSERT_EQ(keyOnly.status, 201) << keyOnly.body;
+    EXPECT_EQ(json::parse(keyOnly.body).at("root_password"), "(key only)") << keyOnly.body;
     // What the command line sees is what the portal booked: nothing twice.
     auto listed = json::parse(rocks({"list", "vcluster", "output-format=json"}).out);
     std::vector<std::string> live;
@@ -235,7 +241,7 @@ TEST_F(PortalTest, TheCalendarKeptBetweenBookingsSeesWhatOtherProcessesWrite) {
         live.push_back(row.at("name").get<std::string>());
     }
     std::sort(live.begin(), live.end());
-    EXPECT_EQ(live, (std::vector<std::string>{"b", "c", "f"}));
+    EXPECT_EQ(live, (std::vector<std::string>{"b", "c", "f", "g"}));
 }
 
 TEST_F(PortalTest, RefusalTextEqualsTheCommandLine) {

@@ -211,7 +211,7 @@ void SiteCalendarCache::keep(const std::vector<StoredReservation>& booked) {
 SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, std::nullopt, {}, {}};
+    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, std::nullopt, {}, {}, {}};
     ReservationPool pool(db);
     sc.book(pool.listLive(), pool.maintenance());
     return sc;
@@ -259,6 +259,7 @@ SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time n
                     {},
                     now,
                     Interval{interval.start, interval.start},
+                    {},
                     {},
                     {}};
     // Those whose end has passed but are not torn down hold on to the
@@ -378,7 +379,11 @@ StoredReservation ReservationBook::placeAndRecord(ReservationRequest request, Ti
     stored.request = std::move(request);
     stored.created = nowText(now);
     sc.describe(placement, stored);
-    record(stored, checkInstallable(stored));
+    auto& installer = sc.installers[stored.gateway];
+    if (!installer) {
+        installer = std::make_shared<const materialise::InstallerSite>(checkInstallable(stored));
+    }
+    record(stored, *installer);
     return stored;
 }
 

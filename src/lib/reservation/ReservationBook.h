@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,6 +49,9 @@ struct SiteCalendar {
 
     std::set<std::int64_t> bookedIds;  // of `reservations`
     std::set<std::int64_t> outageIds;  // of `maintenance`
+    // What a frontend install needs of each gateway, once checked (see
+    // ReservationBook::checkInstallable): the site's, read with the rest.
+    std::map<std::string, std::shared_ptr<const materialise::InstallerSite>> installers;
 };
 
 // Every live reservation and maintenance window, as at `now`.
