@@ -486,6 +486,13 @@ void scoreCandidates(const std::vector<UsageSteps>& steps, const std::vector<Amo
     }
 }
 
+void clearSteps(std::vector<UsageSteps>& steps, std::size_t hosts) {
+    steps.resize(hosts);
+    for (auto& s : steps) {
+        s.clear();
+    }
+}
+
 struct WindowScratch {
     std::vector<UsageSteps> right;
     std::vector<Amount> free;
@@ -503,8 +510,9 @@ void windowSteps(const CapacityView& view, Pool pool, const std::vector<Amount>&
         view.usageSteps(pool, {first, last + length}, out);
         return;
     }
-    out.assign(capacity.size(), {});
-    scratch.right.assign(capacity.size(), {});
+    // Emptied, not replaced: each host's steps keep their room.
+    clearSteps(out, capacity.size());
+    clearSteps(scratch.right, capacity.size());
     if (last > first) {
         view.usageSteps(pool, {first, last}, out);
         view.usageSteps(pool, {first + length, last + length}, scratch.right);
@@ -546,8 +554,9 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     Time stretch = kDay;
     std::vector<Time> candidates{requested};
     std::vector<Time> ends;
-    std::vector<UsageSteps> steps;
-    WindowScratch scratch;
+    // One set of steps per pool (their sizes differ), kept across stretches.
+    std::array<std::vector<UsageSteps>, 3> steps;
+    std::array<WindowScratch, 3> scratch;
     std::vector<std::int64_t> computes;
     std::vector<std::int64_t> frontends;
     std::vector<std::int64_t> disks;
@@ -558,22 +567,25 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
         const Time first = candidates.front();
         const Time last = candidates.back();
         if (demand.nodes > 0) {
-            windowSteps(view, Pool::VmServers, vmCapacity, first, last, length, steps, scratch);
+            windowSteps(view, Pool::VmServers, vmCapacity, first, last, length, steps[0],
+                        scratch[0]);
             scoreCandidates(
-                steps, vmCapacity, length, candidates,
+                steps[0], vmCapacity, length, candidates,
                 [&](const Amount& free) {
                     return std::min<std::int64_t>(fitCount(free, demand.perNode), demand.nodes);
                 },
                 computes);
         }
-        windowSteps(view, Pool::Gateways, gatewayCapacity, first, last, length, steps, scratch);
+        windowSteps(view, Pool::Gateways, gatewayCapacity, first, last, length, steps[1],
+                    scratch[1]);
         scoreCandidates(
-            steps, gatewayCapacity, length, candidates,
+            steps[1], gatewayCapacity, length, candidates,
             [&](const Amount& free) -> std::int64_t { return free.fits(demand.frontend); },
             frontends);
-        windowSteps(view, Pool::Storage, storageCapacity, first, last, length, steps, scratch);
+        windowSteps(view, Pool::Storage, storageCapacity, first, last, length, steps[2],
+                    scratch[2]);
         scoreCandidates(
-            steps, storageCapacity, length, candidates,
+            steps[2], storageCapacity, length, candidates,
             [&](const Amount& free) -> std::int64_t { return free.mib >= demand.diskMiB; }, disks);
         for (std::size_t i = 0; i < candidates.size(); ++i) {
             if ((demand.nodes > 0 && computes[i] < demand.nodes) || frontends[i] < 1 ||

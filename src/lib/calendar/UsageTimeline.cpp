@@ -283,7 +283,8 @@ void UsageTimeline::allSteps(const Interval& span,
             s.emplace_back(t, v);
         }
     };
-    std::vector<Amount> current(n);
+    thread_local std::vector<Amount> current;
+    current.assign(n, Amount{});
     const std::int64_t first = bucketOf(span.start);
     auto it = buckets_.lower_bound(first);
     if (it != buckets_.end() && it->first == first) {
