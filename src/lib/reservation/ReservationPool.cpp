@@ -255,21 +255,23 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
     if (out.empty() || !withNodes) {
         return sorted(std::move(out));
     }
-    for (const auto& row : db_.query(
-             "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
-             "JOIN nodes n ON n.ID = a.Host JOIN vcluster_reservations r ON r.ID = a.Reservation " +
-                 where,
-             params)) {
-        auto it = byId.find(row.integer(0));
-        if (it == byId.end()) {
-            continue;
-        }
-        auto& hosts = out[it->second].nodeHosts;
-        auto index = static_cast<std::size_t>(row.integer(1));
-        if (index < hosts.size()) {
-            hosts[index] = row.text(2);
-        }
-    }
+    // Streamed too: the nodes of a day's bookings on a large site are
+    // thousands of rows.
+    db_.each(
+        "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
+        "JOIN nodes n ON n.ID = a.Host JOIN vcluster_reservations r ON r.ID = a.Reservation " +
+            where,
+        params, [&](const db::Statement& row) {
+            auto it = byId.find(row.integer(0));
+            if (it == byId.end()) {
+                return;
+            }
+            auto& hosts = out[it->second].nodeHosts;
+            auto index = static_cast<std::size_t>(row.integer(1));
+            if (index < hosts.size()) {
+                hosts[index] = row.text(2);
+            }
+        });
     return sorted(std::move(out));
 }
 
