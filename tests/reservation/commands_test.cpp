@@ -833,18 +833,22 @@ TEST_F(Cluster, AKeptCalendarIsReadAgainWhenAFreshReadWouldDiffer) {
         cache.keep({stored});
         return stored;
     };
+    // A database that cannot tell what others wrote (MariaDB) is read for
+    // every decision; the decisions are the same.
+    const bool tells = mine->dataVersion().has_value();
+    auto reads = [&](int kept, int calls) { return tells ? kept : calls; };
     // Booked on the kept calendar, which then holds it without a read.
     book("first", "2030-04-01T00:00:00Z", "2030-04-02T00:00:00Z", before);
-    EXPECT_EQ(cache.loads(), 1);
+    EXPECT_EQ(cache.loads(), reads(1, 1));
     EXPECT_THROW(book("again", "2030-04-01T12:00:00Z", "2030-04-03T00:00:00Z", before), Refusal);
-    EXPECT_EQ(cache.loads(), 1);
+    EXPECT_EQ(cache.loads(), reads(1, 2));
     // Another connection's cancellation: read again, and the room is free.
     other->execute("UPDATE vcluster_reservations SET State = 'cancelled' WHERE Name = 'first'");
     book("again", "2030-04-01T12:00:00Z", "2030-04-03T00:00:00Z", before);
-    EXPECT_EQ(cache.loads(), 2);
+    EXPECT_EQ(cache.loads(), reads(2, 3));
     // Past the end of "held", which no sync tore down: it holds the host to
     // the horizon, so a week later nothing fits there.
     const reservation::Time after = reservation::parseTime("2030-03-09T00:00:00Z", "now");
     EXPECT_THROW(book("late", "2030-03-10T00:00:00Z", "2030-03-11T00:00:00Z", after), Refusal);
-    EXPECT_EQ(cache.loads(), 3);
+    EXPECT_EQ(cache.loads(), reads(3, 4));
 }
