@@ -267,3 +267,20 @@ TEST(Database, ReusedStatementsHoldNoValuesAndNoSnapshot) {
     });
     EXPECT_EQ(outer, 2);
 }
+
+// data_version: another connection's commit changes it, this one's do not.
+TEST(Database, DataVersionChangesWithOtherConnectionsCommitsOnly) {
+    TempDir dir;
+    const std::string path = (dir / "cluster.db").string();
+    db::SqliteDatabase a(path);
+    a.executeScript("CREATE TABLE t (v INTEGER)");
+    auto v0 = a.dataVersion();
+    ASSERT_TRUE(v0.has_value());
+    a.execute("INSERT INTO t (v) VALUES (1)");
+    EXPECT_EQ(a.dataVersion(), v0);
+    db::SqliteDatabase b(path);
+    b.execute("INSERT INTO t (v) VALUES (2)");
+    auto v1 = a.dataVersion();
+    EXPECT_NE(v1, v0);
+    EXPECT_EQ(a.dataVersion(), v1);
+}
