@@ -486,13 +486,6 @@ void scoreCandidates(const std::vector<UsageSteps>& steps, const std::vector<Amo
     }
 }
 
-void clearSteps(std::vector<UsageSteps>& steps, std::size_t hosts) {
-    steps.resize(hosts);
-    for (auto& s : steps) {
-        s.clear();
-    }
-}
-
 struct WindowScratch {
     std::vector<UsageSteps> right;
     std::vector<Amount> free;
@@ -510,13 +503,9 @@ void windowSteps(const CapacityView& view, Pool pool, const std::vector<Amount>&
         view.usageSteps(pool, {first, last + length}, out);
         return;
     }
-    // Emptied, not replaced: each host's steps keep their room.
-    clearSteps(out, capacity.size());
-    clearSteps(scratch.right, capacity.size());
-    if (last > first) {
-        view.usageSteps(pool, {first, last}, out);
-        view.usageSteps(pool, {first + length, last + length}, scratch.right);
-    }
+    // Empty spans when last == first: every host's steps are empty then.
+    view.usageSteps(pool, {first, last}, out);
+    view.usageSteps(pool, {first + length, last + length}, scratch.right);
     view.freeOver(pool, {{last, first + length}}, scratch.free);
     for (std::size_t h = 0; h < capacity.size() && h < out.size(); ++h) {
         out[h].emplace_back(last, capacity[h] - scratch.free[h]);
