@@ -461,12 +461,22 @@ struct RandomCalendar {
                 scan.addOutage(o);
                 continue;
             }
+            if (!booked.empty() && rng() % 8 == 0) {
+                // A cancellation: what it held is free again (at the bucket
+                // edges too, where a use starting or ending is remembered).
+                std::size_t k = rng() % booked.size();
+                fast.unbook(booked[k]);
+                scan.unbook(booked[k]);
+                booked.erase(booked.begin() + static_cast<std::ptrdiff_t>(k));
+                continue;
+            }
             Demand d = randomDemand();
             Decision decision = admit(fast, d, Policy::Pack);
             if (auto* p = std::get_if<Placement>(&decision)) {
                 Booking b{i, d, *p};
                 fast.book(b);
                 scan.book(b);
+                booked.push_back(b);
             }
         }
     }
@@ -475,6 +485,7 @@ struct RandomCalendar {
     Inventory inv;
     CapacityCalendar fast;
     ScanCalendar scan;
+    std::vector<Booking> booked;
 };
 
 // The definition the search must meet: admit() at the requested start, then

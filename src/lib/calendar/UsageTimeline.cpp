@@ -142,6 +142,33 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
         }
     }
     refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
+    for (const auto& use : valid) {
+        if (bucketOf(iv.start) * width_ == iv.start) {
+            editEdge(bucketOf(iv.start), use.first, adding);
+        }
+        if (bucketOf(iv.end) * width_ == iv.end) {
+            editEdge(bucketOf(iv.end), use.first, adding);
+        }
+    }
+}
+
+void UsageTimeline::editEdge(std::int64_t index, int host, bool adding) {
+    if (adding) {
+        edges_[index].push_back(host);
+        return;
+    }
+    auto it = edges_.find(index);
+    if (it == edges_.end()) {
+        return;
+    }
+    auto& hosts = it->second;
+    if (auto h = std::find(hosts.begin(), hosts.end(), host); h != hosts.end()) {
+        *h = hosts.back();
+        hosts.pop_back();
+    }
+    if (hosts.empty()) {
+        edges_.erase(it);
+    }
 }
 
 void UsageTimeline::add(int host, const Interval& iv, const Amount& amount) {
@@ -293,7 +320,10 @@ void UsageTimeline::allSteps(const Interval& span,
             push(h, span.start, current[h]);
         }
         for (const auto& e : it->second.events) {
-            if (e.at > span.start && e.at < span.end) {
+            if (e.at >= span.end) {
+                break;  // sorted by time
+            }
+            if (e.at > span.start) {
                 auto h = static_cast<std::size_t>(e.host);
                 current[h] += e.delta;
                 push(h, e.at, current[h]);
@@ -317,16 +347,26 @@ void UsageTimeline::allSteps(const Interval& span,
             }
         }
     };
+    // A bucket's start values differ from the values at the end of the one
+    // before (or from nothing, after a gap: no use spans a missing bucket)
+    // only for the hosts with a use starting or ending at its first instant.
+    auto edge = edges_.lower_bound(first + 1);
     for (; it != buckets_.end() && it->first * width_ < span.end; ++it) {
         if (it->first > expected) {
             clearFrom(expected);
         }
         const Bucket& b = it->second;
         const Time bs = it->first * width_;
-        for (std::size_t h = 0; h < n; ++h) {
-            if (!(b.start[h] == current[h])) {
-                current[h] = b.start[h];
-                push(h, bs, current[h]);
+        while (edge != edges_.end() && edge->first < it->first) {
+            ++edge;
+        }
+        if (edge != edges_.end() && edge->first == it->first) {
+            for (int host : edge->second) {
+                auto h = static_cast<std::size_t>(host);
+                if (!(b.start[h] == current[h])) {
+                    current[h] = b.start[h];
+                    push(h, bs, current[h]);
+                }
             }
         }
         for (const auto& e : b.events) {

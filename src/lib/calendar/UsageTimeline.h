@@ -82,6 +82,12 @@ class UsageTimeline {
     const std::vector<Amount>* summary(int level, std::int64_t index) const;
     std::map<std::int64_t, Bucket> buckets_;
     std::vector<std::map<std::int64_t, std::vector<Amount>>> levels_{kLevels};
+    // The hosts whose usage changes exactly at a bucket's first instant (a
+    // use starting or ending there), by bucket index, once per such use:
+    // the only hosts whose start value can differ from their value at the
+    // end of the bucket before, so allSteps() compares them alone.
+    std::map<std::int64_t, std::vector<int>> edges_;
+    void editEdge(std::int64_t index, int host, bool adding);
 };
 
 // Numbered resources held one at a time (VLAN ids, VNIs, a gateway's public
