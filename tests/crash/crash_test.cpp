@@ -45,7 +45,6 @@ using Clock = std::chrono::steady_clock;
 const char* kCounted[] = {"nodes", "networks", "vm_nodes", "vm_disks", "attributes", "catindex"};
 const std::string kStart = "now=2026-12-07T09:00:30Z";
 const std::string kEnd = "now=2026-12-31T00:00:30Z";
-const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
 
 // Every file and link under a host root (but the fakes' call log), with its
 // content: the whole observable state of the fake hosts.
@@ -161,7 +160,7 @@ std::vector<std::string> syncArgs(const std::string& now, const fs::path& hosts)
             now,
             "executor=local",
             "host-root=" + hosts.string(),
-            "tool-path=" + kTools};
+            "tool-path=" + kFakeHostTools};
 }
 
 std::map<std::string, std::string> childEnv(const fs::path& tmp) {

@@ -18,8 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
-
 class NodeActions : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -40,7 +38,7 @@ class NodeActions : public ::testing::Test {
 
     std::string sync(const std::string& now) {
         auto r = rocks_({"sync", "vcluster", "now=" + now, "executor=local",
-                         "host-root=" + hosts_.string(), "tool-path=" + kTools},
+                         "host-root=" + hosts_.string(), "tool-path=" + kFakeHostTools},
                         env_);
         EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
         return r.out;

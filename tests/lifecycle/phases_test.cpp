@@ -19,8 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
-
 class Phases : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -46,7 +44,7 @@ class Phases : public ::testing::Test {
     // One sync at `now`; returns its output (the test fails on a non-zero exit).
     std::string sync(const std::string& now) {
         auto r = rocks_({"sync", "vcluster", "now=" + now, "executor=local",
-                         "host-root=" + hosts_.string(), "tool-path=" + kTools},
+                         "host-root=" + hosts_.string(), "tool-path=" + kFakeHostTools},
                         env_);
         EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
         return r.out;

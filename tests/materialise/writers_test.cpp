@@ -13,6 +13,7 @@
 #include "materialise/Models.h"
 #include "materialise/ShellScript.h"
 #include "materialise/Writers.h"
+#include "support/FakeHosts.h"
 #include "support/Process.h"
 #include "util/Error.h"
 
@@ -439,12 +440,11 @@ test::ProcessResult applyOnFakeHost(const std::filesystem::path& tree,
                                     const std::string& sections) {
     const auto root = hosts / host;
     std::filesystem::create_directories(root);
-    return test::runProcess(
-        {"bash", "-x", (tree / host / "apply.sh").string()},
-        {{"VCLUSTER_SECTIONS", sections},
-         {"VCLUSTER_ROOT", root.string()},
-         {"VCLUSTER_HOST_ROOT", root.string()},
-         {"VCLUSTER_TOOL_PATH", std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin"}});
+    return test::runProcess({"bash", "-x", (tree / host / "apply.sh").string()},
+                            {{"VCLUSTER_SECTIONS", sections},
+                             {"VCLUSTER_ROOT", root.string()},
+                             {"VCLUSTER_HOST_ROOT", root.string()},
+                             {"VCLUSTER_TOOL_PATH", test::kFakeHostTools}});
 }
 
 }  // namespace

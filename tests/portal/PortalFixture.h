@@ -37,6 +37,16 @@ struct HttpOptions {
 
 HttpAnswer http(const HttpRequest& request, const HttpOptions& options = {});
 
+// A form post's header.
+inline const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
+
+// The booking interval most portal tests ask for.
+constexpr const char* kStart = "2027-01-04T09:00:00Z";
+constexpr const char* kEnd = "2027-01-10T00:00:00Z";
+
+// A one-line JSON error's text: {"error": "..."} with no newline inside.
+std::string errorOf(const HttpAnswer& a);
+
 // The real `rocks start vcluster portal` process on a free loopback port,
 // stopped with SIGTERM (its exit status is checked) when destroyed.
 class PortalProcess {

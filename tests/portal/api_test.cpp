@@ -14,17 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kStart = "2027-01-04T09:00:00Z";
-constexpr const char* kEnd = "2027-01-10T00:00:00Z";
-
-// A one-line JSON error: {"error": "..."} with no newline inside.
-std::string errorOf(const HttpAnswer& a) {
-    json j = json::parse(a.body);
-    std::string e = j.at("error").get<std::string>();
-    EXPECT_EQ(e.find('\n'), std::string::npos);
-    return e;
-}
-
 std::vector<std::string> names(const HttpAnswer& a) {
     std::vector<std::string> out;
     for (const auto& row : json::parse(a.body)) {

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -48,6 +50,12 @@ std::size_t collectHeader(char* data, std::size_t size, std::size_t count, void*
 }
 
 }  // namespace
+
+std::string errorOf(const HttpAnswer& a) {
+    const std::string e = nlohmann::json::parse(a.body).at("error").get<std::string>();
+    EXPECT_EQ(e.find('\n'), std::string::npos);
+    return e;
+}
 
 HttpAnswer http(const HttpRequest& request, const HttpOptions& options) {
     HttpAnswer answer;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "portal/PortalFixture.h"
+#include "support/FakeHosts.h"
 #include "support/Keys.h"
 #include "support/TestDatabase.h"
 
@@ -22,8 +23,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-const std::string kTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
 
 class PortalNodes : public PortalTest {
   protected:
@@ -62,7 +61,7 @@ class PortalNodes : public PortalTest {
 
     void sync(const std::string& now) {
         auto r = rocks({"sync", "vcluster", "now=" + now, "executor=local",
-                        "host-root=" + hosts_.string(), "tool-path=" + kTools});
+                        "host-root=" + hosts_.string(), "tool-path=" + kFakeHostTools});
         ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     }
 
@@ -342,8 +341,6 @@ std::string csrfOf(const std::string& html) {
     return at == std::string::npos ? "" : html.substr(at + mark.size(), 64);
 }
 
-const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
-
 }  // namespace
 
 TEST_F(PortalNodes, ThePageHasAButtonPerNodeAndActionThatTheNextSyncCarriesOut) {
@@ -454,7 +451,7 @@ TEST_F(PortalNodes, ThePortalsWorkerCarriesOutActionsAtOnceTakingTurnsWithTheSyn
     portal_.reset();
     portal_ = std::make_unique<PortalProcess>(
         db(), std::vector<std::string>{"executor=local", "host-root=" + hosts_.string(),
-                                       "tool-path=" + kTools, "act-interval=1s"});
+                                       "tool-path=" + kFakeHostTools, "act-interval=1s"});
     auto settled = [&](const std::string& n) {
         for (int i = 0; i < 300; ++i) {
             auto last = node(n).at("last_action");

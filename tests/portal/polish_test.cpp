@@ -15,11 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kStart = "2027-01-04T09:00:00Z";
-constexpr const char* kEnd = "2027-01-10T00:00:00Z";
-
-std::string errorOf(const HttpAnswer& a) { return json::parse(a.body).at("error"); }
-
 }  // namespace
 
 TEST_F(PortalTest, AWrongMethodIs405WithAllow) {

@@ -13,8 +13,6 @@ namespace vcluster::test {
 
 namespace {
 
-const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
-
 std::string cookiePair(const HttpAnswer& a, const std::string& name) {
     for (const auto& c : a.setCookies) {
         if (c.rfind(name + "=", 0) == 0) {

@@ -22,7 +22,7 @@ namespace {
 
 constexpr Time kNow = 1900000000;
 
-class Pool : public ::testing::Test {
+class PoolQueries : public ::testing::Test {
   protected:
     void SetUp() override { db::migrate(db_); }
 
@@ -60,7 +60,7 @@ class Pool : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(Pool, SyncIsGivenOnlyWhatIsDue) {
+TEST_F(PoolQueries, SyncIsGivenOnlyWhatIsDue) {
     const Time h = 3600;
     add("ended", kNow - 10 * h, kNow - h, "active");              // release due
     add("ended-sched", kNow - 10 * h, kNow - h, "scheduled");     // release (cancel) due
@@ -97,7 +97,7 @@ TEST_F(Pool, SyncIsGivenOnlyWhatIsDue) {
     }
 }
 
-TEST_F(Pool, OverlappingAgreesWithAScanForEverySpanLength) {
+TEST_F(PoolQueries, OverlappingAgreesWithAScanForEverySpanLength) {
     std::mt19937_64 rng(3);
     struct Span {
         std::string name;
@@ -130,7 +130,7 @@ TEST_F(Pool, OverlappingAgreesWithAScanForEverySpanLength) {
     }
 }
 
-TEST_F(Pool, TheBriefListingPrintsWhatTheFullOnePrints) {
+TEST_F(PoolQueries, TheBriefListingPrintsWhatTheFullOnePrints) {
     // rocks list vcluster reads the brief rows: its tables must not change.
     const Time h = 3600;
     add("z", kNow + 5 * h, kNow + 6 * h, "scheduled");  // booked first, listed last

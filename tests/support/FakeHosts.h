@@ -7,6 +7,10 @@
 
 namespace vcluster::test {
 
+// The fake host toolset's commands (ip, lvcreate, tgtadm, virsh, ...): what
+// the executors are given as tool-path= to run the scripts against.
+inline const std::string kFakeHostTools = std::string(VCLUSTER_SOURCE_DIR) + "/tests/fakehost/bin";
+
 // The gateway's public bridge, made from its eth1 by the first cluster whose
 // frontend it runs and kept for the others (never torn down): the fake
 // links' state and the ifcfg files, as paths under the fake hosts' root,

@@ -18,7 +18,6 @@ using reservation::StoredReservation;
 
 namespace {
 
-constexpr const char* kSessionCookie = "vcluster_session";
 constexpr const char* kLoginCookie = "vcluster_login";
 
 const std::set<std::string> kFormBookingFields = {

@@ -34,8 +34,6 @@ using reservation::StoredReservation;
 
 namespace {
 
-constexpr const char* kSessionCookie = "vcluster_session";
-
 // The request a worker thread is answering, for its audit line: when it
 // began and who turned out to send it (set by authentication and login).
 thread_local std::chrono::steady_clock::time_point requestStart;

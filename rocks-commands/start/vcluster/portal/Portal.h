@@ -31,6 +31,10 @@ namespace vcluster::portal {
 class HttpFront;
 class PortalServer;
 
+// The browser session's cookie (set at login by the pages, read by every
+// authenticated call).
+constexpr const char* kSessionCookie = "vcluster_session";
+
 struct PortalOptions {
     std::string databasePath;
     std::string host = "127.0.0.1";
