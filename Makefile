@@ -30,8 +30,13 @@ $(BUILD)/Makefile:
 build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The sanitized build is a unity build (8 sources a compile): a cold build
+# takes three quarters of the time. The plain build stays one compile a
+# file, so every file is still checked to stand alone (and clang-tidy reads
+# its compile commands).
 $(ASAN_BUILD)/Makefile:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVCLUSTER_SANITIZE=ON -DVCLUSTER_BENCH=OFF $(CMAKE_FLAGS)
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVCLUSTER_SANITIZE=ON -DVCLUSTER_BENCH=OFF \
+	  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 $(CMAKE_FLAGS)
 
 # The phases and their order (and which run side by side) are in tools/test.sh.
 test: deps
