@@ -18,7 +18,7 @@
 //     computes run where its allocation says, as many as it is booked for,
 //     no larger than it is booked for (grown, shrunk, moved, resized and
 //     power-cycled clusters included).
-// VCLUSTER_MODEL_STEPS (default 2000, spread over the seeds) and
+// VCLUSTER_MODEL_STEPS (default 1200, spread over the seeds) and
 // VCLUSTER_MODEL_SEEDS (comma-separated) set the run; a failure names its seed
 // and step, and the same seed replays the same sequence.
 #include <gtest/gtest.h>
@@ -508,7 +508,7 @@ class Model {
 
 TEST(BooksAndHosts, RandomSequencesKeepTheInvariants) {
     const auto all = seeds();
-    const int steps = envInt("VCLUSTER_MODEL_STEPS", 2000);
+    const int steps = envInt("VCLUSTER_MODEL_STEPS", 1200);
     const int perSeed = std::max(1, steps / static_cast<int>(all.size()));
     for (unsigned seed : all) {
         TempDir dir;
