@@ -142,12 +142,12 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
         }
     }
     refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
-    for (const auto& use : valid) {
-        if (bucketOf(iv.start) * width_ == iv.start) {
-            editEdge(bucketOf(iv.start), use.first, adding);
-        }
-        if (bucketOf(iv.end) * width_ == iv.end) {
-            editEdge(bucketOf(iv.end), use.first, adding);
+    // A start or an end exactly at a bucket's first instant is no event.
+    for (const Time t : {iv.start, iv.end}) {
+        if (const std::int64_t i = bucketOf(t); i * width_ == t) {
+            for (const auto& use : valid) {
+                editEdge(i, use.first, adding);
+            }
         }
     }
 }
