@@ -7,7 +7,7 @@
 # first failure; the wall time of every phase is printed at the end either way.
 # Usage: test.sh [MAKE_ARGS...]   (from the top of the tree)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 make=(make --no-print-directory "$@")
 summary=()
 t_all=$SECONDS
