@@ -20,5 +20,6 @@ Migration migrationResolveChain();     // v15: Rocks' resolvechain (embedded onl
 Migration migrationRootPasswords();    // v16: virtual frontends' root password hashes
 Migration migrationIntervalIndex();    // v17: span class and indexes (reading only what overlaps)
 Migration migrationNodeActions();      // v19: tenants' node actions, cluster-scoped tokens
+Migration migrationListingIndex();     // v20: listing order index of reservations
 
 }  // namespace vcluster::db
