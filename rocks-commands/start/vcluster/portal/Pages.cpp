@@ -412,7 +412,7 @@ void Portal::webRoutes() {
                if (!visibleReservation(c, name)) {
                    throw HttpError(404, "unknown vcluster '" + name + "'");
                }
-               std::lock_guard<std::mutex> turn(writers_);
+               std::lock_guard<TurnQueue> turn(writers_);
                auto a = lifecycle::requestNodeAction(db(), name, req.matches[2], fields["action"],
                                                      fields["label"], c.user.name,
                                                      reservation::currentTime());

@@ -347,7 +347,7 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
     reservation::RootPassword password = reservation::makeRootPassword();  // outside the turn
     // The daemon's writers take turns here rather than in SQLite's busy
     // handler, whose back-off sleeps made the tail latency.
-    std::lock_guard<std::mutex> turn(writers_);
+    std::lock_guard<TurnQueue> turn(writers_);
     db::Database& db = bookingDb();
     db::Transaction tx(db);
     std::vector<StoredReservation> booked;
@@ -396,7 +396,7 @@ StoredReservation Portal::change(const Caller& caller, const std::string& name,
                                  const std::map<std::string, std::string>& params) {
     reservation::ReservationChange what = reservation::parseReservationChange(params);
     reservation::Time now = reservation::currentTime();
-    std::lock_guard<std::mutex> turn(writers_);
+    std::lock_guard<TurnQueue> turn(writers_);
     db::Transaction tx(db());
     if (!visibleReservation(caller, name)) {
         throw HttpError(404, "unknown vcluster '" + name + "'");
@@ -412,7 +412,7 @@ StoredReservation Portal::change(const Caller& caller, const std::string& name,
 
 void Portal::cancel(const Caller& caller, const std::string& name) {
     reservation::Time now = reservation::currentTime();
-    std::lock_guard<std::mutex> turn(writers_);
+    std::lock_guard<TurnQueue> turn(writers_);
     db::Transaction tx(db());
     if (!visibleReservation(caller, name)) {
         throw HttpError(404, "unknown vcluster '" + name + "'");
@@ -534,7 +534,7 @@ void Portal::nodeRoutes() {
               if (fields.count("action") == 0) {
                   throw Error("missing required field action");
               }
-              std::lock_guard<std::mutex> turn(writers_);
+              std::lock_guard<TurnQueue> turn(writers_);
               auto a = lifecycle::requestNodeAction(db(), r.request.name, req.matches[2],
                                                     fields["action"], fields["label"], c.user.name,
                                                     reservation::currentTime());

@@ -20,6 +20,7 @@
 #include "reservation/ReservationPool.h"
 #include "reservation/Site.h"
 #include "util/Error.h"
+#include "util/TurnQueue.h"
 
 namespace httplib {
 struct Request;
@@ -162,7 +163,7 @@ class Portal {
     std::counting_semaphore<1024> passwordChecks_;
     std::unique_ptr<PortalServer> server_;
     std::unique_ptr<HttpFront> front_;
-    std::mutex writers_;  // one booking, change or cancellation at a time
+    TurnQueue writers_;  // one booking, change or cancellation at a time, in turn
     // Under writers_: bookings are made on one connection of their own, so
     // that the calendar they decide on can be kept between them and read
     // again only when another connection has written (SiteCalendarCache).
