@@ -14,7 +14,7 @@ namespace vcluster {
 // 64 booking threads had a p99 twice their median. Each waiter sleeps on its
 // own condition, and a release wakes exactly the next one.
 class TurnQueue {
-public:
+  public:
     void lock() {
         std::unique_lock<std::mutex> guard(mutex_);
         if (!held_) {
@@ -46,7 +46,7 @@ public:
         return waiting_.size();
     }
 
-private:
+  private:
     struct Waiter {
         std::condition_variable wake;
         bool granted = false;
