@@ -304,7 +304,10 @@ void checkAcceptable(db::Database& db, const Acceptance& known, const Reservatio
 std::optional<std::pair<calendar::Demand, calendar::Placement>> earliest(
     SiteCalendar& sc, db::Database& db, const calendar::Demand& demand, Time latestStart) {
     const Time length = demand.hold.end - demand.hold.start;
-    Time reach = std::max<Time>(4 * length, Time{7} * 86400);
+    // A first reach of the request's own length: most requests fit at once,
+    // or soon, and a calendar read twice as far as needed costs more than a
+    // round more of the in-memory search.
+    Time reach = std::max<Time>(length, 3600);
     for (;;) {
         const Time until = std::min(latestStart, demand.hold.start + reach);
         sc.cover(db, {demand.hold.start, until + length});
