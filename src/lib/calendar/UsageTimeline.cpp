@@ -26,15 +26,11 @@ UsageTimeline::UsageTimeline(std::vector<Amount> capacity, Time bucketWidth)
 
 std::int64_t UsageTimeline::bucketOf(Time t) const { return floorDiv(t, width_); }
 
-UsageTimeline::Bucket& UsageTimeline::bucket(std::int64_t index) {
-    auto it = buckets_.find(index);
-    if (it == buckets_.end()) {
-        Bucket b;
-        b.start.assign(capacity_.size(), Amount{});
-        b.max.assign(capacity_.size(), Amount{});
-        it = buckets_.emplace(index, std::move(b)).first;
-    }
-    return it->second;
+UsageTimeline::Bucket UsageTimeline::emptyBucket() const {
+    Bucket b;
+    b.start.assign(capacity_.size(), Amount{});
+    b.max.assign(capacity_.size(), Amount{});
+    return b;
 }
 
 void UsageTimeline::recomputeMax(Bucket& b, int host) const {
@@ -118,8 +114,43 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
             }
         }
     };
-    for (std::int64_t i = bucketOf(iv.start); i <= bucketOf(iv.end - 1); ++i) {
-        Bucket& b = bucket(i);
+    // Adding what holds nothing negative only raises the buckets' maxima:
+    // each block's maximum is raised to theirs as they are passed, without
+    // reading a block's other children again (refreshBlocks, what a removal
+    // needs).
+    const bool raising = adding && std::all_of(valid.begin(), valid.end(), [](const auto& u) {
+                             return u.second.cpus >= 0 && u.second.mib >= 0;
+                         });
+    std::array<std::int64_t, kLevels> blockIndex{};
+    std::array<std::vector<Amount>*, kLevels> block{};
+    auto raise = [&](std::int64_t i, const Bucket& b) {
+        std::int64_t index = i;
+        for (std::size_t k = 0; k < static_cast<std::size_t>(kLevels); ++k) {
+            index = floorDiv(index, kFanout);
+            if (block[k] == nullptr || blockIndex[k] != index) {
+                auto& blocks = levels_[k];
+                auto found = blocks.find(index);
+                if (found == blocks.end()) {
+                    found = blocks.emplace(index, std::vector<Amount>(capacity_.size())).first;
+                }
+                block[k] = &found->second;
+                blockIndex[k] = index;
+            }
+            for (const auto& use : valid) {
+                auto h = static_cast<std::size_t>(use.first);
+                (*block[k])[h] = maxOf((*block[k])[h], b.max[h]);
+            }
+        }
+    };
+    // The buckets of the interval are consecutive keys: walked with one
+    // iterator, not a lookup each (a day's booking spans dozens).
+    const std::int64_t firstBucket = bucketOf(iv.start);
+    auto at = buckets_.lower_bound(firstBucket);
+    for (std::int64_t i = firstBucket; i <= bucketOf(iv.end - 1); ++i, ++at) {
+        if (at == buckets_.end() || at->first != i) {
+            at = buckets_.emplace_hint(at, i, emptyBucket());
+        }
+        Bucket& b = at->second;
         const Time bs = i * width_;
         const Time be = bs + width_;
         const bool whole = iv.start <= bs && iv.end >= be;
@@ -140,8 +171,13 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
                 recomputeMax(b, host);
             }
         }
+        if (raising) {
+            raise(i, b);
+        }
     }
-    refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
+    if (!raising) {
+        refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
+    }
     // A start or an end exactly at a bucket's first instant is no event.
     for (const Time t : {iv.start, iv.end}) {
         if (const std::int64_t i = bucketOf(t); i * width_ == t) {
@@ -501,14 +537,20 @@ void IdTimeline::add(std::int64_t id, const Interval& iv, std::int64_t holder) {
     auto bit = static_cast<std::uint64_t>(id - range_.first);
     const std::int64_t first = bucketOf(iv.start);
     const std::int64_t last = bucketOf(iv.end - 1);
-    for (std::int64_t i = first; i <= last; ++i) {
-        masks_[i].set(bit);
-    }
+    // Consecutive keys, walked with one iterator rather than a lookup each.
+    auto setAll = [bit](std::map<std::int64_t, Mask>& masks, std::int64_t from, std::int64_t to) {
+        auto at = masks.lower_bound(from);
+        for (std::int64_t i = from; i <= to; ++i, ++at) {
+            if (at == masks.end() || at->first != i) {
+                at = masks.emplace_hint(at, i, Mask{});
+            }
+            at->second.set(bit);
+        }
+    };
+    setAll(masks_, first, last);
     for (int k = 1; k <= kLevels; ++k) {
         const int shift = kFanoutBits * k;
-        for (std::int64_t j = first >> shift; j <= last >> shift; ++j) {
-            blocks_[static_cast<std::size_t>(k - 1)][j].set(bit);
-        }
+        setAll(blocks_[static_cast<std::size_t>(k - 1)], first >> shift, last >> shift);
     }
 }
 

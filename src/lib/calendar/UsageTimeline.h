@@ -66,7 +66,7 @@ class UsageTimeline {
         std::vector<Event> events;  // changes strictly inside, sorted by time
     };
     std::int64_t bucketOf(Time t) const;
-    Bucket& bucket(std::int64_t index);
+    Bucket emptyBucket() const;
     void recomputeMax(Bucket& b, int host) const;
     void apply(const HostAmounts& uses, const Interval& interval, bool adding);
     // Usage of every host at `at` inside bucket `b` (into `out`).
