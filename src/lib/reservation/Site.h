@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "calendar/Capacity.h"
 #include "db/Database.h"
@@ -20,8 +21,9 @@ struct Site {
     double overcommitMemory = 1.0;
     ReservationDefaults defaults;
     Time bucketWidth = 3600;
-    // Host name -> (pool, index in the inventory).
-    std::map<std::string, std::pair<calendar::Pool, int>> hostIndex;
+    // Host name -> (pool, index in the inventory): hashed, since reading a
+    // day's bookings looks up every node of each (thousands).
+    std::unordered_map<std::string, std::pair<calendar::Pool, int>> hostIndex;
 };
 
 Site loadSite(db::Database& db);
