@@ -256,22 +256,36 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         return sorted(std::move(out));
     }
     // Streamed too: the nodes of a day's bookings on a large site are
-    // thousands of rows.
-    db_.each(
-        "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
-        "JOIN nodes n ON n.ID = a.Host JOIN vcluster_reservations r ON r.ID = a.Reservation " +
-            where,
-        params, [&](const db::Statement& row) {
-            auto it = byId.find(row.integer(0));
-            if (it == byId.end()) {
-                return;
-            }
-            auto& hosts = out[it->second].nodeHosts;
-            auto index = static_cast<std::size_t>(row.integer(1));
-            if (index < hosts.size()) {
-                hosts[index] = row.text(2);
-            }
-        });
+    // thousands of rows. By the IDs just read, some hundred a statement:
+    // evaluating `where` a second time (its index ranges and its filters)
+    // was 2 of the 5 ms the nodes of a day's 400 bookings took.
+    constexpr std::size_t kIdsPerStatement = 500;
+    auto visit = [&](const db::Statement& row) {
+        auto it = byId.find(row.integer(0));
+        if (it == byId.end()) {
+            return;
+        }
+        auto& hosts = out[it->second].nodeHosts;
+        auto index = static_cast<std::size_t>(row.integer(1));
+        if (index < hosts.size()) {
+            hosts[index] = row.text(2);
+        }
+    };
+    std::vector<db::Value> ids;
+    for (std::size_t from = 0; from < out.size(); from += kIdsPerStatement) {
+        const std::size_t to = std::min(out.size(), from + kIdsPerStatement);
+        ids.clear();
+        std::string marks;
+        for (std::size_t i = from; i < to; ++i) {
+            ids.emplace_back(out[i].id);
+            marks += i == from ? "?" : ", ?";
+        }
+        db_.each(
+            "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
+            "JOIN nodes n ON n.ID = a.Host WHERE a.Reservation IN (" +
+                marks + ")",
+            ids, visit);
+    }
     return sorted(std::move(out));
 }
 
