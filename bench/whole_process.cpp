@@ -7,7 +7,8 @@
 //   earliest   rocks add vcluster start=earliest (a large request that must wait)
 //   sync       rocks sync vcluster with nothing due
 //   list       rocks list vcluster (every row), and with state=, owner=, from=/to=
-// plus the growth ratio of each against the empty (or 1,000) database.
+// plus the growth ratio of each against the empty (or 1,000) database. The
+// sizes take turns run by run, so a ratio compares runs made side by side.
 //
 // The database is built as a site's history is: bookings follow each other in
 // time at a steady rate (one every 7.2 minutes, 1 h to 2 days long, 1 to 32
@@ -235,11 +236,17 @@ struct Figures {
     bool failed = false;  // a measured command did not run as meant
 };
 
-const std::vector<std::string> kMeasures = {"add",         "earliest",    "sync",          "list",
-                                            "list state=", "list owner=", "list from=/to="};
+// A database of n bookings, as `now` sees it.
+struct Prepared {
+    int n = 0;
+    std::vector<std::string> env;
+    Time now = 0;
+    Figures figures;
+};
 
-Figures measure(int n, int runs, const fs::path& dir, const std::string& key) {
-    Figures f;
+Prepared prepare(int n, const fs::path& dir, const std::string& key) {
+    Prepared p;
+    p.n = n;
     fs::path db = dir / ("bench-" + std::to_string(n) + ".db");
     fs::remove(db);
     {
@@ -253,7 +260,7 @@ Figures measure(int n, int runs, const fs::path& dir, const std::string& key) {
         fs::path file = dir / ("bench-" + std::to_string(n) + ".json");
         std::ofstream(file) << history(n, key).dump();
         Run load = run({"load", "vcluster", "file=" + file.string()}, loadEnv);
-        f.loadSeconds = load.ms / 1000;
+        p.figures.loadSeconds = load.ms / 1000;
         if (load.status != 0 && load.status != 2) {
             std::fprintf(stderr, "rocks load vcluster failed: %s\n", load.out.c_str());
             std::exit(1);
@@ -286,51 +293,104 @@ Figures measure(int n, int runs, const fs::path& dir, const std::string& key) {
             {now, now});
         tx.commit();
     }
-    std::vector<std::string> env{"ROCKS_DB=" + db.string(), "VCLUSTER_NOW=" + formatTime(now)};
-    auto repeat = [&](const std::string& what, const std::vector<std::string>& args,
-                      bool removeAfter = false, bool refusalOk = false) {
-        run(args, env);  // warm the page cache
-        if (removeAfter) {
-            run({"remove", "vcluster", args[2]}, env);
+    p.env = {"ROCKS_DB=" + db.string(), "VCLUSTER_NOW=" + formatTime(now)};
+    p.now = now;
+    return p;
+}
+
+struct Measure {
+    std::string what;
+    std::vector<std::string> (*args)(Time now, const std::string& key);
+    bool removeAfter = false;  // an add: removed again after each run
+    bool refusalOk = false;
+};
+
+const std::vector<Measure> kCommands = {
+    {"add",
+     [](Time now, const std::string& key) -> std::vector<std::string> {
+         return {"add",         "vcluster",     "benchadd", "start=" + formatTime(now + 2 * 3600),
+                 "duration=1d", "nodes=16",     "cpus=4",   "memory=8GiB",
+                 "disk=10GiB",  "sshkey=" + key};
+     },
+     true},
+    {"earliest",
+     [](Time, const std::string& key) -> std::vector<std::string> {
+         return {"add",       "vcluster", "benchwait",    "start=earliest", "duration=12h",
+                 "nodes=900", "cpus=16",  "memory=64GiB", "disk=10GiB",     "sshkey=" + key};
+     },
+     true, true},
+    {"sync",
+     [](Time, const std::string&) -> std::vector<std::string> {
+         return {"sync", "vcluster", "executor=dry-run"};
+     }},
+    {"list",
+     [](Time, const std::string&) -> std::vector<std::string> {
+         return {"list", "vcluster"};
+     }},
+    {"list state=",
+     [](Time, const std::string&) -> std::vector<std::string> {
+         return {"list", "vcluster", "state=active"};
+     }},
+    {"list owner=",
+     [](Time, const std::string&) -> std::vector<std::string> {
+         return {"list", "vcluster", "owner=provider7"};
+     }},
+    {"list from=/to=",
+     [](Time now, const std::string&) -> std::vector<std::string> {
+         return {"list", "vcluster", "from=" + formatTime(now + 86400),
+                 "to=" + formatTime(now + 2 * 86400)};
+     }},
+};
+
+// Every command's runs, the sizes taking turns run by run (in a rotating
+// order), so that a drift of the machine's speed falls on every size alike
+// rather than on the one measured while it lasted: the growth ratios
+// compare runs made side by side.
+void measure(std::vector<Prepared>& sizes, int runs, const std::string& key) {
+    for (const auto& m : kCommands) {
+        std::vector<std::vector<double>> times(sizes.size());
+        std::vector<std::vector<double>> cpu(sizes.size());
+        std::vector<bool> failed(sizes.size(), false);
+        auto once = [&](Prepared& p) {
+            auto args = m.args(p.now, key);
+            Run r = run(args, p.env);
+            if (m.removeAfter) {
+                run({"remove", "vcluster", args[2]}, p.env);
+            }
+            return r;
+        };
+        for (auto& p : sizes) {
+            once(p);  // warm the page cache
         }
-        std::vector<double> times;
-        std::vector<double> cpu;
         for (int i = 0; i < runs; ++i) {
-            Run r = run(args, env);
-            if (r.status != 0 && !(refusalOk && r.status == 2)) {
-                std::fprintf(stderr, "%s failed (%d): %s", what.c_str(), r.status, r.out.c_str());
-                f.ms[what] = -1;
-                f.cpu[what] = -1;
-                f.failed = true;
-                return;
-            }
-            times.push_back(r.ms);
-            cpu.push_back(r.cpuMs);
-            if (removeAfter) {
-                run({"remove", "vcluster", args[2]}, env);
+            for (std::size_t k = 0; k < sizes.size(); ++k) {
+                const std::size_t s = (k + static_cast<std::size_t>(i)) % sizes.size();
+                if (failed[s]) {
+                    continue;
+                }
+                Run r = once(sizes[s]);
+                if (r.status != 0 && !(m.refusalOk && r.status == 2)) {
+                    std::fprintf(stderr, "%s failed (%d): %s", m.what.c_str(), r.status,
+                                 r.out.c_str());
+                    failed[s] = true;
+                    continue;
+                }
+                times[s].push_back(r.ms);
+                cpu[s].push_back(r.cpuMs);
             }
         }
-        f.ms[what] = median(times);
-        f.cpu[what] = median(cpu);
-    };
-    const std::string addStart = formatTime(now + 2 * 3600);
-    repeat("add",
-           {"add", "vcluster", "benchadd", "start=" + addStart, "duration=1d", "nodes=16", "cpus=4",
-            "memory=8GiB", "disk=10GiB", "sshkey=" + key},
-           true);
-    repeat("earliest",
-           {"add", "vcluster", "benchwait", "start=earliest", "duration=12h", "nodes=900",
-            "cpus=16", "memory=64GiB", "disk=10GiB", "sshkey=" + key},
-           true, true);
-    repeat("sync", {"sync", "vcluster", "executor=dry-run"});
-    repeat("list", {"list", "vcluster"});
-    Run all = run({"list", "vcluster"}, env);
-    f.listed = static_cast<int>(std::count(all.out.begin(), all.out.end(), '\n')) - 1;
-    repeat("list state=", {"list", "vcluster", "state=active"});
-    repeat("list owner=", {"list", "vcluster", "owner=provider7"});
-    repeat("list from=/to=", {"list", "vcluster", "from=" + formatTime(now + 86400),
-                              "to=" + formatTime(now + 2 * 86400)});
-    return f;
+        for (std::size_t s = 0; s < sizes.size(); ++s) {
+            Figures& f = sizes[s].figures;
+            f.ms[m.what] = failed[s] ? -1 : median(times[s]);
+            f.cpu[m.what] = failed[s] ? -1 : median(cpu[s]);
+            f.failed = f.failed || failed[s];
+        }
+        std::fprintf(stderr, "%s measured\n", m.what.c_str());
+    }
+    for (auto& p : sizes) {
+        Run all = run({"list", "vcluster"}, p.env);
+        p.figures.listed = static_cast<int>(std::count(all.out.begin(), all.out.end(), '\n')) - 1;
+    }
 }
 
 }  // namespace
@@ -359,29 +419,34 @@ int main(int argc, char** argv) {
     const std::string key = sshKey();
     std::printf("whole process, %d vm-servers, 10 gateways, 10 storage; median of %d runs\n",
                 kVmServers, runs);
-    std::vector<Figures> all;
+    std::vector<Prepared> prepared;
     for (int n : sizes) {
-        all.push_back(measure(n, runs, dir, key));
-        std::fprintf(stderr, "%d bookings measured\n", n);
+        prepared.push_back(prepare(n, dir, key));
+        std::fprintf(stderr, "%d bookings loaded\n", n);
+    }
+    measure(prepared, runs, key);
+    std::vector<Figures> all;
+    for (const auto& p : prepared) {
+        all.push_back(p.figures);
     }
     auto table = [&](const char* title, std::map<std::string, double> Figures::*field) {
         std::printf("\n%s\n%9s %8s %6s", title, "bookings", "load s", "rows");
-        for (const auto& m : kMeasures) {
-            std::printf(" %14s", m.c_str());
+        for (const auto& m : kCommands) {
+            std::printf(" %14s", m.what.c_str());
         }
         std::printf("\n");
         for (std::size_t i = 0; i < all.size(); ++i) {
             std::printf("%9d %8.1f %6d", sizes[i], all[i].loadSeconds, all[i].listed);
-            for (const auto& m : kMeasures) {
-                std::printf(" %14.1f", (all[i].*field)[m]);
+            for (const auto& m : kCommands) {
+                std::printf(" %14.1f", (all[i].*field)[m.what]);
             }
             std::printf("\n");
         }
         for (std::size_t i = 1; i < all.size(); ++i) {
             std::printf("%9d %15s", sizes[i], "x first size");
-            for (const auto& m : kMeasures) {
-                double base = (all.front().*field)[m];
-                double v = (all[i].*field)[m];
+            for (const auto& m : kCommands) {
+                double base = (all.front().*field)[m.what];
+                double v = (all[i].*field)[m.what];
                 if (base > 0 && v > 0) {
                     std::printf(" %13.2fx", v / base);
                 } else {
