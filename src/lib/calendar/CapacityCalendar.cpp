@@ -136,9 +136,12 @@ std::optional<Time> CapacityCalendar::nextEndAfter(Time t) const {
 
 void CapacityCalendar::endsBetween(Time after, Time upTo, std::vector<Time>& out) const {
     out.clear();
-    for (auto it = ends_.upper_bound(after); it != ends_.end() && *it <= upTo;
-         it = ends_.upper_bound(*it)) {
-        out.push_back(*it);
+    // One pass (the same instant may be several ends): a search per distinct
+    // end was a sixth of an earliest-start search on a calendar of 100,000.
+    for (auto it = ends_.upper_bound(after); it != ends_.end() && *it <= upTo; ++it) {
+        if (out.empty() || out.back() != *it) {
+            out.push_back(*it);
+        }
     }
 }
 
