@@ -3,10 +3,12 @@
 // the interval index (reservations overlapping an interval, any span length).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
 
+#include "cluster/Hosts.h"
 #include "db/Schema.h"
 #include "db/SqliteDatabase.h"
 #include "lifecycle/SnapshotPool.h"
@@ -164,4 +166,44 @@ TEST_F(PoolQueries, TheBriefListingPrintsWhatTheFullOnePrints) {
     ReservationPool::ListFilter released;
     released.state = "released";
     EXPECT_EQ(render(listed(released, false)), render(listTable(pool_.list(released))));
+}
+
+// The nodes of a load are read by reservation ID, some hundreds a statement:
+// past the first statement's IDs (and the last, shorter one) each still gets
+// its own hosts, at their indices.
+TEST_F(PoolQueries, ALoadOfManyReservationsReadsEveryOnesNodes) {
+    HostPool hosts(db_);
+    for (int h = 0; h < 7; ++h) {
+        Host host;
+        host.name = "vm-server-0-" + std::to_string(h);
+        host.membership = "VM Server";
+        hosts.add(host);
+    }
+    const int count = 1234;
+    std::map<std::string, std::vector<std::string>> placed;
+    for (int i = 0; i < count; ++i) {
+        StoredReservation s;
+        s.request.name = "r" + std::to_string(i);
+        s.request.start = kNow + i * 60;
+        s.request.end = s.request.start + 3600;
+        s.request.nodes = 1 + i % 3;
+        s.request.sshKey = test::sshKeyLine("ssh-ed25519", "t@example.org");
+        s.request.fqdn = s.request.name + ".example.org";
+        for (int n = 0; n < s.request.nodes; ++n) {
+            s.nodeHosts.push_back("vm-server-0-" + std::to_string((i + 2 * n) % 7));
+        }
+        s.state = "scheduled";
+        placed[s.request.name] = s.nodeHosts;
+        pool_.insert(s);
+    }
+    auto live = pool_.listLive();
+    ASSERT_EQ(live.size(), static_cast<std::size_t>(count));
+    for (const auto& r : live) {
+        EXPECT_EQ(r.nodeHosts, placed[r.request.name]) << r.request.name;
+    }
+    auto some = pool_.listOverlapping({kNow + 600 * 60, kNow + 601 * 60});
+    ASSERT_FALSE(some.empty());
+    for (const auto& r : some) {
+        EXPECT_EQ(r.nodeHosts, placed[r.request.name]) << r.request.name;
+    }
 }
