@@ -242,6 +242,13 @@ TEST_F(Cluster, BookingShowsARandomRootPasswordOnceAndKeepsItsHash) {
     auto r3 = add("t3", {kStart, kEnd});
     ASSERT_EQ(r3.exitCode, 0) << r3.err;
     EXPECT_NE(r3.out.find("(key only)"), std::string::npos) << r3.out;
+    // Nor any hash of one: root's password is locked in the kit.
+    auto id3 = handle->queryOne("SELECT ID FROM vcluster_reservations WHERE Name = 't3'");
+    ASSERT_TRUE(id3);
+    auto hash3 = handle->queryOne("SELECT Hash FROM vcluster_root_passwords WHERE Reservation = ?",
+                                  {id3->integer(0)});
+    ASSERT_TRUE(hash3);
+    EXPECT_EQ(hash3->text(0), "");
 }
 
 TEST_F(Cluster, BookingNeedsThePublicGatewayAndTheRollServer) {
