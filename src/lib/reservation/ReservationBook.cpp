@@ -241,15 +241,12 @@ materialise::InstallerSite ReservationBook::checkInstallable(const StoredReserva
 void ReservationBook::record(StoredReservation& stored,
                              const materialise::InstallerSite& installer) const {
     stored.id = ReservationPool(db_).insert(stored);
-    if (installer.keyOnlyRoot) {
-        // No hash of a password nobody is shown: the kit locks root's
-        // password ("!"), and the crypt (most of a booking's CPU) is saved.
-        password_.reset();
-        RootPasswordPool(db_).set(stored.id, {"", materialise::randomSecret(24), ""});
-        stored.rootPassword = kKeyOnlyRoot;
-        return;
+    // Key-only: no hash of a password nobody is shown (the kit locks root's
+    // password, "!"), and the crypt, most of a booking's CPU, is saved.
+    RootPassword password{kKeyOnlyRoot, ""};
+    if (!installer.keyOnlyRoot) {
+        password = password_ ? std::move(*password_) : makeRootPassword();
     }
-    RootPassword password = password_ ? std::move(*password_) : makeRootPassword();
     password_.reset();  // used once
     RootPasswordPool(db_).set(stored.id, {password.hash, materialise::randomSecret(24), ""});
     stored.rootPassword = password.clear;
