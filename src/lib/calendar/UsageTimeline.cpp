@@ -15,6 +15,19 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+// Visits the values of the consecutive keys [from, to] of `map`, making the
+// missing ones, with one iterator rather than a lookup each.
+template <typename Map, typename Make, typename Visit>
+void forEachKey(Map& map, std::int64_t from, std::int64_t to, Make make, Visit visit) {
+    auto at = map.lower_bound(from);
+    for (std::int64_t i = from; i <= to; ++i, ++at) {
+        if (at == map.end() || at->first != i) {
+            at = map.emplace_hint(at, i, make());
+        }
+        visit(i, at->second);
+    }
+}
+
 }  // namespace
 
 UsageTimeline::UsageTimeline(std::vector<Amount> capacity, Time bucketWidth)
@@ -66,10 +79,7 @@ void UsageTimeline::refreshBlocks(const HostAmounts& uses, std::int64_t first, s
             for (std::int64_t c = 0; c < kFanout; ++c) {
                 children[static_cast<std::size_t>(c)] = summary(level - 1, j * kFanout + c);
             }
-            auto it = blocks.find(j);
-            if (it == blocks.end()) {
-                it = blocks.emplace(j, std::vector<Amount>(capacity_.size())).first;
-            }
+            auto& maxima = blocks.try_emplace(j, capacity_.size()).first->second;
             for (const auto& use : uses) {
                 auto h = static_cast<std::size_t>(use.first);
                 Amount m;
@@ -78,7 +88,7 @@ void UsageTimeline::refreshBlocks(const HostAmounts& uses, std::int64_t first, s
                         m = maxOf(m, (*child)[h]);
                     }
                 }
-                it->second[h] = m;
+                maxima[h] = m;
             }
         }
     }
@@ -128,12 +138,7 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
         for (std::size_t k = 0; k < static_cast<std::size_t>(kLevels); ++k) {
             index = floorDiv(index, kFanout);
             if (block[k] == nullptr || blockIndex[k] != index) {
-                auto& blocks = levels_[k];
-                auto found = blocks.find(index);
-                if (found == blocks.end()) {
-                    found = blocks.emplace(index, std::vector<Amount>(capacity_.size())).first;
-                }
-                block[k] = &found->second;
+                block[k] = &levels_[k].try_emplace(index, capacity_.size()).first->second;
                 blockIndex[k] = index;
             }
             for (const auto& use : valid) {
@@ -142,39 +147,34 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
             }
         }
     };
-    // The buckets of the interval are consecutive keys: walked with one
-    // iterator, not a lookup each (a day's booking spans dozens).
-    const std::int64_t firstBucket = bucketOf(iv.start);
-    auto at = buckets_.lower_bound(firstBucket);
-    for (std::int64_t i = firstBucket; i <= bucketOf(iv.end - 1); ++i, ++at) {
-        if (at == buckets_.end() || at->first != i) {
-            at = buckets_.emplace_hint(at, i, emptyBucket());
-        }
-        Bucket& b = at->second;
-        const Time bs = i * width_;
-        const Time be = bs + width_;
-        const bool whole = iv.start <= bs && iv.end >= be;
-        for (const auto& [host, amount] : valid) {
-            auto h = static_cast<std::size_t>(host);
-            const Amount delta = adding ? amount : Amount{} - amount;
-            if (iv.start <= bs) {
-                b.start[h] += delta;
-            } else {
-                edit(b, iv.start, host, amount);
-            }
-            if (iv.end < be) {
-                edit(b, iv.end, host, Amount{} - amount);
-            }
-            if (whole) {
-                b.max[h] += delta;
-            } else {
-                recomputeMax(b, host);
-            }
-        }
-        if (raising) {
-            raise(i, b);
-        }
-    }
+    // The buckets of the interval (a day's booking spans dozens).
+    auto makeBucket = [this] { return emptyBucket(); };
+    forEachKey(buckets_, bucketOf(iv.start), bucketOf(iv.end - 1), makeBucket,
+               [&](std::int64_t i, Bucket& b) {
+                   const Time bs = i * width_;
+                   const Time be = bs + width_;
+                   const bool whole = iv.start <= bs && iv.end >= be;
+                   for (const auto& [host, amount] : valid) {
+                       auto h = static_cast<std::size_t>(host);
+                       const Amount delta = adding ? amount : Amount{} - amount;
+                       if (iv.start <= bs) {
+                           b.start[h] += delta;
+                       } else {
+                           edit(b, iv.start, host, amount);
+                       }
+                       if (iv.end < be) {
+                           edit(b, iv.end, host, Amount{} - amount);
+                       }
+                       if (whole) {
+                           b.max[h] += delta;
+                       } else {
+                           recomputeMax(b, host);
+                       }
+                   }
+                   if (raising) {
+                       raise(i, b);
+                   }
+               });
     if (!raising) {
         refreshBlocks(valid, bucketOf(iv.start), bucketOf(iv.end - 1));
     }
@@ -537,15 +537,9 @@ void IdTimeline::add(std::int64_t id, const Interval& iv, std::int64_t holder) {
     auto bit = static_cast<std::uint64_t>(id - range_.first);
     const std::int64_t first = bucketOf(iv.start);
     const std::int64_t last = bucketOf(iv.end - 1);
-    // Consecutive keys, walked with one iterator rather than a lookup each.
     auto setAll = [bit](std::map<std::int64_t, Mask>& masks, std::int64_t from, std::int64_t to) {
-        auto at = masks.lower_bound(from);
-        for (std::int64_t i = from; i <= to; ++i, ++at) {
-            if (at == masks.end() || at->first != i) {
-                at = masks.emplace_hint(at, i, Mask{});
-            }
-            at->second.set(bit);
-        }
+        forEachKey(
+            masks, from, to, [] { return Mask{}; }, [bit](std::int64_t, Mask& m) { m.set(bit); });
     };
     setAll(masks_, first, last);
     for (int k = 1; k <= kLevels; ++k) {
