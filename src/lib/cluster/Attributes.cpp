@@ -175,13 +175,9 @@ std::map<std::string, std::map<std::string, std::string>> AttributePool::resolve
     if (only.empty()) {
         return {};
     }
-    std::string in = "a.Attr IN (";
+    const std::string in = "a.Attr IN (" + db::placeholders(only.size()) + ")";
     std::vector<db::Value> one{appliance};
-    for (std::size_t i = 0; i < only.size(); ++i) {
-        in += i == 0 ? "?" : ", ?";
-        one.emplace_back(only[i]);
-    }
-    in += ")";
+    one.insert(one.end(), only.begin(), only.end());
     std::vector<db::Value> params;
     for (int part = 0; part < 3; ++part) {
         params.insert(params.end(), one.begin(), one.end());

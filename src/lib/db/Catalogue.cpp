@@ -39,12 +39,8 @@ std::map<std::string, std::vector<std::string>> columnsOf(Database& db,
     std::string sql =
         "SELECT table_name, column_name FROM information_schema.columns "
         "WHERE table_schema = DATABASE() AND table_name IN (";
-    std::vector<Value> params;
-    for (const auto& t : tables) {
-        sql += params.empty() ? "?" : ", ?";
-        params.emplace_back(t);
-    }
-    sql += ") ORDER BY table_name, ordinal_position";
+    std::vector<Value> params(tables.begin(), tables.end());
+    sql += placeholders(params.size()) + ") ORDER BY table_name, ordinal_position";
     for (const auto& row : db.query(sql, params)) {
         out[row.text(0)].push_back(row.text(1));
     }

@@ -6,6 +6,14 @@ bool Row::isNull(std::size_t column) const {
     return std::holds_alternative<std::nullptr_t>(values_.at(column));
 }
 
+std::string placeholders(std::size_t count) {
+    std::string marks;
+    for (std::size_t i = 0; i < count; ++i) {
+        marks += i == 0 ? "?" : ", ?";
+    }
+    return marks;
+}
+
 std::int64_t Row::integer(std::size_t column) const {
     const Value& v = values_.at(column);
     if (const auto* i = std::get_if<std::int64_t>(&v)) {

@@ -19,6 +19,9 @@ enum class Access { Read, Write, Create };
 // One SQL value. Parameters are always bound, never spliced into SQL text.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 
+// "?, ?, ?": `count` parameter marks, for an IN (...) list.
+std::string placeholders(std::size_t count);
+
 // One result row; columns by position, in the order of the SELECT list.
 class Row {
   public:

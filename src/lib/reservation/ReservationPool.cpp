@@ -275,15 +275,13 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
     for (std::size_t from = 0; from < out.size(); from += kIdsPerStatement) {
         const std::size_t to = std::min(out.size(), from + kIdsPerStatement);
         ids.clear();
-        std::string marks;
         for (std::size_t i = from; i < to; ++i) {
             ids.emplace_back(out[i].id);
-            marks += i == from ? "?" : ", ?";
         }
         db_.each(
             "SELECT a.Reservation, a.NodeIndex, n.Name FROM vcluster_allocations a "
             "JOIN nodes n ON n.ID = a.Host WHERE a.Reservation IN (" +
-                marks + ")",
+                db::placeholders(ids.size()) + ")",
             ids, visit);
     }
     return sorted(std::move(out));
