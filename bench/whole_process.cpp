@@ -238,7 +238,6 @@ struct Figures {
 
 // A database of n bookings, as `now` sees it.
 struct Prepared {
-    int n = 0;
     std::vector<std::string> env;
     Time now = 0;
     Figures figures;
@@ -246,7 +245,6 @@ struct Prepared {
 
 Prepared prepare(int n, const fs::path& dir, const std::string& key) {
     Prepared p;
-    p.n = n;
     fs::path db = dir / ("bench-" + std::to_string(n) + ".db");
     fs::remove(db);
     {
