@@ -1,6 +1,7 @@
 #include "reservation/RootPassword.h"
 
 #include <crypt.h>
+#include <sys/random.h>
 
 #include <cerrno>
 #include <cstring>
@@ -27,16 +28,21 @@ std::string cryptOrThrow(const std::string& clear, const char* setting) {
 
 RootPassword makeRootPassword() {
     RootPassword p;
-    // 20 letters and digits: about 119 bits, and nothing to quote anywhere.
-    p.clear = materialise::randomSecret(20);
-    // libxcrypt draws the salt from the kernel's random source (nullptr).
+    p.clear = materialise::randomSecret(kRootPasswordLength);
     // SHA-512 crypt's fewest rounds (1,000; the default is 5,000): stretching
-    // slows the guessing of a password a person chose, and guessing 119
+    // slows the guessing of a password a person chose, and guessing 113
     // random bits is out of reach at any rounds, while 5,000 rounds cost
     // 4 ms of CPU a booking, most of what the portal spent per booking.
+    // The salt: 8 characters (kRootPasswordSaltLength) of 6 random bits each.
+    // libxcrypt writes 4 characters for 3 bytes, and only for more than 6
+    // bytes 8 of them.
+    unsigned char salt[9];
+    if (getrandom(salt, sizeof salt, 0) != static_cast<ssize_t>(sizeof salt)) {
+        throw Error(std::string("cannot read random bytes: ") + std::strerror(errno));
+    }
     char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (crypt_gensalt_rn("$6$", kRootPasswordRounds, nullptr, 0, setting, sizeof setting) ==
-        nullptr) {
+    if (crypt_gensalt_rn("$6$", kRootPasswordRounds, reinterpret_cast<const char*>(salt),
+                         sizeof salt, setting, sizeof setting) == nullptr) {
         throw Error(std::string("cannot make a password salt: ") + std::strerror(errno));
     }
     p.hash = cryptOrThrow(p.clear, setting);

@@ -344,7 +344,14 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
         key->second = reservation::parseSshPublicKey(key->second).line();
     }
     reservation::Time now = reservation::currentTime();
-    reservation::RootPassword password = reservation::makeRootPassword();  // outside the turn
+    // The root password is made outside the turn, unless the last booking
+    // found the site key-only: then most likely none is wanted (its crypt is
+    // half of a booking's CPU), and if the site has changed since, record()
+    // makes one in the turn.
+    std::optional<reservation::RootPassword> password;
+    if (!keyOnlyRoot_.load(std::memory_order_relaxed)) {
+        password = reservation::makeRootPassword();
+    }
     // The daemon's writers take turns here rather than in SQLite's busy
     // handler, whose back-off sleeps made the tail latency.
     std::lock_guard<TurnQueue> turn(writers_);
@@ -370,9 +377,13 @@ std::vector<StoredReservation> Portal::book(const Caller& caller,
             booked =
                 reservation::ReservationBook(db).addGroup(request, group.count, group.keys, now);
         } else {
-            booked.push_back(reservation::ReservationBook(db)
-                                 .withRootPassword(std::move(password))
-                                 .add(std::move(request), now, sc));
+            reservation::ReservationBook desk(db);
+            if (password) {
+                desk.withRootPassword(std::move(*password));
+            }
+            booked.push_back(desk.add(std::move(request), now, sc));
+            keyOnlyRoot_.store(booked.back().rootPassword == reservation::kKeyOnlyRoot,
+                               std::memory_order_relaxed);
         }
         tx.commit();
     } catch (const Refusal&) {

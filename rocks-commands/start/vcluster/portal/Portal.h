@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -170,6 +171,9 @@ class Portal {
     db::Database& bookingDb();
     std::unique_ptr<db::Database> bookingDb_;
     reservation::SiteCalendarCache calendar_;
+    // Whether the last booking's frontend logs root in by key only: a hint
+    // to skip making a root password outside the turn (see book()).
+    std::atomic<bool> keyOnlyRoot_{false};
     struct ApiRoute {
         std::string method;
         std::regex pattern;
