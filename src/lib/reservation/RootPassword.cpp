@@ -1,7 +1,6 @@
 #include "reservation/RootPassword.h"
 
 #include <crypt.h>
-#include <sys/random.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,19 +32,11 @@ RootPassword makeRootPassword() {
     // slows the guessing of a password a person chose, and guessing 113
     // random bits is out of reach at any rounds, while 5,000 rounds cost
     // 4 ms of CPU a booking, most of what the portal spent per booking.
-    // The salt: 8 characters (kRootPasswordSaltLength) of 6 random bits each.
-    // libxcrypt writes 4 characters for 3 bytes, and only for more than 6
-    // bytes 8 of them.
-    unsigned char salt[9];
-    if (getrandom(salt, sizeof salt, 0) != static_cast<ssize_t>(sizeof salt)) {
-        throw Error(std::string("cannot read random bytes: ") + std::strerror(errno));
-    }
-    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (crypt_gensalt_rn("$6$", kRootPasswordRounds, reinterpret_cast<const char*>(salt),
-                         sizeof salt, setting, sizeof setting) == nullptr) {
-        throw Error(std::string("cannot make a password salt: ") + std::strerror(errno));
-    }
-    p.hash = cryptOrThrow(p.clear, setting);
+    // The salt: kRootPasswordSaltLength letters and digits (all of them
+    // characters of crypt's salt alphabet, ./0-9A-Za-z).
+    const std::string setting = "$6$rounds=" + std::to_string(kRootPasswordRounds) + "$" +
+                                materialise::randomSecret(kRootPasswordSaltLength);
+    p.hash = cryptOrThrow(p.clear, setting.c_str());
     return p;
 }
 

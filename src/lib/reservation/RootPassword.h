@@ -20,7 +20,7 @@ struct RootPassword {
 // The hash's rounds ($6$rounds=1000$...): the fewest SHA-512 crypt takes.
 inline constexpr unsigned long kRootPasswordRounds = 1000;
 // 19 letters and digits (about 113 bits, nothing to quote anywhere) and an
-// 8-character salt (48 bits; against equal hashes, since no table of
+// 8-character salt (about 48 bits; against equal hashes, since no table of
 // guesses reaches 113 random bits): each of the 1,000 rounds hashes the
 // last digest (64 bytes), the password up to twice and the salt, at most
 // 64 + 2 * 19 + 8 = 110 bytes, which with SHA-512's padding (17 bytes) fits
