@@ -12,12 +12,12 @@ namespace vcluster::db {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        migrationRocksCore(),       migrationReservations(),  migrationMaterialisation(),
-        migrationJournal(),         migrationSnapshots(),     migrationPortalAccounts(),
-        migrationSnapshotRemoval(), migrationBooksAndHosts(), migrationCourseCalendar(),
-        migrationRocksNativeRows(), migrationResolveChain(),  migrationRootPasswords(),
-        migrationIntervalIndex(),   migrationBuiltChanges(),  migrationNodeActions(),
-        migrationListingIndex(),
+        migrationRocksCore(),       migrationReservations(),    migrationMaterialisation(),
+        migrationJournal(),         migrationSnapshots(),       migrationPortalAccounts(),
+        migrationSnapshotRemoval(), migrationBooksAndHosts(),   migrationCourseCalendar(),
+        migrationRocksNativeRows(), migrationResolveChain(),    migrationRootPasswords(),
+        migrationIntervalIndex(),   migrationBuiltChanges(),    migrationNodeActions(),
+        migrationListingIndex(),    migrationAllocationCover(),
     };
     return all;
 }

@@ -147,6 +147,7 @@ void SiteCalendar::describe(const calendar::Placement& p, StoredReservation& r) 
 }
 
 void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms) {
+    reservations.reserve(reservations.size() + rs.size());  // each is some hundred bytes
     for (auto& r : rs) {
         if (bookedIds.insert(r.id).second) {
             calendar.book(bookingOf(r));

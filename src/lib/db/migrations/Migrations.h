@@ -21,5 +21,6 @@ Migration migrationRootPasswords();    // v16: virtual frontends' root password 
 Migration migrationIntervalIndex();    // v17: span class and indexes (reading only what overlaps)
 Migration migrationNodeActions();      // v19: tenants' node actions, cluster-scoped tokens
 Migration migrationListingIndex();     // v20: listing order index of reservations
+Migration migrationAllocationCover();  // v21: covering index of allocations by reservation
 
 }  // namespace vcluster::db
