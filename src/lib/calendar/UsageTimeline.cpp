@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
 
 #include "util/Error.h"
 
@@ -30,6 +33,29 @@ void forEachKey(Map& map, std::int64_t from, std::int64_t to, Make make, Visit v
 
 }  // namespace
 
+UsageTimeline::Amounts::Amounts(std::size_t n) : size_(n) {
+    static_assert(std::is_trivially_copyable_v<Amount> && sizeof(Amount) == 16,
+                  "an Amount of zero bytes is the zero Amount");
+    // At least one element, so that a zero-sized one is not a null pointer.
+    data_.reset(static_cast<Amount*>(std::calloc(std::max<std::size_t>(n, 1), sizeof(Amount))));
+    if (!data_) {
+        throw std::bad_alloc();
+    }
+}
+
+UsageTimeline::Amounts::Amounts(const Amounts& other) : Amounts(other.size_) {
+    std::copy(other.begin(), other.end(), data_.get());
+}
+
+UsageTimeline::Amounts& UsageTimeline::Amounts::operator=(const Amounts& other) {
+    if (this != &other) {
+        *this = Amounts(other);
+    }
+    return *this;
+}
+
+void UsageTimeline::Amounts::Free::operator()(Amount* p) const noexcept { std::free(p); }
+
 UsageTimeline::UsageTimeline(std::vector<Amount> capacity, Time bucketWidth)
     : capacity_(std::move(capacity)), width_(bucketWidth) {
     if (width_ <= 0) {
@@ -41,8 +67,8 @@ std::int64_t UsageTimeline::bucketOf(Time t) const { return floorDiv(t, width_);
 
 UsageTimeline::Bucket UsageTimeline::emptyBucket() const {
     Bucket b;
-    b.start.assign(capacity_.size(), Amount{});
-    b.max.assign(capacity_.size(), Amount{});
+    b.start = Amounts(capacity_.size());
+    b.max = Amounts(capacity_.size());
     return b;
 }
 
@@ -59,7 +85,7 @@ void UsageTimeline::recomputeMax(Bucket& b, int host) const {
     b.max[h] = m;
 }
 
-const std::vector<Amount>* UsageTimeline::summary(int level, std::int64_t index) const {
+const UsageTimeline::Amounts* UsageTimeline::summary(int level, std::int64_t index) const {
     if (level == 0) {
         auto it = buckets_.find(index);
         return it == buckets_.end() ? nullptr : &it->second.max;
@@ -70,7 +96,7 @@ const std::vector<Amount>* UsageTimeline::summary(int level, std::int64_t index)
 }
 
 void UsageTimeline::refreshBlocks(const HostAmounts& uses, std::int64_t first, std::int64_t last) {
-    std::array<const std::vector<Amount>*, kFanout> children{};
+    std::array<const Amounts*, kFanout> children{};
     for (int level = 1; level <= kLevels; ++level) {
         first = floorDiv(first, kFanout);
         last = floorDiv(last, kFanout);
@@ -132,7 +158,7 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
                              return u.second.cpus >= 0 && u.second.mib >= 0;
                          });
     std::array<std::int64_t, kLevels> blockIndex{};
-    std::array<std::vector<Amount>*, kLevels> block{};
+    std::array<Amounts*, kLevels> block{};
     auto raise = [&](std::int64_t i, const Bucket& b) {
         std::int64_t index = i;
         for (std::size_t k = 0; k < static_cast<std::size_t>(kLevels); ++k) {
@@ -220,7 +246,7 @@ void UsageTimeline::add(const HostAmounts& uses, const Interval& iv) { apply(use
 void UsageTimeline::remove(const HostAmounts& uses, const Interval& iv) { apply(uses, iv, false); }
 
 void UsageTimeline::valuesAt(const Bucket& b, Time at, std::vector<Amount>& out) const {
-    out = b.start;
+    out.assign(b.start.begin(), b.start.end());
     for (const auto& e : b.events) {
         if (e.at > at) {
             break;
@@ -233,7 +259,7 @@ void UsageTimeline::maxUsage(const std::vector<Interval>& windows, std::vector<A
     const std::size_t n = capacity_.size();
     out.assign(n, Amount{});
     thread_local std::vector<Amount> current;
-    auto absorb = [&](const std::vector<Amount>& max) {
+    auto absorb = [&](const auto& max) {
         for (std::size_t h = 0; h < n; ++h) {
             out[h] = maxOf(out[h], max[h]);
         }
