@@ -1,6 +1,6 @@
 #include "portal/PortalClient.h"
 
-#include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -8,6 +8,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "portal/PortalTransport.h"
 #include "util/Error.h"
 #include "util/Files.h"
 #include "util/Strings.h"
@@ -35,14 +36,34 @@ std::string readTokenFile(const std::string& path) {
     return token;
 }
 
-std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
-    return size * count;
+// libvcluster-portal-curl, beside this library (the build tree's lib/, the
+// roll's /opt/rocks/lib), loaded when a portal is first named.
+const CurlApi* loadCurl() {
+    Dl_info self{};
+    if (dladdr(reinterpret_cast<void*>(&loadCurl), &self) == 0 || self.dli_fname == nullptr) {
+        throw Error("cannot find where libvcluster-portal-client is");
+    }
+    std::string path = self.dli_fname;
+    path = path.substr(0, path.find_last_of('/') + 1) + VCLUSTER_PORTAL_CURL_NAME;
+    void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+        throw Error(std::string("cannot load the portal client's HTTP library: ") + dlerror());
+    }
+    void* entry = dlsym(lib, "vcluster_portal_curl_api");
+    if (entry == nullptr) {
+        throw Error("'" + path + "' has no vcluster_portal_curl_api");
+    }
+    return reinterpret_cast<const CurlApi* (*)()>(entry)();
 }
 
-void initCurl() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+const CurlApi& curl() {
+    static std::mutex lock;
+    static const CurlApi* loaded = nullptr;
+    std::lock_guard<std::mutex> hold(lock);
+    if (loaded == nullptr) {
+        loaded = loadCurl();  // a failure is tried again at the next call
+    }
+    return *loaded;
 }
 
 std::string cellText(const nlohmann::json& v) {
@@ -87,9 +108,8 @@ std::optional<PortalConfig> portalConfig(const std::map<std::string, std::string
         }
         return std::nullopt;
     }
-    initCurl();
     PortalConfig c;
-    PortalUrl parsed = parsePortalUrl(*url);
+    PortalUrl parsed = curl().parseUrl(*url);
     c.url = parsed.base;
     c.cleartext = parsed.cleartext;
     if (auto f = param("token-file")) {
@@ -116,61 +136,43 @@ std::map<std::string, std::string> withoutClientParams(
     return out;
 }
 
-PortalClient::PortalClient(PortalConfig config) : config_(std::move(config)) { initCurl(); }
+PortalClient::PortalClient(PortalConfig config) : config_(std::move(config)) {}
 
 std::string PortalClient::segment(const std::string& text) {
-    initCurl();
-    std::unique_ptr<char, decltype(&curl_free)> esc(
-        curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
-    return esc ? std::string(esc.get()) : std::string();
+    // RFC 3986's unreserved characters as they are, every other byte %XX
+    // (what curl_easy_escape writes).
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
+            u == '-' || u == '.' || u == '_' || u == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[u >> 4];
+            out += kHex[u & 15];
+        }
+    }
+    return out;
 }
 
 nlohmann::json PortalClient::call(const std::string& method, const std::string& path,
                                   const std::optional<nlohmann::json>& body) const {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-    if (!curl) {
-        throw Error("cannot start a libcurl session");
+    HttpExchange x;
+    x.method = method;
+    x.url = config_.url + path;
+    x.token = config_.token;
+    x.cacert = config_.cacert;
+    x.cleartext = config_.cleartext;
+    x.hasBody = body.has_value();
+    x.body = body ? body->dump() : std::string();
+    curl().perform(x);
+    if (!x.error.empty()) {
+        throw Error("portal " + config_.url + ": " + x.error);
     }
-    std::string url = config_.url + path;
-    std::string payload = body ? body->dump() : std::string();
-    std::string answer;
-    std::string auth = "Authorization: Bearer " + config_.token;
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, auth.c_str());
-    headers = curl_slist_append(headers, "Accept: application/json");
-    if (body) {
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-    }
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headerList(headers,
-                                                                           curl_slist_free_all);
-    CURL* h = curl.get();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headerList.get());
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, config_.cleartext ? "http" : "https");
-    if (config_.cleartext) {
-        // To this machine, never through a proxy ($http_proxy included): a
-        // proxy would see the token in clear text.
-        curl_easy_setopt(h, CURLOPT_PROXY, "");
-    }
-    if (!config_.cacert.empty()) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, config_.cacert.c_str());
-    }
-    if (body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload.c_str());
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-    }
-    CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        throw Error("portal " + config_.url + ": " + curl_easy_strerror(rc));
-    }
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    const long status = x.status;
+    const std::string& answer = x.answer;
     nlohmann::json parsed;
     if (!answer.empty()) {
         parsed = nlohmann::json::parse(answer, nullptr, false);
