@@ -185,6 +185,57 @@ TEST_F(Pools, AttributesResolveHostOverApplianceOverGlobal) {
     EXPECT_THROW(attrs.setHost("nosuchhost", "a", "b"), Error);
 }
 
+// resolveAll answers for every host of an appliance what resolve() answers
+// for each one, whichever way the resolve chain orders the layers.
+TEST_F(Pools, ResolveAllOfAnApplianceIsEachHostsResolve) {
+    add("vm-server-0-0", "VM Server");
+    add("vm-server-0-1", "VM Server");
+    add("vm-server-0-2", "VM Server");
+    add("gateway-0-0", "Gateway");
+    AttributePool attrs(*db_);
+    attrs.setGlobal("a", "global");
+    attrs.setGlobal("b", "global");
+    attrs.setAppliance("vm-server", "a", "appliance");
+    attrs.setAppliance("vm-server", "d", "appliance");
+    attrs.setAppliance("gateway", "a", "gateway");
+    attrs.setHost("vm-server-0-1", "a", "host");
+    attrs.setHost("vm-server-0-2", "c", "host");
+    attrs.setHost("gateway-0-0", "c", "gateway host");
+    auto check = [&](const std::string& when) {
+        for (const std::vector<std::string>& only :
+             {std::vector<std::string>{}, std::vector<std::string>{"a", "c"}}) {
+            auto all =
+                only.empty() ? attrs.resolveAll("vm-server") : attrs.resolveAll("vm-server", only);
+            EXPECT_EQ(all.size(), 3U) << when;
+            EXPECT_EQ(all.count("gateway-0-0"), 0U) << when;
+            for (const char* host : {"vm-server-0-0", "vm-server-0-1", "vm-server-0-2"}) {
+                std::map<std::string, std::string> expected;
+                for (const auto& attr : attrs.listResolved(host)) {
+                    if (only.empty() ||
+                        std::find(only.begin(), only.end(), attr.attr) != only.end()) {
+                        expected[attr.attr] = attr.value;
+                    }
+                }
+                EXPECT_EQ(all[host], expected) << when << ", " << host;
+            }
+        }
+    };
+    check("Rocks' order");
+    EXPECT_EQ(attrs.resolveAll("vm-server", {"a"})["vm-server-0-1"]["a"], "host");
+    EXPECT_EQ(attrs.resolveAll("vm-server", {"a"})["vm-server-0-0"]["a"], "appliance");
+    // Global attributes over all others, appliances' over hosts'.
+    db_->execute(
+        "UPDATE resolvechain SET Precedence = 90 WHERE Category = "
+        "(SELECT ID FROM categories WHERE Name = 'global')");
+    db_->execute(
+        "UPDATE resolvechain SET Precedence = 5 WHERE Category = "
+        "(SELECT ID FROM categories WHERE Name = 'host')");
+    check("global first");
+    EXPECT_EQ(attrs.resolveAll("vm-server", {"a"})["vm-server-0-1"]["a"], "global");
+    EXPECT_EQ(attrs.resolveAll("vm-server", {"d"})["vm-server-0-1"]["d"], "appliance");
+    EXPECT_TRUE(attrs.resolveAll("vm-server", {"nothing"}).empty());
+}
+
 TEST_F(Pools, RemovingAHostRemovesItsRowsOnly) {
     add("a", "Compute");
     add("b", "Compute");

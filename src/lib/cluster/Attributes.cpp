@@ -1,5 +1,8 @@
 #include "cluster/Attributes.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "cluster/Hosts.h"
 #include "util/Error.h"
 #include "util/Validate.h"
@@ -161,13 +164,113 @@ std::optional<std::string> AttributePool::resolve(const std::string& host,
     return value;
 }
 
+// Every host of the appliance, its global, appliance and host attributes
+// in the resolve chain's order. The one UNION query of listResolved (each
+// host joined to every global and appliance row, then all of it sorted)
+// took 7.5 ms for 1,000 vm-servers and two attributes, most of what a
+// command spends reading the site; these are four plain queries, the
+// global and appliance layers read once and applied to every host here.
+std::map<std::string, std::map<std::string, std::string>> AttributePool::resolveLayers(
+    const std::string& appliance, const std::vector<std::string>* only) const {
+    std::string attrFilter;
+    std::vector<db::Value> attrParams;
+    if (only != nullptr) {
+        attrFilter = " AND a.Attr IN (" + db::placeholders(only->size()) + ")";
+        attrParams.assign(only->begin(), only->end());
+    }
+    auto with = [&](std::vector<db::Value> first) {
+        first.insert(first.end(), attrParams.begin(), attrParams.end());
+        return first;
+    };
+    struct Layer {
+        std::int64_t precedence = 0;
+        int scope = 0;  // global 0, appliance 1, host 2: the order of equal precedences
+        std::map<std::string, std::string> values;                         // global, appliance
+        std::map<std::string, std::map<std::string, std::string>> byHost;  // host
+    };
+    std::vector<Layer> layers;
+    auto shared = [&](int scope, const std::string& sql, const std::vector<db::Value>& params) {
+        std::optional<std::int64_t> precedence;
+        Layer layer;
+        layer.scope = scope;
+        db_.each(sql, params, [&](const db::Statement& row) {
+            precedence = row.integer(2);
+            layer.values[row.text(0)] = row.text(1);
+        });
+        if (precedence) {
+            layer.precedence = *precedence;
+            layers.push_back(std::move(layer));
+        }
+    };
+    shared(0,
+           "SELECT a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM attributes a "
+           "JOIN categories c ON c.ID = a.Category "
+           "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+           "WHERE c.Name = 'global'" +
+               attrFilter,
+           attrParams);
+    shared(1,
+           "SELECT a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM catindex i "
+           "JOIN categories c ON c.ID = i.Category AND c.Name = 'appliance' "
+           "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+           "JOIN attributes a ON a.Catindex = i.ID WHERE i.Name = ?" +
+               attrFilter,
+           with({appliance}));
+    Layer hostLayer;
+    hostLayer.scope = 2;
+    std::optional<std::int64_t> hostPrecedence;
+    db_.each(
+        "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM nodes n "
+        "JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = m.Appliance "
+        "JOIN catindex i ON i.Name = n.Name "
+        "JOIN categories c ON c.ID = i.Category AND c.Name = 'host' "
+        "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+        "JOIN attributes a ON a.Catindex = i.ID WHERE ap.Name = ?" +
+            attrFilter,
+        with({appliance}), [&](const db::Statement& row) {
+            hostPrecedence = row.integer(3);
+            hostLayer.byHost[row.text(0)][row.text(1)] = row.text(2);
+        });
+    if (hostPrecedence) {
+        hostLayer.precedence = *hostPrecedence;
+        layers.push_back(std::move(hostLayer));
+    }
+    std::stable_sort(layers.begin(), layers.end(), [](const Layer& a, const Layer& b) {
+        return a.precedence != b.precedence ? a.precedence < b.precedence : a.scope < b.scope;
+    });
+    std::map<std::string, std::map<std::string, std::string>> out;
+    if (layers.empty()) {
+        return out;
+    }
+    db_.each(
+        "SELECT n.Name FROM nodes n JOIN memberships m ON m.ID = n.Membership "
+        "JOIN appliances ap ON ap.ID = m.Appliance WHERE ap.Name = ?",
+        {appliance}, [&](const db::Statement& row) {
+            std::string host = row.text(0);
+            std::map<std::string, std::string>* values = nullptr;
+            for (const auto& layer : layers) {
+                const std::map<std::string, std::string>* from = &layer.values;
+                if (layer.scope == 2) {
+                    auto it = layer.byHost.find(host);
+                    from = it == layer.byHost.end() ? nullptr : &it->second;
+                }
+                if (from == nullptr || from->empty()) {
+                    continue;
+                }
+                if (values == nullptr) {
+                    values = &out[host];
+                }
+                for (const auto& [attr, value] : *from) {
+                    (*values)[attr] = value;
+                }
+            }
+        });
+    return out;
+}
+
 std::map<std::string, std::map<std::string, std::string>> AttributePool::resolveAll(
     const std::string& appliance) const {
-    std::map<std::string, std::map<std::string, std::string>> out;
-    for (const auto& r : db_.query(resolvedSql("ap.Name = ?"), {appliance, appliance, appliance})) {
-        out[r.text(0)][r.text(1)] = r.text(2);
-    }
-    return out;
+    return resolveLayers(appliance, nullptr);
 }
 
 std::map<std::string, std::map<std::string, std::string>> AttributePool::resolveAll(
@@ -175,18 +278,7 @@ std::map<std::string, std::map<std::string, std::string>> AttributePool::resolve
     if (only.empty()) {
         return {};
     }
-    const std::string in = "a.Attr IN (" + db::placeholders(only.size()) + ")";
-    std::vector<db::Value> one{appliance};
-    one.insert(one.end(), only.begin(), only.end());
-    std::vector<db::Value> params;
-    for (int part = 0; part < 3; ++part) {
-        params.insert(params.end(), one.begin(), one.end());
-    }
-    std::map<std::string, std::map<std::string, std::string>> out;
-    for (const auto& r : db_.query(resolvedSql("ap.Name = ? AND " + in), params)) {
-        out[r.text(0)][r.text(1)] = r.text(2);
-    }
-    return out;
+    return resolveLayers(appliance, &only);
 }
 
 }  // namespace vcluster

@@ -39,8 +39,9 @@ class AttributePool {
     std::vector<Attribute> listResolved(const std::string& host) const;
     std::optional<std::string> global(const std::string& attr) const;
     std::optional<std::string> resolve(const std::string& host, const std::string& attr) const;
-    // Resolved attributes of every host of an appliance at once (one query),
-    // keyed by host name then attribute name.
+    // Resolved attributes of every host of an appliance at once (a few
+    // queries, not one per host), keyed by host name then attribute name;
+    // a host with none is left out.
     std::map<std::string, std::map<std::string, std::string>> resolveAll(
         const std::string& appliance) const;
     // The same for the attributes named in `only` (the others left out: a
@@ -50,6 +51,8 @@ class AttributePool {
         const std::string& appliance, const std::vector<std::string>& only) const;
 
   private:
+    std::map<std::string, std::map<std::string, std::string>> resolveLayers(
+        const std::string& appliance, const std::vector<std::string>* only) const;
     void set(const std::string& category, const std::string& index, const std::string& attr,
              const std::string& value);
     db::Database& db_;
