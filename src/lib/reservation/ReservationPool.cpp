@@ -4,6 +4,7 @@
 #include <array>
 #include <limits>
 #include <map>
+#include <unordered_map>
 
 #include "util/Error.h"
 #include "util/Strings.h"
@@ -198,7 +199,7 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
                                                      bool withNodes,
                                                      const std::string& page) const {
     std::vector<StoredReservation> out;
-    std::map<std::int64_t, std::size_t> byId;
+    std::unordered_map<std::int64_t, std::size_t> byId;
     std::string sql = std::string(kSelect) + where;
     // A page is cut in the database's order; a whole answer is sorted here
     // (SQLite's sorter moved every row's 39 columns through a temporary
@@ -270,16 +271,25 @@ std::vector<StoredReservation> ReservationPool::load(const std::string& where,
         std::int64_t host;
     };
     std::vector<Slot> slots;
-    std::map<std::int64_t, std::string> hostNames;
+    // Hash maps: the tree walks of std::map were a tenth of reading them.
+    std::unordered_map<std::int64_t, std::string> hostNames;
+    // The index gives a reservation's nodes one after another: one lookup each.
+    std::int64_t lastId = 0;
+    std::size_t lastAt = out.size();
     auto visit = [&](const db::Statement& row) {
-        auto it = byId.find(row.integer(0));
-        if (it == byId.end()) {
+        const std::int64_t id = row.integer(0);
+        if (lastAt == out.size() || id != lastId) {
+            auto it = byId.find(id);
+            lastId = id;
+            lastAt = it == byId.end() ? out.size() : it->second;
+        }
+        if (lastAt == out.size()) {
             return;
         }
         auto index = static_cast<std::size_t>(row.integer(1));
-        if (index < out[it->second].nodeHosts.size()) {
+        if (index < out[lastAt].nodeHosts.size()) {
             const std::int64_t host = row.integer(2);
-            slots.push_back({it->second, index, host});
+            slots.push_back({lastAt, index, host});
             hostNames.emplace(host, std::string());
         }
     };
