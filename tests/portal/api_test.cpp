@@ -243,6 +243,31 @@ TEST_F(PortalTest, TheCalendarKeptBetweenBookingsSeesWhatOtherProcessesWrite) {
     EXPECT_EQ(live, (std::vector<std::string>{"b", "c", "f", "g", "h"}));
 }
 
+// The calendar kept between bookings has read what its bookings overlap,
+// not the time between them: a booking there must still see what the
+// command line booked before the portal's first. It took everything up to
+// its last booking as read and booked "b" over "x" (the one address).
+TEST_F(PortalTest, TheCalendarKeptBetweenBookingsReadsTheTimeBetweenThem) {
+    writeFile(dir_ / "k.pub", key_ + "\n");
+    ASSERT_EQ(rocks({"add", "vcluster", "x", "start=2027-02-01T00:00:00Z",
+                     "end=2027-02-03T00:00:00Z", "nodes=1", "cpus=2", "memory=2GiB",
+                     "sshkey=" + (dir_ / "k.pub").string(), "owner=alice"})
+                  .exitCode,
+              0);
+    auto book = [&](const std::string& name, const std::string& start, const std::string& end) {
+        return api(tokens_["bob"], "POST", "/api/v1/reservations", booking(name, start, end));
+    };
+    auto later = book("a", "2027-03-01T00:00:00Z", "2027-03-03T00:00:00Z");
+    ASSERT_EQ(later.status, 201) << later.body;
+    auto between = book("b", "2027-02-02T00:00:00Z", "2027-02-02T12:00:00Z");
+    EXPECT_EQ(between.status, 409) << between.body;
+    EXPECT_NE(between.body.find("earliest start that fits: 2027-02-03T00:00:00Z"),
+              std::string::npos)
+        << between.body;  // when x ends
+    auto listed = json::parse(rocks({"list", "vcluster", "output-format=json"}).out);
+    EXPECT_EQ(listed.size(), 2U) << listed.dump();
+}
+
 TEST_F(PortalTest, RefusalTextEqualsTheCommandLine) {
     ASSERT_EQ(api(tokens_["alice"], "POST", "/api/v1/reservations", booking("first", kStart, kEnd))
                   .status,

@@ -8,6 +8,7 @@
 #include "calendar/Admission.h"
 #include "calendar/CapacityCalendar.h"
 #include "calendar/ScanCalendar.h"
+#include "reservation/ReservationBook.h"
 
 using namespace vcluster;
 using namespace vcluster::calendar;
@@ -56,6 +57,44 @@ Shortage mustRefuse(const CapacityView& view, const Demand& d, Policy policy = P
 }
 
 }  // namespace
+
+// What a site calendar has read: each add returns exactly the time of its
+// interval not read before, against a second of every second tried.
+TEST(CoveredTime, ReturnsExactlyWhatWasNotCoveredYet) {
+    using reservation::CoveredTime;
+    CoveredTime t;
+    using Parts = std::vector<Interval>;
+    EXPECT_EQ(t.add({100, 200}), (Parts{{100, 200}}));
+    EXPECT_EQ(t.add({300, 400}), (Parts{{300, 400}}));
+    EXPECT_EQ(t.add({150, 350}), (Parts{{200, 300}}));  // the gap between, not the hull
+    EXPECT_TRUE(t.add({120, 380}).empty());
+    EXPECT_EQ(t.add({50, 450}), (Parts{{50, 100}, {400, 450}}));
+    EXPECT_EQ(t.add({450, 460}), (Parts{{450, 460}}));  // touching: merged
+    EXPECT_TRUE(t.add({460, 460}).empty());
+    EXPECT_TRUE(CoveredTime::everything().add({0, 1000}).empty());
+    std::mt19937_64 rng(11);
+    CoveredTime random;
+    std::vector<bool> seen(1000, false);
+    for (int i = 0; i < 300; ++i) {
+        Time a = static_cast<Time>(rng() % 1000);
+        Time b = std::min<Time>(1000, a + static_cast<Time>(rng() % 60));
+        std::vector<bool> got(1000, false);
+        Time last = -1;
+        for (const auto& part : random.add({a, b})) {
+            ASSERT_LT(part.start, part.end);
+            ASSERT_GT(part.start, last);  // in order, disjoint, not touching
+            last = part.end;
+            for (Time s = part.start; s < part.end; ++s) {
+                got[static_cast<std::size_t>(s)] = true;
+            }
+        }
+        for (Time s = 0; s < 1000; ++s) {
+            const auto i = static_cast<std::size_t>(s);
+            ASSERT_EQ(got[i], s >= a && s < b && !seen[i]) << "second " << s;
+            seen[i] = seen[i] || (s >= a && s < b);
+        }
+    }
+}
 
 TEST(UsageTimeline, MaxOverWindowsIsExact) {
     UsageTimeline t({{10, 100}, {10, 100}}, 100);

@@ -694,6 +694,32 @@ TEST_F(Cluster, LoadBooksWhatFitsAndReportsEachRefusal) {
     EXPECT_EQ(count("vcluster_reservations"), 3);
 }
 
+// Items far apart: the calendar read for the first two (a week apart) must
+// still hold what lies between them when the third falls there. It took
+// the span between the two as read and admitted the third over "held".
+TEST_F(Cluster, LoadReadsTheBookingsBetweenItemsFarApart) {
+    build(1, 8, 16384);
+    ASSERT_EQ(
+        add("held", {"start=2030-03-10T00:00:00Z", "end=2030-03-12T00:00:00Z", "nodes=4", "cpus=2"})
+            .exitCode,
+        0);
+    const std::string key = "\"sshkey\": \"" + key_ + "\"";
+    auto item = [&](const std::string& name, const std::string& start) {
+        return "{\"name\": \"" + name + "\", \"start\": \"" + start +
+               "\", \"duration\": \"1h\", \"nodes\": 1, \"cpus\": 2, " + key + "}";
+    };
+    writeFile(dir_ / "apart.json", "[" + item("early", "2030-03-01T00:00:00Z") + ", " +
+                                       item("late", "2030-03-20T00:00:00Z") + ", " +
+                                       item("between", "2030-03-11T00:00:00Z") + "]\n");
+    auto r = rocks_({"load", "vcluster", "file=" + (dir_ / "apart.json").string()});
+    EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
+    EXPECT_EQ(r.err, "error - 1 of 3 reservations not booked (listed above); 2 booked\n");
+    EXPECT_NE(r.out.find("between"), std::string::npos) << r.out;
+    EXPECT_EQ(rocks_.ok({"list", "vcluster"}).find("between:"), std::string::npos);
+    auto v = violations();
+    EXPECT_TRUE(v.empty()) << v.front();
+}
+
 TEST_F(Cluster, LoadAllOrNothingBooksAllWhenAllFit) {
     build(1, 8, 16384);
     std::string items = "[";

@@ -166,20 +166,49 @@ void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<Maintenan
     }
 }
 
+CoveredTime CoveredTime::everything() {
+    CoveredTime t;
+    t.all_ = true;
+    return t;
+}
+
+std::vector<Interval> CoveredTime::add(const Interval& interval) {
+    std::vector<Interval> missing;
+    if (all_ || interval.end <= interval.start) {
+        return missing;
+    }
+    // The parts that overlap or touch `interval` are merged into one.
+    auto it = parts_.upper_bound(interval.start);
+    if (it != parts_.begin() && std::prev(it)->second >= interval.start) {
+        --it;
+    }
+    Time cursor = interval.start;
+    Interval merged = interval;
+    while (it != parts_.end() && it->first <= interval.end) {
+        if (it->first > cursor) {
+            missing.push_back({cursor, it->first});
+        }
+        cursor = std::max(cursor, it->second);
+        merged.start = std::min(merged.start, it->first);
+        merged.end = std::max(merged.end, it->second);
+        it = parts_.erase(it);
+    }
+    if (cursor < interval.end) {
+        missing.push_back({cursor, interval.end});
+    }
+    parts_.emplace(merged.start, merged.end);
+    return missing;
+}
+
 void SiteCalendar::cover(db::Database& db, const Interval& interval) {
-    if (!covered || interval.end <= interval.start) {
-        return;  // all of time is in already
+    const std::vector<Interval> parts = covered.add(interval);
+    if (parts.empty()) {
+        return;
     }
     ReservationPool pool(db);
-    auto add = [&](const Interval& part) {
-        if (part.start < part.end) {
-            book(pool.listOverlapping(part), pool.maintenanceOverlapping(part));
-        }
-    };
-    add({interval.start, std::min(interval.end, covered->start)});
-    add({std::max(interval.start, covered->end), interval.end});
-    covered =
-        Interval{std::min(covered->start, interval.start), std::max(covered->end, interval.end)};
+    for (const auto& part : parts) {
+        book(pool.listOverlapping(part), pool.maintenanceOverlapping(part));
+    }
 }
 
 SiteCalendar& SiteCalendarCache::at(db::Database& db, const Interval& interval, Time now) {
@@ -212,7 +241,8 @@ void SiteCalendarCache::keep(const std::vector<StoredReservation>& booked) {
 SiteCalendar loadSiteCalendar(db::Database& db, Time now) {
     Site site = loadSite(db);
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, std::nullopt, {}, {}, {}};
+    SiteCalendar sc{
+        std::move(site), std::move(cal), {}, {}, now, CoveredTime::everything(), {}, {}, {}};
     ReservationPool pool(db);
     sc.book(pool.listLive(), pool.maintenance());
     return sc;
@@ -259,15 +289,7 @@ SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time n
 
 SiteCalendar loadSiteCalendar(db::Database& db, const Interval& interval, Time now, Site site) {
     calendar::CapacityCalendar cal(site.inventory, site.bucketWidth);
-    SiteCalendar sc{std::move(site),
-                    std::move(cal),
-                    {},
-                    {},
-                    now,
-                    Interval{interval.start, interval.start},
-                    {},
-                    {},
-                    {}};
+    SiteCalendar sc{std::move(site), std::move(cal), {}, {}, now, CoveredTime(), {}, {}, {}};
     // Those whose end has passed but are not torn down hold on to the
     // horizon (bookingOf), whatever the interval: a few, by the
     // (State, EndTime) index.

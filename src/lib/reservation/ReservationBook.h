@@ -24,6 +24,22 @@ namespace vcluster::reservation {
 // windows booked into a CapacityCalendar, all of them or those overlapping
 // the interval it covers. Build it inside the caller's BEGIN IMMEDIATE
 // transaction, so what it admits cannot be taken meanwhile.
+// The parts of time whose bookings are all in a calendar: disjoint
+// intervals, or all of time. A hull would not do: a calendar read for two
+// requests a week apart has not read the week between them.
+class CoveredTime {
+  public:
+    static CoveredTime everything();
+    bool isEverything() const { return all_; }
+    // Covers `interval` and returns the parts of it that were not covered
+    // (in time order): what is to be read.
+    std::vector<Interval> add(const Interval& interval);
+
+  private:
+    bool all_ = false;
+    std::map<Time, Time> parts_;  // start -> end; disjoint, none touching another
+};
+
 struct SiteCalendar {
     Site site;
     calendar::CapacityCalendar calendar;
@@ -33,8 +49,8 @@ struct SiteCalendar {
     // that is not torn down yet (a failed or interrupted release, a sync
     // that has not run) still holds everything from now to the horizon.
     Time now = 0;
-    // The interval whose bookings are all in `calendar` (none: all of time).
-    std::optional<Interval> covered;
+    // The time whose bookings are all in `calendar`.
+    CoveredTime covered;
 
     calendar::Booking bookingOf(const StoredReservation& r) const;
     // Names the reservation that holds what a shortage ran out of.
@@ -42,7 +58,7 @@ struct SiteCalendar {
     // Records a placement (inventory indexes) as host names and addresses.
     void describe(const calendar::Placement& p, StoredReservation& r) const;
     // Widens `covered` to include `interval`, booking what overlaps the
-    // added part (a search that looks further ahead reads further ahead).
+    // parts added (a search that looks further ahead reads further ahead).
     void cover(db::Database& db, const Interval& interval);
     // Books reservations and windows not booked yet (by ID).
     void book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms);
