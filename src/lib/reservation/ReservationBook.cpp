@@ -147,7 +147,14 @@ void SiteCalendar::describe(const calendar::Placement& p, StoredReservation& r) 
 }
 
 void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms) {
-    reservations.reserve(reservations.size() + rs.size());  // each is some hundred bytes
+    // Room for them at once, growing geometrically: the portal's kept
+    // calendar books one or two at a time, and reserving exactly what they
+    // need moved every reservation it holds at each booking (the portal
+    // fell from 770 to 130 bookings/s).
+    if (const std::size_t needed = reservations.size() + rs.size();
+        needed > reservations.capacity()) {
+        reservations.reserve(std::max(needed, 2 * reservations.capacity()));
+    }
     for (auto& r : rs) {
         if (bookedIds.insert(r.id).second) {
             calendar.book(bookingOf(r));
