@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <sstream>
 
 #include "portal/PortalTransport.h"
@@ -57,13 +56,9 @@ const CurlApi* loadCurl() {
 }
 
 const CurlApi& curl() {
-    static std::mutex lock;
-    static const CurlApi* loaded = nullptr;
-    std::lock_guard<std::mutex> hold(lock);
-    if (loaded == nullptr) {
-        loaded = loadCurl();  // a failure is tried again at the next call
-    }
-    return *loaded;
+    // Thread-safe; an initialisation that throws is tried again at the next call.
+    static const CurlApi& loaded = *loadCurl();
+    return loaded;
 }
 
 std::string cellText(const nlohmann::json& v) {

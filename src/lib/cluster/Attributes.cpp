@@ -182,59 +182,48 @@ std::map<std::string, std::map<std::string, std::string>> AttributePool::resolve
         first.insert(first.end(), attrParams.begin(), attrParams.end());
         return first;
     };
+    // A layer's rows: (host, attribute, value, precedence), the host '' for
+    // the global and appliance layers (they hold for every host).
     struct Layer {
         std::int64_t precedence = 0;
         int scope = 0;  // global 0, appliance 1, host 2: the order of equal precedences
-        std::map<std::string, std::string> values;                         // global, appliance
-        std::map<std::string, std::map<std::string, std::string>> byHost;  // host
+        std::map<std::string, std::map<std::string, std::string>> byHost;
     };
     std::vector<Layer> layers;
-    auto shared = [&](int scope, const std::string& sql, const std::vector<db::Value>& params) {
-        std::optional<std::int64_t> precedence;
+    auto read = [&](int scope, const std::string& sql, const std::vector<db::Value>& params) {
         Layer layer;
         layer.scope = scope;
         db_.each(sql, params, [&](const db::Statement& row) {
-            precedence = row.integer(2);
-            layer.values[row.text(0)] = row.text(1);
+            layer.precedence = row.integer(3);
+            layer.byHost[row.text(0)][row.text(1)] = row.text(2);
         });
-        if (precedence) {
-            layer.precedence = *precedence;
+        if (!layer.byHost.empty()) {
             layers.push_back(std::move(layer));
         }
     };
-    shared(0,
-           "SELECT a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM attributes a "
-           "JOIN categories c ON c.ID = a.Category "
-           "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
-           "WHERE c.Name = 'global'" +
-               attrFilter,
-           attrParams);
-    shared(1,
-           "SELECT a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM catindex i "
-           "JOIN categories c ON c.ID = i.Category AND c.Name = 'appliance' "
-           "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
-           "JOIN attributes a ON a.Catindex = i.ID WHERE i.Name = ?" +
-               attrFilter,
-           with({appliance}));
-    Layer hostLayer;
-    hostLayer.scope = 2;
-    std::optional<std::int64_t> hostPrecedence;
-    db_.each(
-        "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM nodes n "
-        "JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = m.Appliance "
-        "JOIN catindex i ON i.Name = n.Name "
-        "JOIN categories c ON c.ID = i.Category AND c.Name = 'host' "
-        "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
-        "JOIN attributes a ON a.Catindex = i.ID WHERE ap.Name = ?" +
-            attrFilter,
-        with({appliance}), [&](const db::Statement& row) {
-            hostPrecedence = row.integer(3);
-            hostLayer.byHost[row.text(0)][row.text(1)] = row.text(2);
-        });
-    if (hostPrecedence) {
-        hostLayer.precedence = *hostPrecedence;
-        layers.push_back(std::move(hostLayer));
-    }
+    read(0,
+         "SELECT '', a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM attributes a "
+         "JOIN categories c ON c.ID = a.Category "
+         "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+         "WHERE c.Name = 'global'" +
+             attrFilter,
+         attrParams);
+    read(1,
+         "SELECT '', a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM catindex i "
+         "JOIN categories c ON c.ID = i.Category AND c.Name = 'appliance' "
+         "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+         "JOIN attributes a ON a.Catindex = i.ID WHERE i.Name = ?" +
+             attrFilter,
+         with({appliance}));
+    read(2,
+         "SELECT n.Name, a.Attr, COALESCE(a.Value, ''), rc.Precedence FROM nodes n "
+         "JOIN memberships m ON m.ID = n.Membership JOIN appliances ap ON ap.ID = m.Appliance "
+         "JOIN catindex i ON i.Name = n.Name "
+         "JOIN categories c ON c.ID = i.Category AND c.Name = 'host' "
+         "JOIN resolvechain rc ON rc.Category = c.ID AND rc.Name = 'default' "
+         "JOIN attributes a ON a.Catindex = i.ID WHERE ap.Name = ?" +
+             attrFilter,
+         with({appliance}));
     std::stable_sort(layers.begin(), layers.end(), [](const Layer& a, const Layer& b) {
         return a.precedence != b.precedence ? a.precedence < b.precedence : a.scope < b.scope;
     });
@@ -249,18 +238,14 @@ std::map<std::string, std::map<std::string, std::string>> AttributePool::resolve
             std::string host = row.text(0);
             std::map<std::string, std::string>* values = nullptr;
             for (const auto& layer : layers) {
-                const std::map<std::string, std::string>* from = &layer.values;
-                if (layer.scope == 2) {
-                    auto it = layer.byHost.find(host);
-                    from = it == layer.byHost.end() ? nullptr : &it->second;
-                }
-                if (from == nullptr || from->empty()) {
+                auto from = layer.byHost.find(layer.scope == 2 ? host : std::string());
+                if (from == layer.byHost.end()) {
                     continue;
                 }
                 if (values == nullptr) {
                     values = &out[host];
                 }
-                for (const auto& [attr, value] : *from) {
+                for (const auto& [attr, value] : from->second) {
                     (*values)[attr] = value;
                 }
             }

@@ -20,17 +20,12 @@ struct InstallerSite;
 
 namespace vcluster::reservation {
 
-// The site's calendar as recorded: the live reservations and maintenance
-// windows booked into a CapacityCalendar, all of them or those overlapping
-// the interval it covers. Build it inside the caller's BEGIN IMMEDIATE
-// transaction, so what it admits cannot be taken meanwhile.
 // The parts of time whose bookings are all in a calendar: disjoint
 // intervals, or all of time. A hull would not do: a calendar read for two
 // requests a week apart has not read the week between them.
 class CoveredTime {
   public:
     static CoveredTime everything();
-    bool isEverything() const { return all_; }
     // Covers `interval` and returns the parts of it that were not covered
     // (in time order): what is to be read.
     std::vector<Interval> add(const Interval& interval);
@@ -40,6 +35,10 @@ class CoveredTime {
     std::map<Time, Time> parts_;  // start -> end; disjoint, none touching another
 };
 
+// The site's calendar as recorded: the live reservations and maintenance
+// windows booked into a CapacityCalendar, all of them or those overlapping
+// the interval it covers. Build it inside the caller's BEGIN IMMEDIATE
+// transaction, so what it admits cannot be taken meanwhile.
 struct SiteCalendar {
     Site site;
     calendar::CapacityCalendar calendar;
