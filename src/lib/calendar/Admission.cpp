@@ -528,7 +528,8 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
         return std::nullopt;
     }
     // The candidates (the requested start, then every instant capacity is
-    // freed) are taken a stretch at a time, the stretch doubling. In each, a
+    // freed) are taken a stretch at a time, the stretch doubling up to half
+    // the demand's length. In each, a
     // sweep of the pools' usage says at which candidates the compute nodes,
     // a frontend and the disks would fit; admit() (which also picks the
     // network id and address) runs only there. A candidate the sweep rules
@@ -540,7 +541,12 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     const std::vector<Amount> storageCapacity = poolCapacities(inv, Pool::Storage);
     constexpr Time kDay = 86400;
     constexpr Time kLongest = Time{1} << 40;
-    Time stretch = kDay;
+    constexpr Time kShortestStretch = 1800;
+    // The starts of a stretch no longer than half the demand share at least
+    // half of their windows, so a busy span can rule them all out at once
+    // (below). Demands under an hour take doubling stretches alone.
+    const Time longestStretch = length / 2 >= kShortestStretch ? length / 2 : kLongest;
+    Time stretch = std::min(kDay, longestStretch);
     std::vector<Time> candidates{requested};
     std::vector<Time> ends;
     // One set of steps per pool (their sizes differ), kept across stretches
@@ -551,8 +557,55 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
     std::vector<std::int64_t> computes;
     std::vector<std::int64_t> frontends;
     std::vector<std::int64_t> disks;
+    // Every window starting in [first, upTo] holds [upTo, first + length): a
+    // pool that cannot take the demand over that span rules the whole stretch
+    // out at once, from one maximum per host (a long demand on a busy site is
+    // mostly refused this way, without reading its stretches' steps).
+    std::vector<Amount> common;
+    auto fitsThroughout = [&](const Interval& span) {
+        if (demand.nodes > 0) {
+            view.freeOver(Pool::VmServers, {span}, common);
+            std::int64_t nodes = 0;
+            for (const Amount& f : common) {
+                nodes += std::min<std::int64_t>(fitCount(f, demand.perNode), demand.nodes);
+            }
+            if (nodes < demand.nodes) {
+                return false;
+            }
+        }
+        view.freeOver(Pool::Gateways, {span}, common);
+        if (std::none_of(common.begin(), common.end(),
+                         [&](const Amount& f) { return f.fits(demand.frontend); })) {
+            return false;
+        }
+        view.freeOver(Pool::Storage, {span}, common);
+        return std::any_of(common.begin(), common.end(),
+                           [&](const Amount& f) { return f.mib >= demand.diskMiB; });
+    };
     Time upTo = std::min(latestStart, requested + stretch);
+    // The next stretch starts where capacity is next freed after this one.
+    auto nextStretch = [&] {
+        if (upTo >= latestStart) {
+            return false;
+        }
+        auto next = view.nextEndAfter(upTo);
+        if (!next || *next > latestStart) {
+            return false;  // nothing ends later: no shift can help
+        }
+        candidates.assign(1, *next);
+        upTo = std::min(latestStart, *next + stretch);
+        return true;
+    };
     while (true) {
+        if (upTo < candidates.front() + length &&
+            !fitsThroughout({upTo, candidates.front() + length})) {
+            // Ruled out: the next stretch keeps this one's length (a longer one
+            // would share less of its windows, and be ruled out less often).
+            if (!nextStretch()) {
+                return std::nullopt;
+            }
+            continue;
+        }
         view.endsBetween(candidates.back(), upTo, ends);
         candidates.insert(candidates.end(), ends.begin(), ends.end());
         const Time first = candidates.front();
@@ -589,16 +642,10 @@ std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view
                 return std::pair{d, *p};
             }
         }
-        if (upTo >= latestStart) {
+        stretch = std::min(longestStretch, stretch * 2);
+        if (!nextStretch()) {
             return std::nullopt;
         }
-        auto next = view.nextEndAfter(upTo);
-        if (!next || *next > latestStart) {
-            return std::nullopt;  // nothing ends later: no shift can help
-        }
-        stretch = std::min(kLongest, stretch * 2);
-        candidates.assign(1, *next);
-        upTo = std::min(latestStart, *next + stretch);
     }
 }
 

@@ -56,6 +56,9 @@ Decision readmit(const CapacityView& view, const Demand& demand, const Placement
 // candidate admit() accepts; for a demand held for one window, a sweep over
 // the pools' usage steps rules candidates out a stretch at a time, so the cost
 // follows the bookings in the stretch, not the candidates times the hosts.
+// Stretches are at most half the demand long, so all of a stretch's windows
+// share a span, and a stretch whose shared span has no room is ruled out from
+// one maximum per host without reading its steps.
 std::optional<std::pair<Demand, Placement>> earliestFit(const CapacityView& view,
                                                         const Demand& demand, Policy policy,
                                                         Time latestStart);
