@@ -890,3 +890,46 @@ TEST_F(Cluster, AKeptCalendarIsReadAgainWhenAFreshReadWouldDiffer) {
     EXPECT_THROW(book("late", "2030-03-10T00:00:00Z", "2030-03-11T00:00:00Z", after), Refusal);
     EXPECT_EQ(cache.loads(), reads(3, 4));
 }
+
+// The kept calendar holds a booking's use of the time it has read only; as it
+// reads further, what it booked already holds the new time as well: a long
+// booking read for its first days still counts on its last ones.
+TEST_F(Cluster, AKeptCalendarReadFurtherStillCountsWhatItBookedBefore) {
+    build(1);  // one vm-server of 8 CPUs
+    // "long" (another process) takes half of it for April.
+    ASSERT_EQ(
+        add("long", {"start=2030-04-01T00:00:00Z", "end=2030-04-30T00:00:00Z", "nodes=1", "cpus=4"})
+            .exitCode,
+        0);
+    auto mine = vcluster::test::openTestDatabase(rocks_.db());
+    reservation::SiteCalendarCache cache;
+    const reservation::Time now = reservation::parseTime("2030-03-01T00:00:00Z", "now");
+    auto book = [&](const std::string& name, const std::string& start, const std::string& end) {
+        db::Transaction tx(*mine);
+        auto& sc = cache.at(*mine, {now, now}, now);
+        auto request = reservation::parseReservationRequest(
+            name, {{"start", start}, {"end", end}, {"nodes", "1"}, {"cpus", "4"}, {"sshkey", key_}},
+            sc.site.defaults, now);
+        auto stored = reservation::ReservationBook(*mine).add(request, now, sc);
+        tx.commit();
+        cache.keep({stored});
+        return stored;
+    };
+    // Read for April 2nd: "long" and "a" fill it.
+    book("a", "2030-04-02T00:00:00Z", "2030-04-03T00:00:00Z");
+    EXPECT_THROW(book("a2", "2030-04-02T06:00:00Z", "2030-04-02T12:00:00Z"), Refusal);
+    // April 20th, read later: "long" holds half of it still, "a" none.
+    book("b", "2030-04-20T00:00:00Z", "2030-04-21T00:00:00Z");
+    EXPECT_THROW(book("b2", "2030-04-20T12:00:00Z", "2030-04-22T00:00:00Z"), Refusal);
+    // After April, the host is free again: two halves fit.
+    book("c", "2030-05-01T00:00:00Z", "2030-05-02T00:00:00Z");
+    book("c2", "2030-05-01T00:00:00Z", "2030-05-02T00:00:00Z");
+    if (mine->dataVersion()) {  // (MariaDB's is read for every decision)
+        EXPECT_EQ(cache.loads(), 1);
+    }
+    // A fresh read over the whole site decides the same.
+    EXPECT_EQ(
+        add("b3", {"start=2030-04-20T12:00:00Z", "end=2030-04-22T00:00:00Z", "nodes=1", "cpus=4"})
+            .exitCode,
+        2);
+}

@@ -1,5 +1,6 @@
 #include "calendar/CapacityCalendar.h"
 
+#include <algorithm>
 #include <map>
 
 namespace vcluster::calendar {
@@ -17,11 +18,27 @@ CapacityCalendar::CapacityCalendar(Inventory inventory, Time bucketWidth)
     }
 }
 
-void CapacityCalendar::apply(const Booking& b, bool adding) {
+void CapacityCalendar::apply(const Booking& b, bool adding, const std::vector<Interval>* within,
+                             bool usageOnly) {
     const Demand& d = b.demand;
     const Placement& p = b.placement;
+    // The parts of `iv` inside `within` (all of it without one).
+    auto parts = [&](const Interval& iv, auto&& use) {
+        if (within == nullptr) {
+            use(iv);
+            return;
+        }
+        for (const Interval& w : *within) {
+            const Interval part{std::max(iv.start, w.start), std::min(iv.end, w.end)};
+            if (part.start < part.end) {
+                use(part);
+            }
+        }
+    };
     auto use = [&](UsageTimeline& t, int host, const Interval& iv, const Amount& a) {
-        adding ? t.add(host, iv, a) : t.remove(host, iv, a);
+        parts(iv, [&](const Interval& part) {
+            adding ? t.add(host, part, a) : t.remove(host, part, a);
+        });
     };
     // Nodes on the same host are booked as one amount: fewer changes to keep.
     std::map<int, std::int64_t> perHost;
@@ -34,8 +51,10 @@ void CapacityCalendar::apply(const Booking& b, bool adding) {
     }
     for (const auto& w : d.windows) {
         if (!nodes.empty()) {
-            adding ? timeline(Pool::VmServers).add(nodes, w)
-                   : timeline(Pool::VmServers).remove(nodes, w);
+            parts(w, [&](const Interval& part) {
+                adding ? timeline(Pool::VmServers).add(nodes, part)
+                       : timeline(Pool::VmServers).remove(nodes, part);
+            });
         }
         if (p.gateway >= 0) {
             use(timeline(Pool::Gateways), p.gateway, w, d.frontend);
@@ -43,6 +62,9 @@ void CapacityCalendar::apply(const Booking& b, bool adding) {
     }
     if (p.storage >= 0) {
         use(timeline(Pool::Storage), p.storage, d.hold, Amount{0, d.diskMiB});
+    }
+    if (usageOnly) {
+        return;
     }
     auto& ids = d.network == NetworkKind::Vlan ? vlans_ : vnis_;
     if (p.networkId != 0) {
@@ -68,8 +90,17 @@ void CapacityCalendar::apply(const Booking& b, bool adding) {
     }
 }
 
-void CapacityCalendar::book(const Booking& booking) { apply(booking, true); }
-void CapacityCalendar::unbook(const Booking& booking) { apply(booking, false); }
+void CapacityCalendar::book(const Booking& booking) { apply(booking, true, nullptr, false); }
+void CapacityCalendar::unbook(const Booking& booking) { apply(booking, false, nullptr, false); }
+void CapacityCalendar::book(const Booking& booking, const std::vector<Interval>& within) {
+    apply(booking, true, &within, false);
+}
+void CapacityCalendar::unbook(const Booking& booking, const std::vector<Interval>& within) {
+    apply(booking, false, &within, false);
+}
+void CapacityCalendar::extend(const Booking& booking, const std::vector<Interval>& more) {
+    apply(booking, true, &more, true);
+}
 
 void CapacityCalendar::addOutage(const Outage& o) {
     auto& t = timeline(o.pool);

@@ -19,6 +19,17 @@ class CapacityCalendar : public CapacityView {
     const Inventory& inventory() const override { return inventory_; }
     void book(const Booking& booking) override;
     void unbook(const Booking& booking) override;
+    // The same with the pools' use only inside `within` (disjoint, in time
+    // order): a calendar that knows the bookings of some stretches of time
+    // only (SiteCalendar) answers within them, so the days of a booking
+    // outside them would be buckets filled for nothing. Its ids and its end
+    // are booked whole, as the candidate starts and the room around an id
+    // are read beyond the stretches.
+    void book(const Booking& booking, const std::vector<Interval>& within);
+    void unbook(const Booking& booking, const std::vector<Interval>& within);
+    // Books a booked booking's use of the pools inside `more` as well (time
+    // it did not hold before: the stretches grew).
+    void extend(const Booking& booking, const std::vector<Interval>& more);
     void addOutage(const Outage& outage) override;
     void freeOver(Pool pool, const std::vector<Interval>& windows,
                   std::vector<Amount>& free) const override;
@@ -41,7 +52,10 @@ class CapacityCalendar : public CapacityView {
     std::vector<std::pair<Time, Amount>> steps(Pool pool, int host, const Interval& span) const;
 
   private:
-    void apply(const Booking& booking, bool adding);
+    // The pools' use only inside `within` unless it is null; ids and ends
+    // unless usageOnly.
+    void apply(const Booking& booking, bool adding, const std::vector<Interval>* within,
+               bool usageOnly);
     const UsageTimeline& timeline(Pool pool) const {
         return timelines_[static_cast<std::size_t>(pool)];
     }

@@ -11,12 +11,12 @@
 
 namespace vcluster::calendar {
 
-namespace {
-
 std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
     std::int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
+
+namespace {
 
 // Visits the values of the consecutive keys [from, to] of `map`, making the
 // missing ones, with one iterator rather than a lookup each.

@@ -11,6 +11,9 @@
 
 namespace vcluster::calendar {
 
+// a / b rounded towards minus infinity (a bucket's index for negative times too).
+std::int64_t floorDiv(std::int64_t a, std::int64_t b);
+
 // Usage over time of a fixed set of hosts (one pool), answering "the most
 // each host uses at any instant of these windows" for all hosts at once.
 //

@@ -1,6 +1,7 @@
 #include "reservation/ReservationBook.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "calendar/Admission.h"
@@ -157,7 +158,7 @@ void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<Maintenan
     }
     for (auto& r : rs) {
         if (bookedIds.insert(r.id).second) {
-            calendar.book(bookingOf(r));
+            calendarBook(bookingOf(r));
             reservations.push_back(std::move(r));
         }
     }
@@ -171,6 +172,27 @@ void SiteCalendar::book(std::vector<StoredReservation> rs, std::vector<Maintenan
         }
         maintenance.push_back(std::move(m));
     }
+}
+
+void SiteCalendar::calendarBook(const calendar::Booking& b) {
+    if (covered.all()) {
+        calendar.book(b);
+    } else {
+        calendar.book(b, covered.parts());
+    }
+}
+
+void SiteCalendar::calendarUnbook(const calendar::Booking& b) {
+    if (covered.all()) {
+        calendar.unbook(b);
+    } else {
+        calendar.unbook(b, covered.parts());
+    }
+}
+
+void SiteCalendar::bookUnrecorded(const StoredReservation& r) {
+    calendarBook(bookingOf(r));
+    reservations.push_back(r);
 }
 
 CoveredTime CoveredTime::everything() {
@@ -207,10 +229,39 @@ std::vector<Interval> CoveredTime::add(const Interval& interval) {
     return missing;
 }
 
+std::vector<Interval> CoveredTime::parts() const {
+    std::vector<Interval> out;
+    out.reserve(parts_.size());
+    for (const auto& [start, end] : parts_) {
+        out.push_back({start, end});
+    }
+    return out;
+}
+
 void SiteCalendar::cover(db::Database& db, const Interval& interval) {
-    const std::vector<Interval> parts = covered.add(interval);
+    // Whole buckets: a booking cut at the covered time's edge then ends on a
+    // bucket's first instant, not inside a bucket as one more change.
+    const Time width = site.bucketWidth;
+    Interval aligned = interval;
+    if (width > 0 && interval.start < interval.end) {
+        aligned.start = calendar::floorDiv(interval.start, width) * width;
+        if (interval.end <= std::numeric_limits<Time>::max() - width) {
+            aligned.end = calendar::floorDiv(interval.end + width - 1, width) * width;
+        }
+    }
+    const std::vector<Interval> parts = covered.add(aligned);
     if (parts.empty()) {
         return;
+    }
+    // What is booked already holds its use of the new parts too (those past
+    // their end and not torn down hold to the horizon: see bookingOf).
+    const Time from = parts.front().start;
+    const Time to = parts.back().end;
+    for (const auto& r : reservations) {
+        const bool pastEnd = now > 0 && r.request.end <= now;
+        if (r.request.start < to && (pastEnd || r.request.end > from)) {
+            calendar.extend(bookingOf(r), parts);
+        }
     }
     ReservationPool pool(db);
     for (const auto& part : parts) {
@@ -470,7 +521,7 @@ BulkResult ReservationBook::addMany(std::vector<ReservationRequest> requests, Ti
                 throw Error(problem->second);
             }
             // Booked at once, so the next requests of the file see it.
-            sc.calendar.book(sc.bookingOf(stored));
+            sc.bookUnrecorded(stored);
             known.liveNames.insert(stored.request.name);
             result.booked.push_back(std::move(stored));
             bookedIndex.push_back(i);
@@ -528,7 +579,7 @@ StoredReservation ReservationBook::change(const std::string& name, const Reserva
         throw Error("vcluster '" + name + "' is " + it->state +
                     ": cycle=yes power-cycles the VMs of a built (active or powered-off) cluster");
     }
-    sc.calendar.unbook(old);
+    sc.calendarUnbook(old);
     // A built cluster's change is carried out on the hosts by the next sync:
     // added computes are built and started, removed ones torn down (the
     // calendar frees them once they are), a new memory size is written into
@@ -577,7 +628,7 @@ StoredReservation ReservationBook::moveNode(const std::string& name, int rank,
                     host + " already");
     }
     calendar::Booking old = sc.bookingOf(*it);
-    sc.calendar.unbook(old);
+    sc.calendarUnbook(old);
     calendar::Placement wanted = old.placement;
     wanted.nodeHosts.at(static_cast<std::size_t>(rank)) = target->second.second;
     auto decision = calendar::readmit(sc.calendar, heldDemand(*it), wanted, sc.site.policy);
@@ -603,7 +654,7 @@ void ReservationBook::roomForSnapshot(const std::string& name) {
         throw Error("unknown vcluster '" + name + "'");
     }
     calendar::Booking old = sc.bookingOf(*it);
-    sc.calendar.unbook(old);
+    sc.calendarUnbook(old);
     StoredReservation more = *it;
     more.snapshots = std::max(1, more.snapshots) + 1;
     auto decision = calendar::readmit(sc.calendar, heldDemand(more), old.placement, sc.site.policy);
@@ -690,7 +741,7 @@ ReservationBook::MaintenanceOutcome ReservationBook::addMaintenance(const Mainte
         // Re-placed away from the host: computes there go elsewhere; if its
         // gateway or storage node is the host, the whole reservation moves.
         calendar::Booking old = sc.bookingOf(r);
-        sc.calendar.unbook(old);
+        sc.calendarUnbook(old);
         calendar::Demand demand = heldDemand(r);
         calendar::Placement keep = old.placement;
         const bool whole = r.gateway == window.host || r.storage == window.host;
@@ -701,14 +752,14 @@ ReservationBook::MaintenanceOutcome ReservationBook::addMaintenance(const Mainte
         auto decision = whole ? calendar::admit(sc.calendar, demand, sc.site.policy)
                               : calendar::readmit(sc.calendar, demand, keep, sc.site.policy);
         if (auto* shortage = std::get_if<calendar::Shortage>(&decision)) {
-            sc.calendar.book(old);
+            sc.calendarBook(old);
             stuck.push_back(r.request.name + " (no room elsewhere: " + shortage->message() + ")");
             outcome.colliding.push_back(r);
             continue;
         }
         StoredReservation moved = r;
         sc.describe(std::get<calendar::Placement>(decision), moved);
-        sc.calendar.book(sc.bookingOf(moved));
+        sc.calendarBook(sc.bookingOf(moved));
         outcome.moved.emplace_back(r, moved);
     }
     if (!stuck.empty() && !force) {

@@ -29,6 +29,9 @@ class CoveredTime {
     // Covers `interval` and returns the parts of it that were not covered
     // (in time order): what is to be read.
     std::vector<Interval> add(const Interval& interval);
+    bool all() const { return all_; }
+    // The covered parts in time order (none for all of time).
+    std::vector<Interval> parts() const;
 
   private:
     bool all_ = false;
@@ -56,11 +59,21 @@ struct SiteCalendar {
     void nameHolder(calendar::Shortage& shortage) const;
     // Records a placement (inventory indexes) as host names and addresses.
     void describe(const calendar::Placement& p, StoredReservation& r) const;
-    // Widens `covered` to include `interval`, booking what overlaps the
-    // parts added (a search that looks further ahead reads further ahead).
+    // Widens `covered` to include `interval` (to whole calendar buckets),
+    // booking what overlaps the parts added (a search that looks further
+    // ahead reads further ahead), and the use the bookings already in have
+    // of them.
     void cover(db::Database& db, const Interval& interval);
     // Books reservations and windows not booked yet (by ID).
     void book(std::vector<StoredReservation> rs, std::vector<MaintenanceWindow> ms);
+    // Books / unbooks one booking in `calendar`, its use of the pools only
+    // within `covered`: each booking in it holds its use of the covered time
+    // and no more (what cover() keeps true as the covered time grows).
+    void calendarBook(const calendar::Booking& b);
+    void calendarUnbook(const calendar::Booking& b);
+    // Books one not recorded yet (a bulk load's), kept with `reservations`
+    // so that cover() counts it on the time read after it too.
+    void bookUnrecorded(const StoredReservation& r);
 
     std::set<std::int64_t> bookedIds;  // of `reservations`
     std::set<std::int64_t> outageIds;  // of `maintenance`
