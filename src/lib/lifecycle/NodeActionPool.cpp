@@ -4,12 +4,12 @@ namespace vcluster::lifecycle {
 
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kNodeActionSelect =
     "SELECT ID, Reservation, Node, Action, Label, State, RequestedBy, Requested, "
     "COALESCE(Started, ''), COALESCE(Finished, ''), COALESCE(Detail, '') FROM "
     "vcluster_node_actions ";
 
-NodeAction fromRow(const db::Row& row) {
+NodeAction nodeActionFromRow(const db::Row& row) {
     return {row.integer(0), row.integer(1), row.text(2), row.text(3), row.text(4), row.text(5),
             row.text(6),    row.text(7),    row.text(8), row.text(9), row.text(10)};
 }
@@ -17,8 +17,8 @@ NodeAction fromRow(const db::Row& row) {
 std::vector<NodeAction> all(db::Database& db, const std::string& where,
                             const std::vector<db::Value>& params) {
     std::vector<NodeAction> out;
-    for (const auto& row : db.query(std::string(kSelect) + where, params)) {
-        out.push_back(fromRow(row));
+    for (const auto& row : db.query(std::string(kNodeActionSelect) + where, params)) {
+        out.push_back(nodeActionFromRow(row));
     }
     return out;
 }

@@ -4,12 +4,12 @@ namespace vcluster::lifecycle {
 
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kSnapshotSelect =
     "SELECT ID, Label, State, Requested, COALESCE(Created, ''), RollbacksRequested, Rollbacks, "
     "COALESCE(LastRollback, ''), COALESCE(RemovalRequested, '') FROM vcluster_snapshots WHERE "
     "Reservation = ? ";
 
-Snapshot fromRow(const db::Row& row) {
+Snapshot snapshotFromRow(const db::Row& row) {
     return {row.integer(0), row.text(1),    row.text(2), row.text(3), row.text(4),
             row.integer(5), row.integer(6), row.text(7), row.text(8)};
 }
@@ -18,18 +18,19 @@ Snapshot fromRow(const db::Row& row) {
 
 std::vector<Snapshot> SnapshotPool::list() const {
     std::vector<Snapshot> out;
-    for (const auto& row : db_.query(std::string(kSelect) + "ORDER BY ID", {reservation_})) {
-        out.push_back(fromRow(row));
+    for (const auto& row :
+         db_.query(std::string(kSnapshotSelect) + "ORDER BY ID", {reservation_})) {
+        out.push_back(snapshotFromRow(row));
     }
     return out;
 }
 
 std::optional<Snapshot> SnapshotPool::find(const std::string& label) const {
-    auto row = db_.queryOne(std::string(kSelect) + "AND Label = ?", {reservation_, label});
+    auto row = db_.queryOne(std::string(kSnapshotSelect) + "AND Label = ?", {reservation_, label});
     if (!row) {
         return std::nullopt;
     }
-    return fromRow(*row);
+    return snapshotFromRow(*row);
 }
 
 void SnapshotPool::request(const std::string& label, const std::string& when) {
