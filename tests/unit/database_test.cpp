@@ -72,6 +72,32 @@ TEST(Database, OlderDatabaseIsUpgradedKeepingItsRows) {
     EXPECT_TRUE(HostPool(db).find("vm-server-0-0").has_value());
 }
 
+// Migration 22 widens the seeded calendar bucket (one hour) to four; a
+// width the admin chose is theirs.
+TEST(Database, TheSeededCalendarBucketWidensAndAChosenOneStays) {
+    TempDir dir;
+    auto bucket = [](db::Database& db) {
+        return db.queryOne("SELECT Value FROM attributes WHERE Attr = 'vc_calendar_bucket'")
+            ->text(0);
+    };
+    for (const std::string& before : {std::string("3600"), std::string("7200")}) {
+        const std::string path = (dir / ("c" + before + ".db")).string();
+        {
+            db::SqliteDatabase db(path);
+            db::migrate(db, 21);
+            ASSERT_EQ(bucket(db), "3600");
+            db.execute("UPDATE attributes SET Value = ? WHERE Attr = 'vc_calendar_bucket'",
+                       {before});
+        }
+        db::SqliteDatabase db(path);
+        db::migrate(db);
+        EXPECT_EQ(bucket(db), before == "3600" ? "14400" : before);
+    }
+    db::SqliteDatabase fresh((dir / "fresh.db").string());
+    db::migrate(fresh);
+    EXPECT_EQ(bucket(fresh), "14400");
+}
+
 TEST(Database, NewerSchemaIsRefusedAndLeftAlone) {
     TempDir dir;
     db::SqliteDatabase db((dir / "c.db").string());

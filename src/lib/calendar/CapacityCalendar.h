@@ -13,7 +13,7 @@ namespace vcluster::calendar {
 // for its public addresses. Not thread-safe; build one per transaction.
 class CapacityCalendar : public CapacityView {
   public:
-    static constexpr Time kDefaultBucketWidth = 3600;
+    static constexpr Time kDefaultBucketWidth = 14400;  // see migration 22
     explicit CapacityCalendar(Inventory inventory, Time bucketWidth = kDefaultBucketWidth);
 
     const Inventory& inventory() const override { return inventory_; }

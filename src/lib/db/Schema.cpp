@@ -17,7 +17,7 @@ const std::vector<Migration>& migrations() {
         migrationSnapshotRemoval(), migrationBooksAndHosts(),   migrationCourseCalendar(),
         migrationRocksNativeRows(), migrationResolveChain(),    migrationRootPasswords(),
         migrationIntervalIndex(),   migrationBuiltChanges(),    migrationNodeActions(),
-        migrationListingIndex(),    migrationAllocationCover(),
+        migrationListingIndex(),    migrationAllocationCover(), migrationCalendarBucket(),
     };
     return all;
 }

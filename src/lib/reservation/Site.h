@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "calendar/Capacity.h"
+#include "calendar/CapacityCalendar.h"
 #include "db/Database.h"
 #include "reservation/ReservationRequest.h"
 
@@ -20,7 +21,7 @@ struct Site {
     double overcommitCpu = 1.0;
     double overcommitMemory = 1.0;
     ReservationDefaults defaults;
-    Time bucketWidth = 3600;
+    Time bucketWidth = calendar::CapacityCalendar::kDefaultBucketWidth;
     // Host name -> (pool, index in the inventory): hashed, since reading a
     // day's bookings looks up every node of each (thousands).
     std::unordered_map<std::string, std::pair<calendar::Pool, int>> hostIndex;

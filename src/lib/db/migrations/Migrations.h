@@ -22,5 +22,6 @@ Migration migrationIntervalIndex();    // v17: span class and indexes (reading o
 Migration migrationNodeActions();      // v19: tenants' node actions, cluster-scoped tokens
 Migration migrationListingIndex();     // v20: listing order index of reservations
 Migration migrationAllocationCover();  // v21: covering index of allocations by reservation
+Migration migrationCalendarBucket();   // v22: calendar buckets of four hours
 
 }  // namespace vcluster::db
