@@ -19,6 +19,7 @@
 #include "portal/LoginThrottle.h"
 #include "reservation/ReservationBook.h"
 #include "reservation/ReservationPool.h"
+#include "reservation/ReservationTables.h"
 #include "reservation/Site.h"
 #include "util/Error.h"
 #include "util/TurnQueue.h"
@@ -139,6 +140,9 @@ class Portal {
     void cancel(const Caller& caller, const std::string& name);
     std::vector<reservation::StoredReservation> visibleReservations(
         const Caller& caller, reservation::ReservationPool::ListFilter filter = {});
+    // The listing's table (what GET /api/v1/reservations answers).
+    cli::Table visibleListing(const Caller& caller,
+                              reservation::ReservationPool::ListFilter filter);
     std::optional<reservation::StoredReservation> visibleReservation(const Caller& caller,
                                                                      const std::string& name);
     std::string calendarSvg(const Caller& caller, const std::string& from, const std::string& to);
