@@ -221,6 +221,30 @@ TEST(Admission, BackToBackBookingsLeaveRoomToExtend) {
     }
 }
 
+// One booking ending where another starts, inside a bucket, the later one
+// booked first: at that instant the host holds one of them, not both. The
+// bucket replayed the later one's start before the earlier one's end and
+// saw the host full there, refusing a third that fits beside either.
+TEST(Admission, AHandOverInsideABucketHoldsOneBookingNotTwo) {
+    for (Time width : {Time{3600}, Time{14400}}) {
+        for (int pass = 0; pass < 2; ++pass) {
+            Inventory inv = smallSite(1);
+            inv.gateways[0].publicIps.push_back("192.0.2.102");  // one each
+            CapacityCalendar fast(inv, width);
+            ScanCalendar scan(inv);
+            CapacityView& cal = pass == 0 ? static_cast<CapacityView&>(fast) : scan;
+            const Time seam = kT0 + 5000;  // inside a bucket of either width
+            const Amount half{4, 4096};
+            mustAdmit(cal, demand(seam, seam + 3600, 1, half));
+            mustAdmit(cal, demand(seam - 3600, seam, 1, half));
+            SCOPED_TRACE(pass == 0 ? "calendar, width " + std::to_string(width) : "scan");
+            mustAdmit(cal, demand(seam - 1800, seam + 1800, 1, half));
+            // And the host is full there now.
+            mustRefuse(cal, demand(seam - 60, seam + 60, 1, half));
+        }
+    }
+}
+
 TEST(Admission, AKeptIdThatCollidesNamesTheHolderAndTheInstant) {
     Inventory inv = smallSite();
     inv.vlans = {2, 2};  // one VLAN id: the second booking must take it after the first
@@ -393,7 +417,13 @@ TEST(CalendarProperty, AgreesWithTheScanOracle) {
         Inventory inv = smallSite(6, {16, 65536});
         inv.storage.push_back({"storage-2-1", {0, 300000}});
         inv.gateways.push_back({"gateway-0-1", {8, 16384}, {"198.51.100.1"}});
-        const Time width = seed % 2 == 0 ? 3600 : 997;  // odd widths: boundaries everywhere
+        // Odd widths put boundaries everywhere; the default's four hours
+        // put a three-hour grid's instants inside buckets.
+        const Time width = seed % 4 == 0 ? 14400 : seed % 2 == 0 ? 3600 : 997;
+        // Even seeds book on a three-hour grid: one booking often ends where
+        // another starts (hand-overs, inside a bucket at 14400: seed 12 found
+        // one counted twice).
+        const Time grid = seed % 2 == 0 ? 3 * 3600 : 1;
         CapacityCalendar fast(inv, width);
         ScanCalendar scan(inv);
         std::vector<Booking> booked;
@@ -415,8 +445,9 @@ TEST(CalendarProperty, AgreesWithTheScanOracle) {
                 scan.addOutage(o);
                 continue;
             }
-            Time start = kT0 + static_cast<Time>(rng() % (20 * kDay));
-            Time length = 60 + static_cast<Time>(rng() % (3 * kDay));
+            Time start = kT0 + static_cast<Time>(rng() % (20 * kDay)) / grid * grid;
+            Time length =
+                std::max(grid, (60 + static_cast<Time>(rng() % (3 * kDay))) / grid * grid);
             Demand d = demand(start, start + length, static_cast<int>(rng() % 12),
                               {1 + static_cast<std::int64_t>(rng() % 8),
                                1024 * (1 + static_cast<std::int64_t>(rng() % 16))});

@@ -137,8 +137,14 @@ void UsageTimeline::apply(const HostAmounts& uses, const Interval& iv, bool addi
         auto byTime = [](const Event& e, Time t) { return e.at < t; };
         auto it = std::lower_bound(b.events.begin(), b.events.end(), at, byTime);
         if (adding) {
-            while (it != b.events.end() && it->at == at) {
-                ++it;
+            // At one instant the ends come before the starts: a replay that
+            // takes the maximum after each change then never sees a use that
+            // ends there beside one that starts there (a hand-over counted
+            // twice, the host full for nothing).
+            if (delta.cpus >= 0 && delta.mib >= 0) {
+                while (it != b.events.end() && it->at == at) {
+                    ++it;
+                }
             }
             b.events.insert(it, Event{at, host, delta});
             return;
