@@ -53,12 +53,29 @@ cleanup() {
     for pidfile in "$work"/*.pid; do
         [[ -f $pidfile ]] && kill -9 "$(cat "$pidfile")" 2>/dev/null
     done
+    # Nothing the lab started may outlive it: whatever still names its
+    # work directory is a leak (killed, and the lab fails).
+    local leftover='' try
+    for ((try = 0; try < 20; try++)); do
+        leftover=$(pgrep -f -- "$work/" | paste -sd' ')
+        [[ -z $leftover ]] && break
+        sleep 0.1
+    done
+    if [[ -n $leftover ]]; then
+        echo "lab: FAIL processes outlived the lab: $(ps -o pid=,args= -p "${leftover// /,}" 2>/dev/null | head -5)"
+        kill -9 $leftover 2>/dev/null
+        leaked=1
+    fi
     ip netns del "$ns" 2>/dev/null
     if [[ ${LAB_KEEP_LOGS:-} != "" && -d $work ]]; then
         mkdir -p "$LAB_KEEP_LOGS" && cp "$work"/*.console "$work"/*.log "$LAB_KEEP_LOGS"/ 2>/dev/null
     fi
     rm -rf -- "$work"
+    if ((leaked)); then
+        exit 1
+    fi
 }
+leaked=0
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -230,8 +247,11 @@ printf 'lab tenant passphrase\n' | r add vcluster user lab > /dev/null
 r set attr vc_portal_url https://192.0.2.2:8443
 r set attr vc_portal_cacert "$work/portal.pem"
 # Its own worker carries the tenants' node actions out on the guests (ssh).
-in_ns "$rocks" start vcluster portal listen=192.0.2.2:8443 cert="$work/portal.pem" key="$work/portal.key" \
-    executor=ssh act-interval=2s > "$work/portal.log" 2>&1 &
+# Not through in_ns: $! of a backgrounded function is its subshell, which a
+# kill leaves the portal outliving (it did, holding the namespace alive);
+# ip netns exec becomes the portal itself.
+ip netns exec "$ns" "$rocks" start vcluster portal listen=192.0.2.2:8443 cert="$work/portal.pem" \
+    key="$work/portal.key" executor=ssh act-interval=2s > "$work/portal.log" 2>&1 &
 echo $! > "$work/portal.pid"
 for ((try = 0; try < 50; try++)); do
     grep -q 'listening on' "$work/portal.log" && break
