@@ -106,10 +106,7 @@ class ListVcluster : public Command {
             return;
         }
         if (ctx.args().empty()) {
-            // Row by row into the table's cells: nothing else is held.
-            ListingTable table(false);
-            pool.eachListed(filter, false, [&](const StoredReservation& r) { table.add(r); });
-            ctx.print(table.table());
+            ctx.print(ListingTable::listed(pool, filter));
             return;
         }
         std::vector<StoredReservation> rows;

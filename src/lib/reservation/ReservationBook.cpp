@@ -105,7 +105,7 @@ calendar::Booking SiteCalendar::bookingOf(const StoredReservation& r) const {
     calendar::Booking b;
     b.id = r.id;
     b.demand = heldDemand(r);
-    if (now > 0 && r.request.end <= now) {
+    if (pastEnd(r)) {
         const Time until = std::max(r.request.end, now) + site.defaults.horizonSeconds;
         b.demand.windows.push_back({std::max(r.request.end, b.demand.hold.start), until});
         b.demand.hold.end = until;
@@ -258,8 +258,7 @@ void SiteCalendar::cover(db::Database& db, const Interval& interval) {
     const Time from = parts.front().start;
     const Time to = parts.back().end;
     for (const auto& r : reservations) {
-        const bool pastEnd = now > 0 && r.request.end <= now;
-        if (r.request.start < to && (pastEnd || r.request.end > from)) {
+        if (r.request.start < to && (pastEnd(r) || r.request.end > from)) {
             calendar.extend(bookingOf(r), parts);
         }
     }

@@ -54,6 +54,8 @@ struct SiteCalendar {
     // The time whose bookings are all in `calendar`.
     CoveredTime covered;
 
+    // Past its end at `now` (and so held to the horizon by bookingOf).
+    bool pastEnd(const StoredReservation& r) const { return now > 0 && r.request.end <= now; }
     calendar::Booking bookingOf(const StoredReservation& r) const;
     // Names the reservation that holds what a shortage ran out of.
     void nameHolder(calendar::Shortage& shortage) const;

@@ -104,6 +104,13 @@ void ListingTable::add(const StoredReservation& s) {
         {s.request.start, s.request.name, s.id, history_ ? historyCells(s) : listCells(s)});
 }
 
+cli::Table ListingTable::listed(const ReservationPool& pool,
+                                const ReservationPool::ListFilter& filter) {
+    ListingTable table(false);
+    pool.eachListed(filter, false, [&table](const StoredReservation& r) { table.add(r); });
+    return table.table();
+}
+
 cli::Table ListingTable::table() {
     std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
         return std::tie(a.start, a.name, a.id) < std::tie(b.start, b.name, b.id);

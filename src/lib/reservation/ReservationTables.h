@@ -30,6 +30,10 @@ cli::Table historyTable(const std::vector<StoredReservation>& rows);
 class ListingTable {
   public:
     explicit ListingTable(bool history) : history_(history) {}
+    // The listing of `filter` as `rocks list vcluster` prints it, row by row
+    // into the cells (nothing else held).
+    static cli::Table listed(const ReservationPool& pool,
+                             const ReservationPool::ListFilter& filter);
     void add(const StoredReservation& s);
     cli::Table table();
 

@@ -443,27 +443,32 @@ Portal::Catalog Portal::catalog(const reservation::Site& site) {
     return c;
 }
 
-std::vector<StoredReservation> Portal::visibleReservations(
+namespace {
+
+// What a caller may see of a listing: a provider only its own.
+reservation::ReservationPool::ListFilter visibleTo(
     const Caller& caller, reservation::ReservationPool::ListFilter filter) {
     if (!caller.admin()) {
-        filter.owner = caller.user.name;  // a provider sees only its own
+        filter.owner = caller.user.name;
     }
-    return reservation::ReservationPool(db()).list(filter);
+    return filter;
+}
+
+}  // namespace
+
+std::vector<StoredReservation> Portal::visibleReservations(
+    const Caller& caller, reservation::ReservationPool::ListFilter filter) {
+    return reservation::ReservationPool(db()).list(visibleTo(caller, std::move(filter)));
 }
 
 cli::Table Portal::visibleListing(const Caller& caller,
                                   reservation::ReservationPool::ListFilter filter) {
-    if (!caller.admin()) {
-        filter.owner = caller.user.name;
-    }
     // Row by row into the table's cells, as `rocks list vcluster` does: the
     // whole reservations held first (their keys, rolls, joins and snapshot
     // counts, 824 bytes each moved as the vector grew) were most of a
     // listing's time, and 64 of them at once its memory.
-    reservation::ListingTable table(false);
-    reservation::ReservationPool(db()).eachListed(
-        filter, false, [&table](const StoredReservation& r) { table.add(r); });
-    return table.table();
+    return reservation::ListingTable::listed(reservation::ReservationPool(db()),
+                                             visibleTo(caller, std::move(filter)));
 }
 
 std::optional<StoredReservation> Portal::visibleReservation(const Caller& caller,
