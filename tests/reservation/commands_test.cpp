@@ -60,6 +60,24 @@ class Cluster : public ::testing::Test {
         return rocks_(args, env);
     }
 
+    // Books one node of `cpus` CPUs through the portal's kept calendar, in
+    // a transaction of `db`, as its booking handler does.
+    reservation::StoredReservation bookKept(reservation::SiteCalendarCache& cache,
+                                            vcluster::db::Database& db, const std::string& name,
+                                            const std::string& start, const std::string& end,
+                                            const std::string& cpus, reservation::Time now) {
+        vcluster::db::Transaction tx(db);
+        auto& sc = cache.at(db, {now, now}, now);
+        auto request = reservation::parseReservationRequest(
+            name,
+            {{"start", start}, {"end", end}, {"nodes", "1"}, {"cpus", cpus}, {"sshkey", key_}},
+            sc.site.defaults, now);
+        auto stored = reservation::ReservationBook(db).add(request, now, sc);
+        tx.commit();
+        cache.keep({stored});
+        return stored;
+    }
+
     std::int64_t count(const std::string& table) {
         auto handle = vcluster::test::openTestDatabase(rocks_.db());
         vcluster::db::Database& db = *handle;
@@ -861,15 +879,7 @@ TEST_F(Cluster, AKeptCalendarIsReadAgainWhenAFreshReadWouldDiffer) {
     const reservation::Time before = reservation::parseTime("2030-03-01T00:00:00Z", "now");
     auto book = [&](const std::string& name, const std::string& start, const std::string& end,
                     reservation::Time now) {
-        db::Transaction tx(*mine);
-        auto& sc = cache.at(*mine, {now, now}, now);
-        auto request = reservation::parseReservationRequest(
-            name, {{"start", start}, {"end", end}, {"nodes", "1"}, {"cpus", "8"}, {"sshkey", key_}},
-            sc.site.defaults, now);
-        auto stored = reservation::ReservationBook(*mine).add(request, now, sc);
-        tx.commit();
-        cache.keep({stored});
-        return stored;
+        return bookKept(cache, *mine, name, start, end, "8", now);
     };
     // A database that cannot tell what others wrote (MariaDB) is read for
     // every decision; the decisions are the same.
@@ -905,15 +915,7 @@ TEST_F(Cluster, AKeptCalendarReadFurtherStillCountsWhatItBookedBefore) {
     reservation::SiteCalendarCache cache;
     const reservation::Time now = reservation::parseTime("2030-03-01T00:00:00Z", "now");
     auto book = [&](const std::string& name, const std::string& start, const std::string& end) {
-        db::Transaction tx(*mine);
-        auto& sc = cache.at(*mine, {now, now}, now);
-        auto request = reservation::parseReservationRequest(
-            name, {{"start", start}, {"end", end}, {"nodes", "1"}, {"cpus", "4"}, {"sshkey", key_}},
-            sc.site.defaults, now);
-        auto stored = reservation::ReservationBook(*mine).add(request, now, sc);
-        tx.commit();
-        cache.keep({stored});
-        return stored;
+        return bookKept(cache, *mine, name, start, end, "4", now);
     };
     // Read for April 2nd: "long" and "a" fill it.
     book("a", "2030-04-02T00:00:00Z", "2030-04-03T00:00:00Z");
